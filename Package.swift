@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every Swift target: Swift 6 language mode (set at the package level), plus the upcoming
+/// features the style guide asks for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "topmock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "topmock", targets: ["topmock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind exactly one Swift module.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+
+        // Transport: libmicrohttpd, knows nothing of TOP.
+        .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
+        // YAML node tree with line/column marks, over libyaml.
+        .target(name: "TopMockYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
+        // The TOP wire protocol: parameters, signing, errors, envelopes. No HTTP, YAML or C.
+        .target(
+            name: "TopMockProtocol",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // Scenario model, loading with diagnostics, engine. No HTTP.
+        .target(
+            name: "TopMockScenarios",
+            dependencies: ["TopMockYAML", "TopMockProtocol"],
+            swiftSettings: strictSettings
+        ),
+        // Composition: gateway, admin.
+        .target(
+            name: "TopMock",
+            dependencies: [
+                "TopMockHTTP", "TopMockProtocol", "TopMockScenarios",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Test harness shared by the test targets (signed requests, a raw HTTP client).
+        .target(
+            name: "TopMockTesting",
+            dependencies: ["TopMock", "TopMockHTTP", "TopMockProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "topmock",
+            dependencies: [
+                "TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TopMockScenariosTests",
+            dependencies: ["TopMockScenarios", "TopMockYAML", "TopMockProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TopMockTests",
+            dependencies: ["TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TopMockCLITests",
+            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

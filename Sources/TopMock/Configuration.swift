@@ -1,0 +1,26 @@
+public import TopMockHTTP
+public import TopMockProtocol
+
+/// Everything `topmock serve` can be told. Defaults suit a mock on a developer's machine.
+public struct Configuration: Sendable {
+    /// Bind address, port and the transport's limits.
+    public var http = HTTPServer.Configuration()
+    /// Scenario directories or files.
+    public var scenarioPaths: [String] = ["scenarios"]
+    /// Apps given on the command line (`--app KEY:SECRET`); they win over the files' `apps`.
+    public var apps: [String: String] = [:]
+    /// Whether the built-in app (``Configuration/defaultAppKey`` / ``Configuration/defaultAppSecret``) is known.
+    public var defaultAppEnabled = true
+    /// Timestamp window and zone, APIs that need a session.
+    public var gateway = GatewayPolicy(timestamp: TimestampPolicy(localOffsetSeconds: SystemWallClock.localOffsetSeconds()))
+    public var contentTypes = ContentTypes()
+    /// Send `X-Topmock-Diagnostic` with a one-line reason on every error answer.
+    public var diagnosticHeader = true
+
+    /// The app every fresh topmock knows: the key and secret of TOP's own signing example
+    /// (top-protocol.md §3.2), so published test vectors work as they are.
+    public static let defaultAppKey = "12345678"
+    public static let defaultAppSecret = "helloworld"
+
+    public init() {}
+}

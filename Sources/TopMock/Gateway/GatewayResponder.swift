@@ -1,0 +1,80 @@
+import Logging
+import TopMockHTTP
+import TopMockProtocol
+import TopMockScenarios
+
+/// `/router/rest`: parameters → public-parameter checks and signature → the API's business
+/// parameters → the scenario engine → TOP envelope. Every TOP answer is HTTP 200, as the real
+/// gateway's are (SDKs treat anything else as a transport failure).
+struct GatewayResponder: HTTPResponder {
+    let engine: ScenarioEngine
+    let apps: [String: String]
+    let policy: GatewayPolicy
+    let contentTypes: ContentTypes
+    let diagnosticHeader: Bool
+    let clock: any WallClock
+    let requestIDs: RequestIDGenerator
+    let logger: Logger
+
+    static let servedAPIs: Set<APIName> = [.posPayActionQuery]
+
+    func respond(to request: HTTPRequest) -> HTTPOutcome {
+        let requestID = requestIDs.next()
+        guard request.method == "GET" || request.method == "POST" else {
+            let format = TOPParameters(URLEncodedForm.parse(request.query.utf8).map { ($0.name, $0.value) }).requestedFormat
+            return reject(
+                TOPRejection(.httpActionNotAllowed, format: format,
+                             diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
+                requestID: requestID, request: request)
+        }
+        let call: TOPRequest
+        do {
+            let parameters = try request.topParameters()
+            call = try TOPRequest.validate(
+                parameters, policy: policy, nowMillis: clock.nowMillis(),
+                secret: { apps[$0] }, isKnownAPI: { Self.servedAPIs.contains($0) })
+        } catch {
+            return reject(error, requestID: requestID, request: request)
+        }
+
+        // The only API served so far; the dispatch grows with generic stubs.
+        let query: PaymentActionQuery
+        do {
+            query = try PaymentActionQuery(parameters: call.parameters)
+        } catch {
+            return reject(
+                TOPRejection(error, format: call.format, diagnostic: "business parameters: \(error.msg)"),
+                requestID: requestID, request: request)
+        }
+        let answer = engine.resolve(query)
+        logger.debug("answered", metadata: [
+            "topmock.request.id": "\(requestID)", "top.api": "\(call.api)", "top.app_key": "\(call.appKey)",
+            "top.shop_id": "\(query.shopID)", "top.request_id": "\(query.requestID)", "outcome": "\(answer.outcomeName)",
+        ])
+        let body = EnvelopeEncoder.success(
+            answer.responseFields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
+        return .response(HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body))
+    }
+
+    private func reject(_ rejection: TOPRejection, requestID: String, request: HTTPRequest) -> HTTPOutcome {
+        logger.info("rejected", metadata: [
+            "topmock.request.id": "\(requestID)", "top.error.code": "\(rejection.error.code)",
+            "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(request.remoteAddress)",
+        ])
+        var headers: HTTPHeaders = ["Content-Type": contentTypes.of(rejection.format)]
+        if diagnosticHeader {
+            headers.add(name: "X-Topmock-Diagnostic", value: Self.headerSafe(rejection.diagnostic))
+        }
+        let body = EnvelopeEncoder.failure(rejection.error, requestID: requestID, format: rejection.format)
+        return .response(HTTPResponse(status: 200, headers: headers, body: body))
+    }
+
+    /// One line of printable ASCII, at most 512 bytes: a header value every client accepts.
+    static func headerSafe(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in text.utf8 where bytes.count < 512 {
+            bytes.append(byte >= 0x20 && byte < 0x7F ? byte : UInt8(ascii: "?"))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

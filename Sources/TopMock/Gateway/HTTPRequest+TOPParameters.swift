@@ -1,0 +1,53 @@
+import TopMockHTTP
+import TopMockProtocol
+
+extension HTTPRequest {
+    /// The TOP parameters of this request: the query string first, then the body when it is
+    /// `application/x-www-form-urlencoded` or `multipart/form-data` (any parameter order in the
+    /// Content-Type, part headers with or without spaces). Other bodies are ignored, as TOP does
+    /// for normal calls. `+` decodes as a space everywhere.
+    func topParameters() throws(TOPRejection) -> TOPParameters {
+        var parameters = TOPParameters()
+        for field in URLEncodedForm.parse(query.utf8) {
+            parameters.append(name: field.name, value: field.value)
+        }
+        guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
+            return parameters
+        }
+        if mediaType.isFormURLEncoded {
+            for field in URLEncodedForm.parse(body) {
+                parameters.append(name: field.name, value: field.value)
+            }
+        } else if mediaType.isMultipartFormData {
+            guard let boundary = mediaType.parameters["boundary"] else {
+                throw TOPRejection(
+                    .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "multipart/form-data without a boundary"),
+                    format: parameters.requestedFormat,
+                    diagnostic: "the Content-Type multipart/form-data has no boundary parameter")
+            }
+            let fields: [FormField]
+            do {
+                fields = try MultipartForm.parse(body, boundary: boundary)
+            } catch {
+                throw TOPRejection(
+                    .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "malformed multipart body"),
+                    format: parameters.requestedFormat, diagnostic: error.description)
+            }
+            for field in fields {
+                if field.isFile {
+                    parameters.appendFile(name: field.name)
+                } else {
+                    parameters.append(name: field.name, value: field.value)
+                }
+            }
+        }
+        return parameters
+    }
+}
+
+extension TOPParameters {
+    /// The format to answer in before the request is validated: json when asked for, else XML.
+    var requestedFormat: ResponseFormat {
+        self["format"] == "json" ? .json : .xml
+    }
+}

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// The one thing the transport asks of the application: turn a request into an outcome.
+///
+/// It is called on one of libmicrohttpd's polling threads, so it must be fast and must not block.
+/// Work that takes time (an injected delay, say) returns ``HTTPOutcome/deferred(_:)``: the server
+/// suspends the connection, frees the thread, and answers when the ``DeferredResponse`` completes.
+///
+/// ```swift
+/// struct Hello: HTTPResponder {
+///     func respond(to request: HTTPRequest) -> HTTPOutcome {
+///         .response(HTTPResponse(status: 200, contentType: "text/plain", body: "hello"))
+///     }
+/// }
+/// ```
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest) -> HTTPOutcome
+}
+
+/// What the transport does with a request.
+public enum HTTPOutcome: Sendable {
+    /// Send this response.
+    case response(HTTPResponse)
+    /// Close the connection without sending anything.
+    case closeConnection
+    /// Suspend the connection (no thread is held) and answer when the response completes.
+    case deferred(DeferredResponse)
+}
+
+/// A response that is produced later than the call that asked for it.
+///
+/// Complete it once, from any thread; later completions are ignored. If the server stops first,
+/// it completes every pending response with ``HTTPOutcome/closeConnection``.
+public final class DeferredResponse: Sendable {
+    private enum State {
+        case waiting
+        case completed(HTTPOutcome)
+        case observed(@Sendable (HTTPOutcome) -> Void)
+        case finished
+    }
+
+    private let state = Mutex<State>(.waiting)
+
+    public init() {}
+
+    /// Delivers the outcome. Returns false when the response was already completed.
+    /// An outcome that is itself `.deferred` is treated as `.closeConnection`.
+    @discardableResult
+    public func complete(_ outcome: HTTPOutcome) -> Bool {
+        let final: HTTPOutcome
+        if case .deferred = outcome { final = .closeConnection } else { final = outcome }
+        let (accepted, observer) = state.withLock { state -> (Bool, (@Sendable (HTTPOutcome) -> Void)?) in
+            switch state {
+            case .waiting:
+                state = .completed(final)
+                return (true, nil)
+            case .observed(let observer):
+                state = .finished
+                return (true, observer)
+            case .completed, .finished:
+                return (false, nil)
+            }
+        }
+        observer?(final)
+        return accepted
+    }
+
+    /// Runs `observer` once with the outcome: at once if it is already there.
+    package func whenComplete(_ observer: @escaping @Sendable (HTTPOutcome) -> Void) {
+        let ready: HTTPOutcome? = state.withLock { state in
+            switch state {
+            case .waiting:
+                state = .observed(observer)
+                return nil
+            case .completed(let outcome):
+                state = .finished
+                return outcome
+            case .observed, .finished:
+                return nil
+            }
+        }
+        if let ready { observer(ready) }
+    }
+}

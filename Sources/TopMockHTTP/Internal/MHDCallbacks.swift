@@ -1,0 +1,167 @@
+internal import CMicroHTTPD
+import Synchronization
+
+// The C callbacks. They are top-level functions without captures so that Swift can pass them as
+// `@convention(c)` pointers; the daemon's context arrives as `cls`, the request's state as
+// `*req_cls`. Nothing here may trap: a Swift trap inside a callback kills the whole server.
+
+/// MHD_OPTION_URI_LOG_CALLBACK: called once per request, before the headers are parsed. Its
+/// return value becomes `*req_cls`, so this is where the per-request state is born.
+func topmockURILogger(
+    cls: UnsafeMutableRawPointer?, uri: UnsafePointer<CChar>?, connection: OpaquePointer?
+) -> UnsafeMutableRawPointer? {
+    guard let cls else { return nil }
+    let context = Unmanaged<MHDDaemonContext>.fromOpaque(cls).takeUnretainedValue()
+    let target = uri.map { String(cString: $0) } ?? ""
+    let state = MHDRequestState(target: target, remoteAddress: clientAddress(of: connection))
+    context.inFlight.wrappingAdd(1, ordering: .relaxed)
+    return Unmanaged.passRetained(state).toOpaque()
+}
+
+/// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, closed, or timed out).
+func topmockRequestCompleted(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    reason: MHD_RequestTerminationCode
+) {
+    guard let requestContext, let raw = requestContext.pointee else { return }
+    requestContext.pointee = nil
+    Unmanaged<MHDRequestState>.fromOpaque(raw).release()
+    if let cls {
+        Unmanaged<MHDDaemonContext>.fromOpaque(cls).takeUnretainedValue()
+            .inFlight.wrappingSubtract(1, ordering: .releasing)
+    }
+}
+
+/// The access handler. libmicrohttpd calls it once with the headers, once per body chunk, and
+/// once more with no data: the answer is given then (or after a resume, for deferred responses).
+func topmockAccessHandler(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    url: UnsafePointer<CChar>?,
+    method: UnsafePointer<CChar>?,
+    version: UnsafePointer<CChar>?,
+    uploadData: UnsafePointer<CChar>?,
+    uploadDataSize: UnsafeMutablePointer<Int>?,
+    requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    guard let cls, let connection, let uploadDataSize, let raw = requestContext?.pointee else { return .NO }
+    let context = Unmanaged<MHDDaemonContext>.fromOpaque(cls).takeUnretainedValue()
+    let state = Unmanaged<MHDRequestState>.fromOpaque(raw).takeUnretainedValue()
+
+    switch state.phase {
+    case .awaitingHeaders:
+        state.method = method.map { String(cString: $0) } ?? ""
+        state.headers = requestHeaders(of: connection)
+        if let declared = state.headers["Content-Length"], let length = Int(declared), length > context.maxBodyBytes {
+            // Refuse before reading a byte of it.
+            state.phase = .responded
+            return queue(payloadTooLarge(limit: context.maxBodyBytes), on: connection)
+        }
+        state.phase = .receivingBody
+        return .YES
+
+    case .receivingBody, .discardingBody:
+        let size = uploadDataSize.pointee
+        if size > 0 {
+            if state.phase == .receivingBody, let uploadData {
+                if state.body.count + size > context.maxBodyBytes {
+                    state.phase = .discardingBody
+                    state.body = []
+                } else {
+                    uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+                        state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+                    }
+                }
+            }
+            uploadDataSize.pointee = 0
+            return .YES
+        }
+        if state.phase == .discardingBody {
+            state.phase = .responded
+            return queue(payloadTooLarge(limit: context.maxBodyBytes), on: connection)
+        }
+        let outcome = context.responder.respond(to: state.makeRequest())
+        state.body = []
+        return deliver(outcome, for: state, on: connection, context: context)
+
+    case .suspended:
+        // Called again after MHD_resume_connection.
+        return deliver(state.takeResumedOutcome() ?? .closeConnection, for: state, on: connection, context: context)
+
+    case .responded:
+        return .NO
+    }
+}
+
+private func deliver(
+    _ outcome: HTTPOutcome, for state: MHDRequestState, on connection: OpaquePointer, context: MHDDaemonContext
+) -> MHD_Result {
+    switch outcome {
+    case .response(let response):
+        state.phase = .responded
+        return queue(response, on: connection)
+    case .closeConnection:
+        state.phase = .responded
+        return .NO
+    case .deferred(let deferred):
+        state.phase = .suspended
+        // Suspend first, then observe: the completion may already be there, and resuming must
+        // come after suspending.
+        MHD_suspend_connection(connection)
+        context.registerPending(deferred)
+        let suspended = SendablePointer(raw: connection)
+        deferred.whenComplete { [state] outcome in
+            state.setResumedOutcome(outcome)
+            context.unregisterPending(deferred)
+            MHD_resume_connection(suspended.raw)
+        }
+        return .YES
+    }
+}
+
+/// Creates, fills and queues one MHD response. Any failure closes the connection (.NO).
+private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+    guard let mhdResponse = MHDResponse(response) else { return .NO }
+    return MHD_queue_response(connection, UInt32(clamping: response.status), mhdResponse.pointer)
+}
+
+private func payloadTooLarge(limit: Int) -> HTTPResponse {
+    var response = HTTPResponse(
+        status: 413, contentType: "text/plain; charset=utf-8",
+        body: "request body exceeds the limit of \(limit) bytes (see --max-body-bytes)\n")
+    response.headers.add(name: "Connection", value: "close")
+    return response
+}
+
+private func requestHeaders(of connection: OpaquePointer) -> HTTPHeaders {
+    let collector = HeaderCollector()
+    withExtendedLifetime(collector) {
+        _ = MHD_get_connection_values(
+            connection, .HEADER_KIND, topmockCollectHeader, Unmanaged.passUnretained(collector).toOpaque())
+    }
+    return collector.headers
+}
+
+private final class HeaderCollector {
+    var headers = HTTPHeaders()
+}
+
+/// MHD_KeyValueIterator for MHD_get_connection_values.
+private func topmockCollectHeader(
+    cls: UnsafeMutableRawPointer?, kind: MHD_ValueKind, key: UnsafePointer<CChar>?, value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let collector = Unmanaged<HeaderCollector>.fromOpaque(cls).takeUnretainedValue()
+    collector.headers.add(name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
+    return .YES
+}
+
+private func clientAddress(of connection: OpaquePointer?) -> String {
+    guard let connection else { return "" }
+    var buffer = [CChar](repeating: 0, count: 64)
+    let ok = buffer.withUnsafeMutableBufferPointer { topmock_mhd_client_address(connection, $0.baseAddress, $0.count) }
+    guard ok != 0 else { return "" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

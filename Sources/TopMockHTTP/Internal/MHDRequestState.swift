@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Per-request state, created in the URI-log callback (it becomes libmicrohttpd's `*req_cls`) and
+/// released in the completion callback.
+///
+/// `@unchecked Sendable`: libmicrohttpd never runs two callbacks for one connection at once, so the
+/// plain fields are touched by one thread at a time; the outcome of a deferred response, which
+/// arrives from another thread, crosses under a mutex.
+final class MHDRequestState: @unchecked Sendable {
+    enum Phase {
+        /// The first access-handler call (headers only) has not happened yet.
+        case awaitingHeaders
+        case receivingBody
+        /// The body is over the limit: read and drop the rest, then answer 413.
+        case discardingBody
+        /// Waiting for a deferred response; the connection is suspended.
+        case suspended
+        case responded
+    }
+
+    let target: String
+    let remoteAddress: String
+    var phase: Phase = .awaitingHeaders
+    var method = ""
+    var headers = HTTPHeaders()
+    var body: [UInt8] = []
+    private let resumedOutcome = Mutex<HTTPOutcome?>(nil)
+
+    init(target: String, remoteAddress: String) {
+        self.target = target
+        self.remoteAddress = remoteAddress
+    }
+
+    func setResumedOutcome(_ outcome: HTTPOutcome) {
+        resumedOutcome.withLock { $0 = outcome }
+    }
+
+    func takeResumedOutcome() -> HTTPOutcome? {
+        resumedOutcome.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+
+    func makeRequest() -> HTTPRequest {
+        HTTPRequest(method: method, target: target, headers: headers, body: body, remoteAddress: remoteAddress)
+    }
+}

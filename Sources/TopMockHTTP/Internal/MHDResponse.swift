@@ -1,0 +1,22 @@
+internal import CMicroHTTPD
+
+/// Owns one `struct MHD_Response *`. libmicrohttpd reference-counts queued responses, so dropping
+/// this after MHD_queue_response is correct.
+final class MHDResponse {
+    let pointer: OpaquePointer
+
+    /// Returns nil when libmicrohttpd cannot create the response or refuses a header (e.g. one
+    /// with a line break in it); the caller then closes the connection.
+    init?(_ response: HTTPResponse) {
+        let created = response.body.withUnsafeBytes { topmock_mhd_response_copying($0.count, $0.baseAddress) }
+        guard let created else { return nil }
+        pointer = created
+        for field in response.headers {
+            guard MHD_add_response_header(pointer, field.name, field.value) == .YES else { return nil }
+        }
+    }
+
+    deinit {
+        MHD_destroy_response(pointer)
+    }
+}

@@ -1,0 +1,170 @@
+/// Renders TOP answers byte for byte (top-protocol.md §5):
+///
+/// - JSON: one root key `<api>_response` holding the fields and then `request_id`; with
+///   `simplify` the root wrapper goes and lists become plain arrays. Errors are always
+///   `{"error_response":{code,msg,sub_code,sub_msg,request_id}}`.
+/// - XML: the `<?xml version="1.0" encoding="utf-8" ?>` prologue, then the same tree as elements.
+///
+/// ```swift
+/// let body = EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: id, format: .json, simplify: false)
+/// ```
+public enum EnvelopeEncoder {
+    public static let xmlPrologue = #"<?xml version="1.0" encoding="utf-8" ?>"#
+
+    public static func success(
+        _ fields: ResponseObject, api: APIName, requestID: String, format: ResponseFormat, simplify: Bool
+    ) -> [UInt8] {
+        var body = fields
+        body.append("request_id", .string(requestID))
+        var out = Output()
+        switch format {
+        case .json:
+            if simplify {
+                out.writeJSONObject(body, simplify: true)
+            } else {
+                out.write("{")
+                out.writeJSONString(api.responseKey)
+                out.write(":")
+                out.writeJSONObject(body, simplify: false)
+                out.write("}")
+            }
+        case .xml:
+            out.write(xmlPrologue)
+            out.write("\n")
+            out.writeXMLElement(api.responseKey, .object(body))
+        }
+        return out.bytes
+    }
+
+    /// A plain JSON document (for topmock's own admin answers, not TOP envelopes).
+    public static func json(_ object: ResponseObject) -> [UInt8] {
+        var out = Output()
+        out.writeJSONObject(object, simplify: true)
+        return out.bytes
+    }
+
+    public static func failure(_ error: TOPError, requestID: String, format: ResponseFormat) -> [UInt8] {
+        var fields = ResponseObject()
+        fields.append("code", .integer(Int64(error.code)))
+        fields.append("msg", .string(error.msg))
+        fields.append("sub_code", error.subCode.map(ResponseValue.string))
+        fields.append("sub_msg", error.subMsg.map(ResponseValue.string))
+        fields.append("request_id", .string(requestID))
+        var out = Output()
+        switch format {
+        case .json:
+            out.write(#"{"error_response":"#)
+            out.writeJSONObject(fields, simplify: false)
+            out.write("}")
+        case .xml:
+            out.write(xmlPrologue)
+            out.write("\n")
+            out.writeXMLElement("error_response", .object(fields))
+        }
+        return out.bytes
+    }
+
+    struct Output {
+        var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(512) }
+
+        mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func writeJSONObject(_ object: ResponseObject, simplify: Bool) {
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for field in object.fields {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                writeJSONString(field.name)
+                bytes.append(UInt8(ascii: ":"))
+                writeJSONValue(field.value, simplify: simplify)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+
+        mutating func writeJSONValue(_ value: ResponseValue, simplify: Bool) {
+            switch value {
+            case .string(let text): writeJSONString(text)
+            case .integer(let number): write(String(number))
+            case .bool(let flag): write(flag ? "true" : "false")
+            case .object(let object): writeJSONObject(object, simplify: simplify)
+            case .list(let itemName, let items):
+                if !simplify {
+                    bytes.append(UInt8(ascii: "{"))
+                    writeJSONString(itemName)
+                    bytes.append(UInt8(ascii: ":"))
+                }
+                bytes.append(UInt8(ascii: "["))
+                for (offset, item) in items.enumerated() {
+                    if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+                    writeJSONValue(item, simplify: simplify)
+                }
+                bytes.append(UInt8(ascii: "]"))
+                if !simplify { bytes.append(UInt8(ascii: "}")) }
+            }
+        }
+
+        private static let hex = Array("0123456789abcdef".utf8)
+
+        /// JSON string with the escapes RFC 8259 requires; non-ASCII goes out as UTF-8.
+        mutating func writeJSONString(_ text: String) {
+            bytes.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+                case 10: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+                case 13: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+                case 9: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+                case 0..<32:
+                    bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+
+        mutating func writeXMLElement(_ name: String, _ value: ResponseValue) {
+            write("<\(name)>")
+            switch value {
+            case .string(let text): writeXMLText(text)
+            case .integer(let number): write(String(number))
+            case .bool(let flag): write(flag ? "true" : "false")
+            case .object(let object):
+                for field in object.fields { writeXMLElement(field.name, field.value) }
+            case .list(let itemName, let items):
+                for item in items { writeXMLElement(itemName, item) }
+            }
+            write("</\(name)>")
+        }
+
+        mutating func writeXMLText(_ text: String) {
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "&"): write("&amp;")
+                case UInt8(ascii: "<"): write("&lt;")
+                case UInt8(ascii: ">"): write("&gt;")
+                case UInt8(ascii: "\""): write("&quot;")
+                case 0..<32 where byte != 9 && byte != 10 && byte != 13: continue  // not allowed in XML 1.0
+                default: bytes.append(byte)
+                }
+            }
+        }
+    }
+}
+
+/// The `Content-Type` TOP answers carry. JSON's is configurable: the real gateway most likely
+/// sends `text/javascript`, `application/json` works with every SDK (top-protocol.md §5.5).
+public struct ContentTypes: Sendable, Equatable {
+    public var json: String
+    public var xml: String
+
+    public init(json: String = "application/json;charset=UTF-8", xml: String = "text/xml;charset=UTF-8") {
+        self.json = json
+        self.xml = xml
+    }
+
+    public func of(_ format: ResponseFormat) -> String { format == .json ? json : xml }
+}

@@ -1,0 +1,103 @@
+internal import FoundationEssentials
+
+/// The business parameters of `alibaba.pos.pay.action.query`:
+/// `shop_id` (Number) and `payment_action_request` (a JSON object with `request_id` String and
+/// `buyer_id` Number).
+///
+/// Errors, in this order: `shop_id` missing → 40, not a whole number → 41;
+/// `payment_action_request` missing → 40, not a JSON object → 41; its `request_id` or `buyer_id`
+/// missing (or null) → 40 naming `payment_action_request.request_id`/`.buyer_id`, of the wrong
+/// type → 41 naming the field. Like the Java gateway's converters, a number is accepted for
+/// `request_id` and a numeric string for `buyer_id`.
+public struct PaymentActionQuery: Sendable, Equatable {
+    public var shopID: Int64
+    public var requestID: String
+    public var buyerID: Int64
+
+    public init(shopID: Int64, requestID: String, buyerID: Int64) {
+        self.shopID = shopID
+        self.requestID = requestID
+        self.buyerID = buyerID
+    }
+
+    public init(parameters: TOPParameters) throws(TOPError) {
+        guard let shopText = parameters["shop_id"], !shopText.isEmpty else {
+            throw .missingRequiredArguments("shop_id")
+        }
+        guard let shopID = Self.wholeNumber(shopText) else {
+            throw .invalidArguments("shop_id")
+        }
+        guard let requestText = parameters["payment_action_request"], !requestText.isEmpty else {
+            throw .missingRequiredArguments("payment_action_request")
+        }
+        let body: RawRequest
+        do {
+            body = try JSONDecoder().decode(RawRequest.self, from: Data(requestText.utf8))
+        } catch {
+            throw .invalidArguments("payment_action_request")
+        }
+        guard let requestScalar = body.requestID else {
+            throw .missingRequiredArguments("payment_action_request.request_id")
+        }
+        guard let requestID = requestScalar.asString, !requestID.isEmpty else {
+            throw .invalidArguments("payment_action_request.request_id")
+        }
+        guard let buyerScalar = body.buyerID else {
+            throw .missingRequiredArguments("payment_action_request.buyer_id")
+        }
+        guard let buyerID = buyerScalar.asWholeNumber else {
+            throw .invalidArguments("payment_action_request.buyer_id")
+        }
+        self.init(shopID: shopID, requestID: requestID, buyerID: buyerID)
+    }
+
+    /// Decimal digits only (no sign, no fraction), fitting in 64 bits.
+    static func wholeNumber(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(text)
+    }
+
+    private struct RawRequest: Decodable {
+        var requestID: Scalar?
+        var buyerID: Scalar?
+
+        enum CodingKeys: String, CodingKey {
+            case requestID = "request_id"
+            case buyerID = "buyer_id"
+        }
+    }
+
+    /// Any JSON value, reduced to what the checks need.
+    private enum Scalar: Decodable {
+        case integer(Int64)
+        case string(String)
+        case other
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let integer = try? container.decode(Int64.self) {
+                self = .integer(integer)
+            } else if let string = try? container.decode(String.self) {
+                self = .string(string)
+            } else {
+                self = .other
+            }
+        }
+
+        var asString: String? {
+            switch self {
+            case .integer(let value): return String(value)
+            case .string(let value): return value
+            case .other: return nil
+            }
+        }
+
+        var asWholeNumber: Int64? {
+            switch self {
+            case .integer(let value): return value >= 0 ? value : nil
+            case .string(let value): return PaymentActionQuery.wholeNumber(value)
+            case .other: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+/// A TOP call whose public parameters have passed every gateway check, signature included.
+public struct TOPRequest: Sendable {
+    public var api: APIName
+    public var appKey: String
+    public var format: ResponseFormat
+    public var simplify: Bool
+    public var signMethod: SignMethod
+    public var session: String?
+    public var parameters: TOPParameters
+}
+
+/// Why the gateway refused a call, and how to render the refusal.
+public struct TOPRejection: Error, Sendable {
+    public var error: TOPError
+    /// The format the caller asked for, when it could be read (errors are rendered in it).
+    public var format: ResponseFormat
+    /// The check that failed, in words, for logs, the journal and `X-Topmock-Diagnostic`.
+    public var diagnostic: String
+    /// Set when the signature did not match.
+    public var signatureMismatch: SignatureMismatch?
+
+    public init(_ error: TOPError, format: ResponseFormat, diagnostic: String, signatureMismatch: SignatureMismatch? = nil) {
+        self.error = error
+        self.format = format
+        self.diagnostic = diagnostic
+        self.signatureMismatch = signatureMismatch
+    }
+}
+
+/// What the gateway checks the public parameters against.
+public struct GatewayPolicy: Sendable {
+    public var timestamp: TimestampPolicy
+    /// APIs that require `session` (code 26 when absent). alibaba.pos.pay.action.query does not.
+    public var apisRequiringSession: Set<APIName>
+
+    public init(timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = []) {
+        self.timestamp = timestamp
+        self.apisRequiringSession = apisRequiringSession
+    }
+}
+
+extension TOPRequest {
+    /// Checks the public parameters in this order (docs/protocol.md lists it):
+    /// method present (21) → app_key present (28) and known (29) → timestamp present (30) and
+    /// valid (31) → v present (32), well-formed (33), 2.0 (34) → format json|xml (23) →
+    /// sign_method known (43) → sign present (24) → signature (25) → method known (22) →
+    /// session when the API needs one (26).
+    ///
+    /// - Parameters:
+    ///   - secret: the secret of an app key, or nil when the key is unknown.
+    ///   - isKnownAPI: whether a method name is served.
+    ///   - nowMillis: the current time, epoch milliseconds.
+    public static func validate(
+        _ parameters: TOPParameters,
+        policy: GatewayPolicy,
+        nowMillis: Int64,
+        secret: (String) -> String?,
+        isKnownAPI: (APIName) -> Bool
+    ) throws(TOPRejection) -> TOPRequest {
+        let formatValue = parameters["format"]
+        let format: ResponseFormat = formatValue.flatMap { ResponseFormat(rawValue: $0) } ?? .xml
+        func reject(_ error: TOPError, _ diagnostic: String) -> TOPRejection {
+            TOPRejection(error, format: format, diagnostic: diagnostic)
+        }
+
+        guard let method = nonEmpty(parameters["method"]) else {
+            throw reject(.missingMethod, "the method parameter is missing")
+        }
+        guard let appKey = nonEmpty(parameters["app_key"]) else {
+            throw reject(.missingAppKey, "the app_key parameter is missing")
+        }
+        guard let appSecret = secret(appKey) else {
+            throw reject(.invalidAppKey, "app_key '\(appKey)' is not configured (add it with --app KEY:SECRET or in a scenario file's apps)")
+        }
+        guard let timestamp = nonEmpty(parameters["timestamp"]) else {
+            throw reject(.missingTimestamp, "the timestamp parameter is missing")
+        }
+        guard policy.timestamp.accepts(timestamp, nowMillis: nowMillis) else {
+            throw reject(.invalidTimestamp, "timestamp '\(timestamp)' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))")
+        }
+        guard let version = nonEmpty(parameters["v"]) else {
+            throw reject(.missingVersion, "the v parameter is missing")
+        }
+        guard isVersionShaped(version) else {
+            throw reject(.invalidVersion, "v '\(version)' is not a version number")
+        }
+        guard version == "2.0" else {
+            throw reject(.unsupportedVersion, "v '\(version)' is not supported; TOP serves 2.0")
+        }
+        if let formatValue, ResponseFormat(rawValue: formatValue) == nil {
+            throw reject(.invalidFormat, "format '\(formatValue)' must be json or xml")
+        }
+        let signMethodValue = nonEmpty(parameters["sign_method"])
+        guard let signMethod = signMethodValue.map({ SignMethod(rawValue: $0) }) ?? .md5 else {
+            throw reject(.unsupportedSignMethod(signMethodValue ?? ""), "sign_method '\(signMethodValue ?? "")' must be md5, hmac or hmac-sha256")
+        }
+        switch Signer.verify(parameters, secret: appSecret, method: signMethod) {
+        case .valid:
+            break
+        case .missing:
+            throw reject(.missingSignature, "the sign parameter is missing")
+        case .invalid(let mismatch):
+            throw TOPRejection(
+                .invalidSignature, format: format,
+                diagnostic: "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); \(mismatch.likelyCause)",
+                signatureMismatch: mismatch)
+        }
+        let api = APIName(rawValue: method)
+        guard isKnownAPI(api) else {
+            throw reject(.invalidMethod, "method '\(method)' is not served by this topmock")
+        }
+        let session = nonEmpty(parameters["session"])
+        if policy.apisRequiringSession.contains(api) && session == nil {
+            throw reject(.missingSession, "method '\(method)' requires a session")
+        }
+        let simplifyValue = parameters["simplify"]?.lowercased()
+        return TOPRequest(
+            api: api, appKey: appKey, format: format,
+            simplify: format == .json && (simplifyValue == "true" || simplifyValue == "1"),
+            signMethod: signMethod, session: session, parameters: parameters)
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// `digits(.digits)*`, like 2.0 or 1.
+    private static func isVersionShaped(_ value: String) -> Bool {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    }
+}

@@ -1,0 +1,119 @@
+/// How the `timestamp` parameter is checked (top-protocol.md §4).
+///
+/// TOP documents `yyyy-MM-dd HH:mm:ss` in GMT+8 within 10 minutes of the server's clock; the
+/// official Python SDK sends 13-digit epoch milliseconds, which the gateway accepts. Most SDKs
+/// (.NET, PHP, Node, taobaopy, the new Python SDK) send the *local* wall clock instead of GMT+8, so
+/// on a UTC CI machine a strict reading rejects them: hence the zone modes.
+public struct TimestampPolicy: Sendable, Equatable {
+    public enum Zone: String, Sendable, CaseIterable {
+        /// Read `yyyy-MM-dd HH:mm:ss` as GMT+8 only, as the real gateway documents.
+        case gmt8
+        /// Read it in the server's own zone only.
+        case local
+        /// Accept it if it is inside the window read as GMT+8 or as the server's zone (default).
+        case any
+    }
+
+    public var zone: Zone
+    /// Largest allowed difference from the server clock, both directions, in seconds.
+    public var toleranceSeconds: Int64
+    /// The server zone's offset from UTC in seconds (for `.local` and `.any`).
+    public var localOffsetSeconds: Int64
+
+    public init(zone: Zone = .any, toleranceSeconds: Int64 = 600, localOffsetSeconds: Int64 = 0) {
+        self.zone = zone
+        self.toleranceSeconds = toleranceSeconds
+        self.localOffsetSeconds = localOffsetSeconds
+    }
+
+    public static let gmt8OffsetSeconds: Int64 = 8 * 3600
+
+    /// Whether `text` is a well-formed timestamp inside the window around `nowMillis` (epoch ms).
+    public func accepts(_ text: String, nowMillis: Int64) -> Bool {
+        let tolerance = toleranceSeconds * 1000
+        if let millis = Self.epochMillis(text) {
+            return abs(millis - nowMillis) <= tolerance
+        }
+        guard let wallClock = Self.wallClockSeconds(text) else { return false }
+        var offsets: [Int64] = []
+        switch zone {
+        case .gmt8: offsets = [Self.gmt8OffsetSeconds]
+        case .local: offsets = [localOffsetSeconds]
+        case .any: offsets = [Self.gmt8OffsetSeconds, localOffsetSeconds]
+        }
+        return offsets.contains { offset in
+            let millis = (wallClock - offset) * 1000
+            return abs(millis - nowMillis) <= tolerance
+        }
+    }
+
+    /// A 13-digit epoch-milliseconds timestamp.
+    static func epochMillis(_ text: String) -> Int64? {
+        let utf8 = text.utf8
+        guard utf8.count == 13, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(text)
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
+    /// (i.e. as if it were UTC); nil when malformed or not a real date.
+    static func wallClockSeconds(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count == 19, b[4] == 45, b[7] == 45, b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                value = value * 10 + Int64(b[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+              hour < 24, minute < 60, second < 60
+        else { return nil }
+        return daysFromCivil(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second
+    }
+
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+
+    /// Formats epoch milliseconds as `yyyy-MM-dd HH:mm:ss` at `offsetSeconds` from UTC (for
+    /// clients and tests that need a valid timestamp).
+    public static func format(epochMillis: Int64, offsetSeconds: Int64 = gmt8OffsetSeconds) -> String {
+        let seconds = epochMillis / 1000 + offsetSeconds
+        var days = seconds / 86400
+        var rest = seconds % 86400
+        if rest < 0 { rest += 86400; days -= 1 }
+        // civil_from_days (Hinnant)
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let dayOfEra = z - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(rest / 3600, 2)):\(pad(rest % 3600 / 60, 2)):\(pad(rest % 60, 2))"
+    }
+}

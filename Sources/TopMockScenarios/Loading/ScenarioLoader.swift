@@ -1,0 +1,130 @@
+import FoundationEssentials
+import TopMockYAML
+
+/// The outcome of loading a directory: the set (empty of anything from a broken file) and every
+/// diagnostic. A set with errors must not be served; ``ScenarioLoadResult/isValid`` says so.
+public struct ScenarioLoadResult: Sendable {
+    public var set: ScenarioSet
+    public var diagnostics: [ScenarioDiagnostic]
+
+    public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+
+    /// Every diagnostic, compiler style, one after the other.
+    public var report: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Loads every `*.yaml`/`*.yml` file of a directory (or single files) into one ``ScenarioSet``.
+///
+/// ```swift
+/// let result = ScenarioLoader.load(paths: ["scenarios"])
+/// guard result.isValid else { print(result.report); exit(1) }
+/// ```
+public enum ScenarioLoader {
+    /// `paths` may name directories (their YAML files are read in name order, not recursively) and
+    /// files.
+    public static func load(paths: [String]) -> ScenarioLoadResult {
+        var sources: [(path: String, text: String)] = []
+        var diagnostics: [ScenarioDiagnostic] = []
+        for path in paths {
+            switch readSources(at: path) {
+            case .success(let found): sources += found
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        var result = load(sources: sources)
+        result.diagnostics.insert(contentsOf: diagnostics, at: 0)
+        return result
+    }
+
+    /// Loads already-read texts (`path` is only used in diagnostics).
+    public static func load(sources: [(path: String, text: String)]) -> ScenarioLoadResult {
+        var set = ScenarioSet()
+        var diagnostics: [ScenarioDiagnostic] = []
+        var appOrigins: [String: SourceLocation] = [:]
+        for source in sources {
+            let sink = DiagnosticSink(path: source.path, source: source.text)
+            defer { diagnostics += sink.diagnostics }
+            guard let contents = compileFile(source, sink: sink) else { continue }
+            for app in contents.apps {
+                if let existing = set.apps[app.appKey], existing != app.secret, let origin = appOrigins[app.appKey] {
+                    sink.error("app_key '\(app.appKey)' is declared at \(origin) with another secret", at: app.mark)
+                    continue
+                }
+                set.apps[app.appKey] = app.secret
+                appOrigins[app.appKey] = appOrigins[app.appKey] ?? sink.location(app.mark)
+            }
+            var count = 0
+            for (action, mark) in contents.actions {
+                if let existing = set.actions[action.key] {
+                    sink.error("duplicate payment action (\(action.key)): first declared at \(existing.source)", at: mark)
+                    continue
+                }
+                set.actions[action.key] = action
+                count += 1
+            }
+            set.files.append(ScenarioFileSummary(
+                path: source.path, name: contents.name, description: contents.description, actionCount: count))
+        }
+        return ScenarioLoadResult(set: set, diagnostics: diagnostics)
+    }
+
+    private static func compileFile(_ source: (path: String, text: String), sink: DiagnosticSink) -> ScenarioFileContents? {
+        let documents: [YAMLNode]
+        do {
+            documents = try YAMLParser.parse(source.text)
+        } catch {
+            sink.error("YAML syntax: \(error.message)", at: error.mark)
+            return nil
+        }
+        let defaultName = baseName(source.path)
+        guard let root = documents.first, !root.isNull else {
+            return ScenarioFileContents(name: defaultName)  // an empty file declares nothing
+        }
+        if documents.count > 1 {
+            sink.error("a scenario file holds one YAML document; found \(documents.count)", at: documents[1].mark)
+        }
+        let contents = ScenarioCompiler.compile(root, defaultName: defaultName, sink: sink)
+        return sink.hasErrors ? nil : contents
+    }
+
+    private static func baseName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        for suffix in [".yaml", ".yml"] where file.hasSuffix(suffix) {
+            return String(file.dropLast(suffix.count))
+        }
+        return file
+    }
+
+    private static func readSources(at path: String) -> Result<[(path: String, text: String)], ScenarioDiagnostic> {
+        let manager = FileManager.default
+        var isDirectory = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(fileDiagnostic(path, "no such file or directory"))
+        }
+        var files: [String] = []
+        if isDirectory {
+            guard let names = try? manager.contentsOfDirectory(atPath: path) else {
+                return .failure(fileDiagnostic(path, "cannot list the directory (permission denied?)"))
+            }
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted().map { prefix + $0 }
+        } else {
+            files = [path]
+        }
+        var sources: [(path: String, text: String)] = []
+        for file in files {
+            guard let data = manager.contents(atPath: file) else {
+                return .failure(fileDiagnostic(file, "cannot read the file (permission denied?)"))
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                return .failure(fileDiagnostic(file, "the file is not valid UTF-8"))
+            }
+            sources.append((path: file, text: text))
+        }
+        return .success(sources)
+    }
+
+    private static func fileDiagnostic(_ path: String, _ message: String) -> ScenarioDiagnostic {
+        ScenarioDiagnostic(location: SourceLocation(path: path, line: 1, column: 1), message: message)
+    }
+}

@@ -1,0 +1,25 @@
+/// Everything loaded from one scenario directory: apps and payment actions, indexed for lookup.
+/// Immutable: a reload builds a new set and swaps it in whole.
+public struct ScenarioSet: Sendable {
+    /// `app_key` → secret, from the files' `apps`.
+    public var apps: [String: String]
+    public var actions: [ActionKey: PaymentAction]
+    /// The files read, in load order, with what each declared.
+    public var files: [ScenarioFileSummary]
+
+    public init(apps: [String: String] = [:], actions: [ActionKey: PaymentAction] = [:], files: [ScenarioFileSummary] = []) {
+        self.apps = apps
+        self.actions = actions
+        self.files = files
+    }
+
+    public static let empty = ScenarioSet()
+}
+
+/// What one scenario file contributed (for `/__admin/health` and the logs).
+public struct ScenarioFileSummary: Sendable, Equatable {
+    public var path: String
+    public var name: String
+    public var description: String?
+    public var actionCount: Int
+}

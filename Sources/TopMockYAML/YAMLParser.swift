@@ -1,0 +1,162 @@
+internal import CYAML
+
+/// A YAML syntax error, with the mark libyaml reports.
+public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var mark: YAMLMark
+
+    public init(message: String, mark: YAMLMark) {
+        self.message = message
+        self.mark = mark
+    }
+
+    public var description: String { "\(mark): \(message)" }
+}
+
+/// Parses YAML text into ``YAMLNode`` trees with libyaml (the library Yams wraps).
+///
+/// ```swift
+/// let documents = try YAMLParser.parse("shops: []")
+/// ```
+public enum YAMLParser {
+    /// Most nodes one text may expand to (aliases included): a guard against alias bombs.
+    public static let nodeLimit = 1_000_000
+
+    /// Every document in `text`, in order. An empty text gives no documents.
+    public static func parse(_ text: String) throws(YAMLError) -> [YAMLNode] {
+        let parser = EventParser(bytes: Array(text.utf8))
+        return try parser.documents()
+    }
+}
+
+/// Owns one `yaml_parser_t` (created in init, deleted in deinit) and the bytes it reads.
+private final class EventParser {
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private let input: UnsafeMutableBufferPointer<UInt8>
+    private var anchors: [String: YAMLNode] = [:]
+    private var nodeCount = 0
+
+    init(bytes: [UInt8]) {
+        parser = .allocate(capacity: 1)
+        input = .allocate(capacity: max(bytes.count, 1))
+        _ = input.initialize(from: bytes)
+        yaml_parser_initialize(parser)
+        yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+    }
+
+    deinit {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        input.deallocate()
+    }
+
+    /// One event; the caller owns nothing (the event is copied into `Event`).
+    private struct Event {
+        var type: yaml_event_type_t
+        var mark: YAMLMark
+        var scalar: String = ""
+        var isPlain = false
+        var anchor: String?
+        var tag: String?
+    }
+
+    private func nextEvent() throws(YAMLError) -> Event {
+        var raw = yaml_event_t()
+        guard yaml_parser_parse(parser, &raw) == 1 else { throw parserError() }
+        defer { yaml_event_delete(&raw) }
+        var event = Event(
+            type: raw.type,
+            mark: YAMLMark(line: Int(raw.start_mark.line) + 1, column: Int(raw.start_mark.column) + 1))
+        switch raw.type {
+        case YAML_SCALAR_EVENT:
+            let scalar = raw.data.scalar
+            event.scalar = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+            event.isPlain = scalar.style == YAML_PLAIN_SCALAR_STYLE
+            event.anchor = string(scalar.anchor)
+            event.tag = string(scalar.tag)
+        case YAML_ALIAS_EVENT:
+            event.anchor = string(raw.data.alias.anchor)
+        case YAML_SEQUENCE_START_EVENT:
+            event.anchor = string(raw.data.sequence_start.anchor)
+            event.tag = string(raw.data.sequence_start.tag)
+        case YAML_MAPPING_START_EVENT:
+            event.anchor = string(raw.data.mapping_start.anchor)
+            event.tag = string(raw.data.mapping_start.tag)
+        default:
+            break
+        }
+        return event
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: UnsafePointer($0)) }
+    }
+
+    private func parserError() -> YAMLError {
+        let problem = parser.pointee.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.pointee.context.map { String(cString: $0) }
+        let mark = parser.pointee.problem_mark
+        let message = context.map { "\(problem) \($0)" } ?? problem
+        return YAMLError(message: message, mark: YAMLMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
+    }
+
+    func documents() throws(YAMLError) -> [YAMLNode] {
+        var documents: [YAMLNode] = []
+        while true {
+            let event = try nextEvent()
+            switch event.type {
+            case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
+                continue
+            case YAML_DOCUMENT_START_EVENT:
+                anchors = [:]
+                let start = try nextEvent()
+                documents.append(try node(startingWith: start))
+            case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
+                return documents
+            default:
+                throw YAMLError(message: "unexpected YAML event", mark: event.mark)
+            }
+        }
+    }
+
+    private func node(startingWith event: Event) throws(YAMLError) -> YAMLNode {
+        nodeCount += 1
+        guard nodeCount <= YAMLParser.nodeLimit else {
+            throw YAMLError(message: "document expands to more than \(YAMLParser.nodeLimit) nodes", mark: event.mark)
+        }
+        let result: YAMLNode
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            result = YAMLNode(.scalar(event.scalar, isPlain: event.isPlain), mark: event.mark, tag: event.tag)
+        case YAML_ALIAS_EVENT:
+            guard let anchor = event.anchor, var target = anchors[anchor] else {
+                throw YAMLError(message: "unknown alias '*\(event.anchor ?? "")'", mark: event.mark)
+            }
+            target.mark = event.mark
+            return target
+        case YAML_SEQUENCE_START_EVENT:
+            var items: [YAMLNode] = []
+            while true {
+                let next = try nextEvent()
+                if next.type == YAML_SEQUENCE_END_EVENT { break }
+                items.append(try node(startingWith: next))
+            }
+            result = YAMLNode(.sequence(items), mark: event.mark, tag: event.tag)
+        case YAML_MAPPING_START_EVENT:
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            while true {
+                let next = try nextEvent()
+                if next.type == YAML_MAPPING_END_EVENT { break }
+                let key = try node(startingWith: next)
+                let value = try node(startingWith: try nextEvent())
+                pairs.append((key: key, value: value))
+            }
+            result = YAMLNode(.mapping(pairs), mark: event.mark, tag: event.tag)
+        default:
+            throw YAMLError(message: "unexpected YAML event", mark: event.mark)
+        }
+        if let anchor = event.anchor { anchors[anchor] = result }
+        return result
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Logging
+import TopMock
+import TopMockHTTP
+import TopMockProtocol
+import TopMockScenarios
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `topmock serve`: serve /router/rest until SIGINT or SIGTERM.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the TOP gateway mock (the default command).",
+        discussion: """
+            Exit codes: 0 stopped by SIGINT/SIGTERM; 1 the scenarios are invalid (diagnostics on \
+            stderr); 2 cannot listen (address in use, bad host); 64 bad usage.
+            """
+    )
+
+    @Option(help: "Address to bind: an IPv4/IPv6 literal or localhost. (env: TOPMOCK_HOST, default 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one (see --port-file). (env: TOPMOCK_PORT, default 8080)")
+    var port: Int?
+
+    @Option(name: .customLong("scenarios"), help: ArgumentHelp(
+        "Scenario directory or file; repeat for more. (env: TOPMOCK_SCENARIOS, ':'-separated, default ./scenarios)",
+        valueName: "path"))
+    var scenarioPaths: [String] = []
+
+    @Option(name: .customLong("app"), help: ArgumentHelp(
+        "An app the gateway accepts, as KEY:SECRET; repeat for more. (env: TOPMOCK_APPS, ','-separated)",
+        valueName: "key:secret"))
+    var apps: [String] = []
+
+    @Flag(help: "Do not accept the built-in app 12345678:helloworld. (env: TOPMOCK_NO_DEFAULT_APP=1)")
+    var noDefaultApp = false
+
+    @Option(help: ArgumentHelp("Write the bound port to this file once listening. (env: TOPMOCK_PORT_FILE)", valueName: "path"))
+    var portFile: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (env: TOPMOCK_LOG_LEVEL, default info)")
+    var logLevel: Logger.Level?
+
+    @Option(help: "How 'yyyy-MM-dd HH:mm:ss' timestamps are read: gmt8 (strict, as TOP documents), local (this server's zone), or any (either). (env: TOPMOCK_TIMESTAMP_ZONE, default any)")
+    var timestampZone: TimestampPolicy.Zone?
+
+    @Option(help: "Largest allowed clock difference of a timestamp, in seconds. (env: TOPMOCK_TIMESTAMP_TOLERANCE, default 600)")
+    var timestampTolerance: Int?
+
+    @Option(help: "Content-Type of JSON answers, e.g. 'text/javascript;charset=UTF-8'. (env: TOPMOCK_JSON_CONTENT_TYPE, default application/json;charset=UTF-8)")
+    var jsonContentType: String?
+
+    @Flag(help: "Do not send the X-Topmock-Diagnostic header on error answers. (env: TOPMOCK_NO_DIAGNOSTIC_HEADER=1)")
+    var noDiagnosticHeader = false
+
+    @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
+    var threads: Int?
+
+    @Option(help: "Most connections open at once. (env: TOPMOCK_CONNECTION_LIMIT, default 4096)")
+    var connectionLimit: Int?
+
+    @Option(help: "Seconds an idle connection stays open. (env: TOPMOCK_CONNECTION_TIMEOUT, default 30)")
+    var connectionTimeout: Int?
+
+    @Option(help: "Largest request body in bytes; larger ones get HTTP 413. (env: TOPMOCK_MAX_BODY_BYTES, default 8388608)")
+    var maxBodyBytes: Int?
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        for app in apps where parseApp(app) == nil {
+            throw ValidationError("--app '\(app)' must be KEY:SECRET with a non-empty key and secret")
+        }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        if let maxBodyBytes, maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let timestampTolerance, timestampTolerance < 0 { throw ValidationError("--timestamp-tolerance must not be negative") }
+    }
+
+    func run() throws {
+        let configuration = try makeConfiguration()
+        let level = try Environment.resolve(logLevel, "TOPMOCK_LOG_LEVEL", default: .info)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "topmock")
+
+        // Block SIGINT/SIGTERM before any server thread exists (threads inherit the mask), then
+        // wait for them with sigwait on this thread.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let application: TopMockApplication
+        do {
+            application = try TopMockApplication(configuration: configuration, logger: logger)
+        } catch {
+            printError("topmock: the scenarios are invalid; not starting.\n\(error)")
+            throw ExitCode(1)
+        }
+        do {
+            try application.start()
+        } catch {
+            printError("topmock: \(error)")
+            throw ExitCode(2)
+        }
+        let port = application.port
+        if let path = try Environment.resolve(portFile, "TOPMOCK_PORT_FILE", default: "") as String?, !path.isEmpty {
+            guard writeFile(path, contents: "\(port)\n") else {
+                application.stop()
+                printError("topmock: cannot write the port file '\(path)'")
+                throw ExitCode(2)
+            }
+        }
+        let set = application.engine.set
+        let shownHost = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
+        print("topmock \(TopMockVersion.current) listening on http://\(shownHost):\(port)/router/rest "
+            + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(application.apps.count) apps)")
+        fflush(nil)  // the ready line must reach a pipe at once
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("stopping", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
+        application.stop()
+        logger.info("stopped")
+    }
+
+    private func makeConfiguration() throws -> Configuration {
+        var configuration = Configuration()
+        configuration.http.host = try Environment.resolve(host, "TOPMOCK_HOST", default: "127.0.0.1")
+        configuration.http.port = try Environment.resolve(port, "TOPMOCK_PORT", default: 8080)
+        guard (0...65535).contains(configuration.http.port) else { throw ValidationError("TOPMOCK_PORT must be between 0 and 65535") }
+        configuration.http.threadCount = try Environment.resolve(threads, "TOPMOCK_THREADS", default: configuration.http.threadCount)
+        configuration.http.connectionLimit = try Environment.resolve(connectionLimit, "TOPMOCK_CONNECTION_LIMIT", default: configuration.http.connectionLimit)
+        configuration.http.connectionTimeoutSeconds = try Environment.resolve(connectionTimeout, "TOPMOCK_CONNECTION_TIMEOUT", default: configuration.http.connectionTimeoutSeconds)
+        configuration.http.maxBodyBytes = try Environment.resolve(maxBodyBytes, "TOPMOCK_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes)
+
+        if !scenarioPaths.isEmpty {
+            configuration.scenarioPaths = scenarioPaths
+        } else if let fromEnvironment = Environment.value("TOPMOCK_SCENARIOS") {
+            configuration.scenarioPaths = fromEnvironment.split(separator: ":").map(String.init)
+        }
+        var appSpecs = apps
+        if appSpecs.isEmpty, let fromEnvironment = Environment.value("TOPMOCK_APPS") {
+            appSpecs = fromEnvironment.split(separator: ",").map(String.init)
+        }
+        for spec in appSpecs {
+            guard let (key, secret) = parseApp(spec) else {
+                throw ValidationError("TOPMOCK_APPS entry '\(spec)' must be KEY:SECRET")
+            }
+            configuration.apps[key] = secret
+        }
+        configuration.defaultAppEnabled = !Environment.flag(noDefaultApp, "TOPMOCK_NO_DEFAULT_APP")
+        configuration.gateway.timestamp.zone = try Environment.resolve(timestampZone, "TOPMOCK_TIMESTAMP_ZONE", default: .any)
+        configuration.gateway.timestamp.toleranceSeconds = Int64(try Environment.resolve(timestampTolerance, "TOPMOCK_TIMESTAMP_TOLERANCE", default: 600))
+        configuration.contentTypes.json = try Environment.resolve(jsonContentType, "TOPMOCK_JSON_CONTENT_TYPE", default: configuration.contentTypes.json)
+        configuration.diagnosticHeader = !Environment.flag(noDiagnosticHeader, "TOPMOCK_NO_DIAGNOSTIC_HEADER")
+        return configuration
+    }
+
+    private func parseApp(_ spec: String) -> (String, String)? {
+        guard let colon = spec.firstIndex(of: ":") else { return nil }
+        let key = String(spec[..<colon]), secret = String(spec[spec.index(after: colon)...])
+        return key.isEmpty || secret.isEmpty ? nil : (key, secret)
+    }
+}
+
+/// Writes a line to standard error (unbuffered).
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    var written = 0
+    while written < bytes.count {
+        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + written, bytes.count - written) }
+        if n <= 0 { return }
+        written += n
+    }
+}
+
+func writeFile(_ path: String, contents: String) -> Bool {
+    guard let file = fopen(path, "w") else { return false }
+    let ok = fputs(contents, file) >= 0
+    return fclose(file) == 0 && ok
+}

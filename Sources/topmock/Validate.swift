@@ -1,0 +1,23 @@
+import ArgumentParser
+import TopMockScenarios
+
+/// `topmock validate`: check scenario files the way the server does at start.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check scenario files; print every problem as file:line:col: error: message.",
+        discussion: "Exit codes: 0 valid, 1 problems found.")
+
+    @Argument(help: ArgumentHelp("Scenario directories or files (default: ./scenarios).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() throws {
+        let result = ScenarioLoader.load(paths: paths.isEmpty ? ["scenarios"] : paths)
+        if !result.diagnostics.isEmpty { printError(result.report) }
+        guard result.isValid else {
+            let count = result.diagnostics.filter { $0.severity == .error }.count
+            printError("\(count) error\(count == 1 ? "" : "s")")
+            throw ExitCode(1)
+        }
+        print("ok: \(result.set.files.count) files, \(result.set.actions.count) payment actions, \(result.set.apps.count) apps")
+    }
+}

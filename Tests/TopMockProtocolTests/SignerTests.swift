@@ -1,0 +1,92 @@
+import Testing
+import TopMockProtocol
+
+@Suite struct SignerTests {
+    /// top-protocol.md §3.2 (a): the official documentation's example.
+    @Test func signsOfficialDocumentationExample() {
+        let parameters: [(String, String)] = [
+            ("method", "taobao.item.seller.get"), ("app_key", "12345678"), ("session", "test"),
+            ("timestamp", "2016-01-01 12:00:00"), ("format", "json"), ("v", "2.0"), ("sign_method", "md5"),
+            ("fields", "num_iid,title,nick,price,num"), ("num_iid", "11223344"),
+        ]
+        #expect(Signer.sign(parameters, secret: "helloworld", method: .md5) == "66987CB115214E59E6EC978214934FB8")
+    }
+
+    @Test func signsSecondPublicVector() {
+        let parameters: [(String, String)] = [
+            ("app_key", "test"), ("fields", "nick"), ("format", "xml"), ("method", "taobao.user.seller.get"),
+            ("session", "test"), ("sign_method", "md5"), ("timestamp", "2013-05-06 13:52:03"), ("v", "2.0"),
+        ]
+        #expect(Signer.sign(parameters, secret: "test", method: .md5) == "72CB4D809B375A54502C09360D879C64")
+    }
+
+    static func payActionQuery(_ method: SignMethod) -> [(String, String)] {
+        [
+            ("method", "alibaba.pos.pay.action.query"), ("app_key", "12345678"), ("timestamp", "2016-01-01 12:00:00"),
+            ("format", "json"), ("v", "2.0"), ("sign_method", method.rawValue), ("shop_id", "124"),
+            ("payment_action_request", #"{"buyer_id":123,"request_id":"123"}"#),
+        ]
+    }
+
+    /// top-protocol.md §3.2 (b): this API, each sign method.
+    @Test(arguments: [
+        (SignMethod.md5, "3300AA7A593A184C58F6EF9D420B5205"),
+        (SignMethod.hmac, "28FB879D93FEEAB335CE635731A61F8F"),
+        (SignMethod.hmacSHA256, "618413C83E7D5C89E8100577A449D740DE015775ED8F705D4DB15B2F532A1AA9"),
+    ])
+    func signsPayActionQuery(method: SignMethod, expected: String) {
+        #expect(Signer.sign(Self.payActionQuery(method), secret: "helloworld", method: method) == expected)
+    }
+
+    @Test func canonicalStringSortsByteWiseAndSkipsSign() {
+        let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", "X")])
+        let canonical = String(decoding: Signer.canonicalString(parameters.all), as: UTF8.self)
+        #expect(canonical == #"app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodmd5timestamp2016-01-01 12:00:00v2.0"#)
+    }
+
+    /// top-protocol.md §3.2 (c): the official Python SDK (epoch ms, partner_id).
+    @Test func signsPythonSDKStyleCall() {
+        var parameters = Self.payActionQuery(.md5)
+        parameters[2] = ("timestamp", "1451620800000")
+        parameters.append(("partner_id", "taobao-sdk-python-20160516"))
+        #expect(Signer.sign(parameters, secret: "helloworld", method: .md5) == "56B0DCCE8656144C09ED4A6AF68EDB8D")
+    }
+
+    @Test func verifyAcceptsSignatureMadeWithoutEmptyValues() {
+        let signedWithoutEmpty = Signer.sign(Self.payActionQuery(.md5), secret: "helloworld", method: .md5)
+        let received = TOPParameters(Self.payActionQuery(.md5) + [("session", ""), ("sign", signedWithoutEmpty)])
+        #expect(Signer.verify(received, secret: "helloworld", method: .md5) == .valid)
+    }
+
+    @Test func verifyAcceptsSignatureMadeWithEmptyValues() {
+        let withEmpty = Self.payActionQuery(.md5) + [("session", "")]
+        let sign = Signer.sign(withEmpty, secret: "helloworld", method: .md5)
+        #expect(Signer.verify(TOPParameters(withEmpty + [("sign", sign)]), secret: "helloworld", method: .md5) == .valid)
+    }
+
+    @Test func verifyReportsMissingSign() {
+        #expect(Signer.verify(TOPParameters(Self.payActionQuery(.md5)), secret: "helloworld", method: .md5) == .missing)
+    }
+
+    @Test func verifyExplainsLowerCaseHex() throws {
+        let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", "3300aa7a593a184c58f6ef9d420b5205")])
+        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5) else {
+            Issue.record("expected a mismatch")
+            return
+        }
+        #expect(mismatch.expected == "3300AA7A593A184C58F6EF9D420B5205")
+        #expect(mismatch.likelyCause == "the signature is lower-case hex; TOP expects upper case")
+        #expect(!mismatch.canonical.contains("helloworld"))
+    }
+
+    @Test func verifyExplainsWrongSecret() {
+        let sign = Signer.sign(Self.payActionQuery(.md5), secret: "other", method: .md5)
+        let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", sign)])
+        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5) else {
+            Issue.record("expected a mismatch")
+            return
+        }
+        #expect(mismatch.received == sign)
+        #expect(mismatch.likelyCause == "wrong secret, or the client signed other parameters or values than it sent")
+    }
+}

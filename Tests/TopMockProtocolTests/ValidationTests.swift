@@ -1,0 +1,191 @@
+import Testing
+import TopMockProtocol
+
+/// Each public-parameter check, in the documented order, gives the catalogue's error.
+@Suite struct ValidationTests {
+    /// 2016-01-01 12:00:00 GMT+8.
+    static let now: Int64 = 1_451_620_800_000
+
+    static func valid(_ method: SignMethod = .md5) -> [(String, String)] {
+        SignerTests.payActionQuery(method)
+    }
+
+    func validate(
+        _ pairs: [(String, String)], sign: Bool = true, secret: String = "helloworld", signMethod: SignMethod = .md5,
+        policy: GatewayPolicy = GatewayPolicy(timestamp: TimestampPolicy(zone: .gmt8))
+    ) -> Result<TOPRequest, TOPRejection> {
+        var all = pairs
+        if sign { all.append(("sign", Signer.sign(pairs, secret: secret, method: signMethod))) }
+        return Result { () throws(TOPRejection) -> TOPRequest in
+            try TOPRequest.validate(
+                TOPParameters(all), policy: policy, nowMillis: Self.now,
+                secret: { $0 == "12345678" ? "helloworld" : nil }, isKnownAPI: { $0 == .posPayActionQuery })
+        }
+    }
+
+    func code(_ result: Result<TOPRequest, TOPRejection>) -> Int? {
+        if case .failure(let rejection) = result { return rejection.error.code }
+        return nil
+    }
+
+    func without(_ name: String) -> [(String, String)] { Self.valid().filter { $0.0 != name } }
+
+    func replacing(_ name: String, _ value: String, in pairs: [(String, String)] = valid()) -> [(String, String)] {
+        pairs.map { $0.0 == name ? ($0.0, value) : $0 }
+    }
+
+    @Test func acceptsValidCallForEachSignMethod() throws {
+        for method in SignMethod.allCases {
+            let request = try validate(Self.valid(method), signMethod: method).get()
+            #expect(request.api == .posPayActionQuery)
+            #expect(request.signMethod == method)
+            #expect(request.format == .json)
+            #expect(request.simplify == false)
+        }
+    }
+
+    @Test func missingMethodIs21() { #expect(code(validate(without("method"))) == 21) }
+    @Test func missingAppKeyIs28() { #expect(code(validate(without("app_key"))) == 28) }
+
+    @Test func unknownAppKeyIs29WithSubCode() throws {
+        guard case .failure(let rejection) = validate(replacing("app_key", "999")) else { Issue.record("accepted"); return }
+        #expect(rejection.error == .invalidAppKey)
+        #expect(rejection.error.subCode == "isv.appkey-not-exists")
+    }
+
+    @Test func missingTimestampIs30() { #expect(code(validate(without("timestamp"))) == 30) }
+
+    @Test(arguments: ["2016-01-01 12:10:01", "2016-01-01 11:49:59", "2016/01/01 12:00:00", "2016-02-30 12:00:00", "1451620800", "yesterday"])
+    func badTimestampIs31(timestamp: String) {
+        #expect(code(validate(replacing("timestamp", timestamp))) == 31)
+    }
+
+    @Test(arguments: ["2016-01-01 12:10:00", "2016-01-01 11:50:00", "1451621400000", "1451620200000"])
+    func timestampAtWindowEdgeIsAccepted(timestamp: String) {
+        #expect(code(validate(replacing("timestamp", timestamp))) == nil)
+    }
+
+    @Test func missingVersionIs32() { #expect(code(validate(without("v"))) == 32) }
+    @Test func malformedVersionIs33() { #expect(code(validate(replacing("v", "two"))) == 33) }
+    @Test func otherVersionIs34() { #expect(code(validate(replacing("v", "1.0"))) == 34) }
+    @Test func unknownFormatIs23() { #expect(code(validate(replacing("format", "yaml"))) == 23) }
+
+    @Test func unknownSignMethodIs43WithReason() {
+        guard case .failure(let rejection) = validate(replacing("sign_method", "sha1")) else { Issue.record("accepted"); return }
+        #expect(rejection.error.code == 43)
+        #expect(rejection.error.subCode == "isv.invalid-parameter:sign_method")
+    }
+
+    @Test func absentSignMethodMeansMD5() throws {
+        let request = try validate(without("sign_method")).get()
+        #expect(request.signMethod == .md5)
+    }
+
+    @Test func missingSignIs24() { #expect(code(validate(Self.valid(), sign: false)) == 24) }
+
+    @Test func wrongSecretIs25WithMismatchDetails() {
+        guard case .failure(let rejection) = validate(Self.valid(), secret: "nope") else { Issue.record("accepted"); return }
+        #expect(rejection.error == .invalidSignature)
+        #expect(rejection.signatureMismatch?.expected == "3300AA7A593A184C58F6EF9D420B5205")
+        #expect(rejection.diagnostic.hasPrefix("signature mismatch (md5): expected 3300AA7A593A184C58F6EF9D420B5205, received "))
+    }
+
+    @Test func unknownMethodIs22AfterTheSignature() {
+        #expect(code(validate(replacing("method", "taobao.item.get"))) == 22)
+    }
+
+    @Test func sessionIsRequiredOnlyWhereConfigured() {
+        let policy = GatewayPolicy(timestamp: TimestampPolicy(zone: .gmt8), apisRequiringSession: [.posPayActionQuery])
+        #expect(code(validate(Self.valid(), policy: policy)) == 26)
+        #expect(code(validate(Self.valid())) == nil)
+    }
+
+    @Test func errorsAreRenderedInTheRequestedFormat() {
+        guard case .failure(let json) = validate(without("timestamp")) else { Issue.record("accepted"); return }
+        #expect(json.format == .json)
+        guard case .failure(let xml) = validate(replacing("format", "xml", in: without("timestamp"))) else { Issue.record("accepted"); return }
+        #expect(xml.format == .xml)
+        guard case .failure(let absent) = validate(without("format").filter { $0.0 != "timestamp" }) else { Issue.record("accepted"); return }
+        #expect(absent.format == .xml)
+    }
+
+    @Test(arguments: [("true", true), ("1", true), ("TRUE", true), ("false", false), ("0", false)])
+    func simplifyValues(value: String, expected: Bool) throws {
+        #expect(try validate(Self.valid() + [("simplify", value)]).get().simplify == expected)
+    }
+}
+
+@Suite struct TimestampTests {
+    let now: Int64 = 1_451_620_800_000  // 2016-01-01 04:00:00 UTC
+
+    @Test func zoneModes() {
+        let utcWallClock = "2016-01-01 04:00:00"
+        #expect(!TimestampPolicy(zone: .gmt8).accepts(utcWallClock, nowMillis: now))
+        #expect(TimestampPolicy(zone: .local, localOffsetSeconds: 0).accepts(utcWallClock, nowMillis: now))
+        #expect(TimestampPolicy(zone: .any, localOffsetSeconds: 0).accepts(utcWallClock, nowMillis: now))
+        #expect(TimestampPolicy(zone: .any, localOffsetSeconds: 0).accepts("2016-01-01 12:00:00", nowMillis: now))
+        #expect(!TimestampPolicy(zone: .local, localOffsetSeconds: 0).accepts("2016-01-01 12:00:00", nowMillis: now))
+    }
+
+    @Test func rejectsMalformedAndImpossibleDates() {
+        let policy = TimestampPolicy(zone: .gmt8, toleranceSeconds: Int64.max / 2000)
+        for text in ["", "2016-1-01 12:00:00", "2016-01-01T12:00:00", "2016-13-01 12:00:00", "2015-02-29 00:00:00", "2016-01-01 24:00:00", "-451620800000", "14516208000000"] {
+            #expect(!policy.accepts(text, nowMillis: now), "\(text)")
+        }
+        #expect(policy.accepts("2016-02-29 00:00:00", nowMillis: now))
+        #expect(policy.accepts("9999-12-31 23:59:59", nowMillis: now))
+    }
+
+    @Test func formatsGMT8() {
+        #expect(TimestampPolicy.format(epochMillis: now) == "2016-01-01 12:00:00")
+        #expect(TimestampPolicy.format(epochMillis: 0, offsetSeconds: 0) == "1970-01-01 00:00:00")
+        #expect(TimestampPolicy.format(epochMillis: 951_782_400_000, offsetSeconds: 0) == "2000-02-29 00:00:00")
+    }
+}
+
+@Suite struct PaymentActionQueryTests {
+    func parse(_ pairs: [(String, String)]) -> Result<PaymentActionQuery, TOPError> {
+        Result { () throws(TOPError) -> PaymentActionQuery in try PaymentActionQuery(parameters: TOPParameters(pairs)) }
+    }
+
+    func message(_ pairs: [(String, String)]) -> String? {
+        if case .failure(let error) = parse(pairs) { return "\(error.code) \(error.msg)" }
+        return nil
+    }
+
+    @Test func parsesJavaSDKJSON() throws {
+        let query = try parse([("shop_id", "124"), ("payment_action_request", #"{"buyer_id":123,"request_id":"123"}"#)]).get()
+        #expect(query == PaymentActionQuery(shopID: 124, requestID: "123", buyerID: 123))
+    }
+
+    @Test func acceptsNumericRequestIDAndStringBuyerID() throws {
+        let query = try parse([("shop_id", "124"), ("payment_action_request", #"{"buyer_id":"77","request_id":5,"extra":[1]}"#)]).get()
+        #expect(query == PaymentActionQuery(shopID: 124, requestID: "5", buyerID: 77))
+    }
+
+    static let badCases: [([(String, String)], String)] = [
+        ([("payment_action_request", "{}")], "40 Missing required arguments:shop_id"),
+        ([("shop_id", "12a"), ("payment_action_request", "{}")], "41 Invalid arguments:shop_id"),
+        ([("shop_id", "-1"), ("payment_action_request", "{}")], "41 Invalid arguments:shop_id"),
+        ([("shop_id", "1.5"), ("payment_action_request", "{}")], "41 Invalid arguments:shop_id"),
+        ([("shop_id", "99999999999999999999"), ("payment_action_request", "{}")], "41 Invalid arguments:shop_id"),
+        ([("shop_id", "124")], "40 Missing required arguments:payment_action_request"),
+        ([("shop_id", "124"), ("payment_action_request", "not json")], "41 Invalid arguments:payment_action_request"),
+        ([("shop_id", "124"), ("payment_action_request", "[1,2]")], "41 Invalid arguments:payment_action_request"),
+        ([("shop_id", "124"), ("payment_action_request", #"{"buyer_id":1}"#)], "40 Missing required arguments:payment_action_request.request_id"),
+        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":null}"#)], "40 Missing required arguments:payment_action_request.buyer_id"),
+        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":{},"buyer_id":1}"#)], "41 Invalid arguments:payment_action_request.request_id"),
+        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":1.5}"#)], "41 Invalid arguments:payment_action_request.buyer_id"),
+        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":123456789012345678901234}"#)], "41 Invalid arguments:payment_action_request.buyer_id"),
+    ]
+
+    @Test(arguments: badCases)
+    func rejectsBadBusinessParameters(pairs: [(String, String)], expected: String) {
+        #expect(message(pairs) == expected)
+    }
+
+    @Test func deeplyNestedJSONIsRejectedNotCrashed() {
+        let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(message([("shop_id", "124"), ("payment_action_request", nested)]) == "41 Invalid arguments:payment_action_request")
+    }
+}
