@@ -83,12 +83,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TopMockTests",
-            dependencies: ["TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP"],
+            dependencies: [
+                "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TopMockCLITests",
-            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP"],
+            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP", "TopMockProtocol"],
             swiftSettings: strictSettings
         ),
     ],

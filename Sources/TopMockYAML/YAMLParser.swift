@@ -33,7 +33,8 @@ public enum YAMLParser {
 private final class EventParser {
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let input: UnsafeMutableBufferPointer<UInt8>
-    private var anchors: [String: YAMLNode] = [:]
+    /// Anchored nodes, with the number of nodes each one stands for (so an alias costs its size).
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var nodeCount = 0
 
     init(bytes: [UInt8]) {
@@ -120,22 +121,30 @@ private final class EventParser {
         }
     }
 
-    private func node(startingWith event: Event) throws(YAMLError) -> YAMLNode {
-        nodeCount += 1
+    private func count(_ nodes: Int, at mark: YAMLMark) throws(YAMLError) {
+        nodeCount += nodes
         guard nodeCount <= YAMLParser.nodeLimit else {
-            throw YAMLError(message: "document expands to more than \(YAMLParser.nodeLimit) nodes", mark: event.mark)
+            throw YAMLError(message: "document expands to more than \(YAMLParser.nodeLimit) nodes (aliases included)", mark: mark)
         }
+    }
+
+    private func node(startingWith event: Event) throws(YAMLError) -> YAMLNode {
+        let countBefore = nodeCount
         let result: YAMLNode
         switch event.type {
         case YAML_SCALAR_EVENT:
+            try count(1, at: event.mark)
             result = YAMLNode(.scalar(event.scalar, isPlain: event.isPlain), mark: event.mark, tag: event.tag)
         case YAML_ALIAS_EVENT:
-            guard let anchor = event.anchor, var target = anchors[anchor] else {
+            guard let anchor = event.anchor, let target = anchors[anchor] else {
                 throw YAMLError(message: "unknown alias '*\(event.anchor ?? "")'", mark: event.mark)
             }
-            target.mark = event.mark
-            return target
+            try count(target.size, at: event.mark)
+            var copy = target.node
+            copy.mark = event.mark
+            return copy
         case YAML_SEQUENCE_START_EVENT:
+            try count(1, at: event.mark)
             var items: [YAMLNode] = []
             while true {
                 let next = try nextEvent()
@@ -144,6 +153,7 @@ private final class EventParser {
             }
             result = YAMLNode(.sequence(items), mark: event.mark, tag: event.tag)
         case YAML_MAPPING_START_EVENT:
+            try count(1, at: event.mark)
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             while true {
                 let next = try nextEvent()
@@ -156,7 +166,7 @@ private final class EventParser {
         default:
             throw YAMLError(message: "unexpected YAML event", mark: event.mark)
         }
-        if let anchor = event.anchor { anchors[anchor] = result }
+        if let anchor = event.anchor { anchors[anchor] = (node: result, size: nodeCount - countBefore) }
         return result
     }
 }

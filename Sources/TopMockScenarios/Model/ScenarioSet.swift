@@ -22,4 +22,11 @@ public struct ScenarioFileSummary: Sendable, Equatable {
     public var name: String
     public var description: String?
     public var actionCount: Int
+
+    public init(path: String, name: String, description: String? = nil, actionCount: Int) {
+        self.path = path
+        self.name = name
+        self.description = description
+        self.actionCount = actionCount
+    }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+import TopMockHTTP
+import TopMockTesting
+
+/// Runs the built `topmock` binary, as a user or a CI script would.
+@Suite struct CLITests {
+    /// The binary sits next to the test bundle in the build folder.
+    static let binary: String = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("topmock").path
+    }()
+
+    static let root: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TOPMOCK_") }.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A running `topmock serve` on an ephemeral port.
+    final class Server {
+        let process = Process()
+        let output = Pipe()
+        let errors = Pipe()
+        let port: Int
+        let readyLine: String
+
+        init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
+            let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-\(UUID().uuidString).port").path
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["serve", "--port", "0", "--port-file", portFile] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: CLITests.root)
+            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TOPMOCK_") }.merging(environment) { $1 }
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            var line = Data()
+            while !line.contains(10) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            readyLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+            port = Int((try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            try? FileManager.default.removeItem(atPath: portFile)
+        }
+
+        /// Sends SIGTERM and returns the exit status and how long the exit took.
+        func terminate() -> (Int32, Duration) {
+            let clock = ContinuousClock()
+            let start = clock.now
+            process.terminate()
+            process.waitUntilExit()
+            return (process.terminationStatus, clock.now - start)
+        }
+
+        deinit {
+            if process.isRunning { process.terminate(); process.waitUntilExit() }
+        }
+    }
+
+    @Test func servesPrintsOneReadyLineAndStopsOnSIGTERM() throws {
+        let server = try Server()
+        #expect(server.port > 0)
+        #expect(server.readyLine == "topmock 0.1.0 listening on http://127.0.0.1:\(server.port)/router/rest (4 scenario files, 5 payment actions, 1 apps)")
+        let request = SignedRequest.payActionQuery(shopID: 124, requestID: "split-0001-cash", buyerID: 456).placed(.get).httpRequest()
+        let response = try HTTPClient(port: server.port).send("GET", "/router/rest?" + request.query)
+        #expect(response.bodyText.contains(#""channel_name":"cash","action_status":"SUCCESS""#))
+
+        let health = try Self.run(["healthcheck", "--url", "http://127.0.0.1:\(server.port)/__admin/health"])
+        #expect(health.status == 0)
+        #expect(health.stdout.hasPrefix("healthy: {\"status\":\"ok\""))
+
+        let (status, took) = server.terminate()
+        #expect(status == 0)
+        #expect(took < .seconds(1))
+    }
+
+    @Test func readsOptionsFromTheEnvironment() throws {
+        let server = try Server(environment: ["TOPMOCK_APPS": "4272:s3cret", "TOPMOCK_NO_DEFAULT_APP": "1"])
+        #expect(server.readyLine.hasSuffix("(4 scenario files, 5 payment actions, 1 apps)"))
+        let good = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4272", secret: "s3cret")
+        #expect(try HTTPClient(port: server.port).send("GET", "/router/rest?" + good.placed(.get).httpRequest().query).bodyText.contains(#""success":true"#))
+        let builtIn = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123)
+        #expect(try HTTPClient(port: server.port).send("GET", "/router/rest?" + builtIn.placed(.get).httpRequest().query).bodyText.contains(#""code":29"#))
+        #expect(server.terminate().0 == 0)
+    }
+
+    @Test func healthcheckFailsWhenNothingListens() throws {
+        let run = try Self.run(["healthcheck", "--url", "http://127.0.0.1:1/__admin/health"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "unhealthy: cannot connect to 127.0.0.1:1: connection refused\n")
+    }
+
+    @Test func refusesToServeInvalidScenariosWithExitCode1() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "shops:\n  - shop_id: 1\n    payment_ordrs: []\n".write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("bad.yaml").path
+        let expected = """
+            \(path):3:5: error: unknown key 'payment_ordrs' in a shop; did you mean 'payment_orders'?
+                payment_ordrs: []
+                ^
+            \(path):2:5: error: a shop is missing the required key 'payment_orders'
+              - shop_id: 1
+                ^
+
+            """
+        let validate = try Self.run(["validate", directory.path])
+        #expect(validate.status == 1)
+        #expect(validate.stderr == expected + "2 errors\n")
+        let serve = try Self.run(["serve", "--port", "0", "--scenarios", directory.path])
+        #expect(serve.status == 1)
+        #expect(serve.stderr == "topmock: the scenarios are invalid; not starting.\n" + expected)
+    }
+
+    @Test func validatesShippedScenarios() throws {
+        let run = try Self.run(["validate"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "ok: 4 files, 5 payment actions, 0 apps\n")
+    }
+
+    @Test func exitsWith2WhenThePortIsTaken() throws {
+        let server = try Server()
+        let second = try Self.run(["serve", "--port", "\(server.port)"])
+        #expect(second.status == 2)
+        #expect(second.stderr == "topmock: cannot listen on 127.0.0.1:\(server.port): address already in use\n")
+        #expect(server.terminate().0 == 0)
+    }
+
+    @Test func reportsBadUsageClearly() throws {
+        let badApp = try Self.run(["serve", "--app", "nosecret"])
+        #expect(badApp.status == 64)
+        #expect(badApp.stderr.contains("--app 'nosecret' must be KEY:SECRET with a non-empty key and secret"))
+        let badEnvironment = try Self.run(["serve"], environment: ["TOPMOCK_PORT": "eighty"])
+        #expect(badEnvironment.status == 64)
+        #expect(badEnvironment.stderr.contains("environment variable TOPMOCK_PORT='eighty' is not a valid value"))
+    }
+
+    @Test func helpListsEveryEnvironmentVariable() throws {
+        let help = try Self.run(["serve", "--help"])
+        #expect(help.status == 0)
+        for variable in ["TOPMOCK_HOST", "TOPMOCK_PORT", "TOPMOCK_SCENARIOS", "TOPMOCK_APPS", "TOPMOCK_NO_DEFAULT_APP", "TOPMOCK_PORT_FILE",
+                         "TOPMOCK_LOG_LEVEL", "TOPMOCK_TIMESTAMP_ZONE", "TOPMOCK_TIMESTAMP_TOLERANCE", "TOPMOCK_JSON_CONTENT_TYPE",
+                         "TOPMOCK_NO_DIAGNOSTIC_HEADER", "TOPMOCK_THREADS", "TOPMOCK_CONNECTION_LIMIT", "TOPMOCK_CONNECTION_TIMEOUT",
+                         "TOPMOCK_MAX_BODY_BYTES"] {
+            #expect(help.stdout.contains(variable), "\(variable)")
+        }
+    }
+
+    /// top-protocol.md §3.2 (b), through the CLI.
+    @Test func signPrintsSignatureAndCanonicalString() throws {
+        let run = try Self.run([
+            "sign", "--secret", "helloworld", "method=alibaba.pos.pay.action.query", "app_key=12345678",
+            "timestamp=2016-01-01 12:00:00", "format=json", "v=2.0", "sign_method=hmac-sha256", "shop_id=124",
+            #"payment_action_request={"buyer_id":123,"request_id":"123"}"#,
+        ])
+        #expect(run.status == 0)
+        #expect(run.stdout == """
+            sign_method: hmac-sha256
+            signed:      app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodhmac-sha256timestamp2016-01-01 12:00:00v2.0
+            sign:        618413C83E7D5C89E8100577A449D740DE015775ED8F705D4DB15B2F532A1AA9
+
+            """)
+        let query = try Self.run(["sign", "--secret", "helloworld", "--query", "a=1 2", "b=é"])
+        #expect(query.stdout == "a=1+2&b=%C3%A9&sign=\(signatureOfAB)\n")
+    }
+}
+
+/// md5("helloworld" + "a1 2bé" + "helloworld"), computed independently with Python's hashlib.
+let signatureOfAB = "C99D63A6DF3B5047BCE2EDFDB7F91405"
