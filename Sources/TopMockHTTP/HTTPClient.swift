@@ -83,38 +83,15 @@ public struct HTTPClient: Sendable {
     }
 
     private func connect() throws(Failure) -> Int32 {
-        let isV6 = host.contains(":")
-        let family = isV6 ? AF_INET6 : AF_INET
-        let socket = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        guard let address = SocketAddress(host: host, port: port) else {
+            throw Failure(kind: .invalidAddress, description: "'\(host)' is not an IP address")
+        }
+        let socket = Glibc.socket(address.isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(kind: .connectFailed, description: "socket() failed: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         _ = setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let literal = host == "localhost" ? "127.0.0.1" : host
-        let result: Int32
-        if isV6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(clamping: port).bigEndian)
-            guard inet_pton(AF_INET6, literal, &address.sin6_addr) == 1 else {
-                close(socket)
-                throw Failure(kind: .invalidAddress, description: "'\(host)' is not an IP address")
-            }
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
-            guard inet_pton(AF_INET, literal, &address.sin_addr) == 1 else {
-                close(socket)
-                throw Failure(kind: .invalidAddress, description: "'\(host)' is not an IP address")
-            }
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-        }
+        let result = address.withSockaddr { Glibc.connect(socket, $0, address.length) }
         guard result == 0 else {
             let code = errno
             close(socket)

@@ -21,7 +21,7 @@ struct GatewayResponder: HTTPResponder {
     func respond(to request: HTTPRequest) -> HTTPOutcome {
         let requestID = requestIDs.next()
         guard request.method == "GET" || request.method == "POST" else {
-            let format = TOPParameters(URLEncodedForm.parse(request.query.utf8).map { ($0.name, $0.value) }).requestedFormat
+            let format = TOPParameters(URLEncodedForm.parse(request.query).map { ($0.name, $0.value) }).requestedFormat
             return reject(
                 TOPRejection(.httpActionNotAllowed, format: format,
                              diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),

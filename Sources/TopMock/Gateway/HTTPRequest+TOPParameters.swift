@@ -8,7 +8,7 @@ extension HTTPRequest {
     /// for normal calls. `+` decodes as a space everywhere.
     func topParameters() throws(TOPRejection) -> TOPParameters {
         var parameters = TOPParameters()
-        for field in URLEncodedForm.parse(query.utf8) {
+        for field in URLEncodedForm.parse(query) {
             parameters.append(name: field.name, value: field.value)
         }
         guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {

@@ -18,21 +18,34 @@ public struct FormField: Sendable, Equatable {
 public enum URLEncodedForm {
     /// Splits on `&`, then on the first `=`; empty segments are skipped, a segment without `=` is a
     /// name with an empty value.
-    public static func parse(_ bytes: some Collection<UInt8>) -> [FormField] {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [FormField] {
         var fields: [FormField] = []
-        for segment in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            if let equals = segment.firstIndex(of: UInt8(ascii: "=")) {
-                fields.append(FormField(
-                    name: PercentDecoding.decodeString(segment[segment.startIndex..<equals]),
-                    value: PercentDecoding.decodeString(segment[segment.index(after: equals)...])))
-            } else {
-                fields.append(FormField(name: PercentDecoding.decodeString(segment), value: ""))
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            var end = start
+            var equals = -1
+            while end < count && bytes[end] != UInt8(ascii: "&") {
+                if equals < 0 && bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
             }
+            if end > start {
+                let nameEnd = equals < 0 ? end : equals
+                let name = PercentDecoding.decodeString(UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]))
+                let value = equals < 0 ? "" : PercentDecoding.decodeString(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
+                fields.append(FormField(name: name, value: value))
+            }
+            start = end + 1
         }
         return fields
     }
 
+    public static func parse(_ bytes: [UInt8]) -> [FormField] {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
     public static func parse(_ text: String) -> [FormField] {
-        parse(Array(text.utf8))
+        var text = text
+        return text.withUTF8 { parse($0) }
     }
 }

@@ -1,37 +1,42 @@
 /// Decoding of `application/x-www-form-urlencoded` text (query strings and form bodies).
+///
+/// Concrete over byte buffers on purpose: this runs for every parameter of every request, and a
+/// generic `Collection` version is not specialised across the module boundary (a profile showed
+/// per-byte witness calls).
 public enum PercentDecoding {
     /// Decodes `%XX` escapes and, when `plusIsSpace`, `+` as a space (what every TOP SDK's URL
-    /// encoder writes). A `%` not followed by two hex digits is kept as it is.
-    public static func decode(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%") {
-                let first = bytes.index(after: index)
-                if first != bytes.endIndex {
-                    let second = bytes.index(after: first)
-                    if second != bytes.endIndex, let high = hexValue(bytes[first]), let low = hexValue(bytes[second]) {
-                        output.append(high << 4 | low)
-                        index = bytes.index(after: second)
-                        continue
-                    }
-                }
-                output.append(byte)
-            } else if byte == UInt8(ascii: "+") && plusIsSpace {
-                output.append(UInt8(ascii: " "))
-            } else {
-                output.append(byte)
-            }
-            index = bytes.index(after: index)
+    /// encoder writes). A `%` not followed by two hex digits is kept as it is. Invalid UTF-8
+    /// becomes U+FFFD.
+    public static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> String {
+        // Fast path: nothing to decode.
+        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusIsSpace) }) {
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return output
+        return String(unsafeUninitializedCapacity: bytes.count) { output in
+            var read = 0, written = 0
+            let count = bytes.count
+            while read < count {
+                let byte = bytes[read]
+                if byte == UInt8(ascii: "%"), read + 2 < count,
+                   let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2]) {
+                    output[written] = high << 4 | low
+                    read += 3
+                } else {
+                    output[written] = byte == UInt8(ascii: "+") && plusIsSpace ? UInt8(ascii: " ") : byte
+                    read += 1
+                }
+                written += 1
+            }
+            return written
+        }
     }
 
-    /// Decodes to a String; invalid UTF-8 becomes U+FFFD.
-    public static func decodeString(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> String {
-        String(decoding: decode(bytes, plusIsSpace: plusIsSpace), as: UTF8.self)
+    public static func decodeString(_ bytes: [UInt8], plusIsSpace: Bool = true) -> String {
+        bytes.withUnsafeBufferPointer { decodeString($0, plusIsSpace: plusIsSpace) }
+    }
+
+    public static func decodeString(_ text: String, plusIsSpace: Bool = true) -> String {
+        decodeString(Array(text.utf8), plusIsSpace: plusIsSpace)
     }
 
     @inline(__always)

@@ -3,7 +3,8 @@ internal import CMicroHTTPD
 import Glibc
 #endif
 
-/// A bind address built from a host literal and a port. `localhost` means 127.0.0.1.
+/// A socket address built from a host literal and a port, for the server's bind and the client's
+/// connect. `localhost` means 127.0.0.1; IPv6 literals may come in brackets.
 struct SocketAddress {
     private enum Storage {
         case v4(sockaddr_in)
@@ -31,6 +32,11 @@ struct SocketAddress {
             return
         }
         return nil
+    }
+
+    /// The size of the sockaddr structure, for bind/connect.
+    var length: socklen_t {
+        socklen_t(isIPv6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
     }
 
     var isIPv6: Bool {
