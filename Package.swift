@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
-        .testTarget(name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting", "TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",
             dependencies: ["TopMockScenarios", "TopMockYAML", "TopMockProtocol"],

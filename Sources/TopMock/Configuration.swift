@@ -8,7 +8,7 @@ public struct Configuration: Sendable {
     /// Scenario directories or files.
     public var scenarioPaths: [String] = ["scenarios"]
     /// Apps given on the command line (`--app KEY:SECRET`); they win over the files' `apps`.
-    public var apps: [String: String] = [:]
+    public var apps: [String: AppCredentials] = [:]
     /// Whether the built-in app (``Configuration/defaultAppKey`` / ``Configuration/defaultAppSecret``) is known.
     public var defaultAppEnabled = true
     /// Timestamp window and zone, APIs that need a session.

@@ -14,8 +14,8 @@ public import TopMockScenarios
 public final class TopMockApplication: Sendable {
     public let configuration: Configuration
     public let engine: ScenarioEngine
-    /// Every app key topmock accepts, with its secret.
-    public let apps: [String: String]
+    /// Every app key topmock accepts, with its secret and sessions.
+    public let apps: [String: AppCredentials]
     /// The whole application as one responder (what the HTTP server calls).
     public let responder: any HTTPResponder
     private let server: HTTPServer
@@ -36,8 +36,10 @@ public final class TopMockApplication: Sendable {
         clock: any WallClock = SystemWallClock()
     ) throws(StartupError) {
         guard loaded.isValid else { throw StartupError(diagnostics: loaded.diagnostics) }
-        var apps: [String: String] = [:]
-        if configuration.defaultAppEnabled { apps[Configuration.defaultAppKey] = Configuration.defaultAppSecret }
+        var apps: [String: AppCredentials] = [:]
+        if configuration.defaultAppEnabled {
+            apps[Configuration.defaultAppKey] = AppCredentials(secret: Configuration.defaultAppSecret)
+        }
         apps.merge(loaded.set.apps) { _, file in file }
         apps.merge(configuration.apps) { _, commandLine in commandLine }
 

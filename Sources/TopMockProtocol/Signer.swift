@@ -60,7 +60,46 @@ public enum Signer {
         }
         return .invalid(SignatureMismatch(
             method: method, expected: expected, received: received,
-            canonical: String(decoding: canonical, as: UTF8.self)))
+            canonical: String(decoding: canonical, as: UTF8.self),
+            likelyCause: diagnose(parameters, secret: secret, method: method, expected: expected, received: received)))
+    }
+
+    /// Re-signs the request the ways clients get it wrong and names the first that reproduces the
+    /// received signature. Runs only after a mismatch, so the extra hashing costs nothing on the
+    /// normal path.
+    static func diagnose(
+        _ parameters: TOPParameters, secret: String, method: SignMethod, expected: String, received: String
+    ) -> String {
+        let signed = parameters.all.filter { $0.name != "sign" }
+        let upper = received.uppercased()
+        if upper == expected {
+            return "the signature is lower-case hex; TOP expects upper case"
+        }
+        let canonical = canonicalString(signed)
+        for other in SignMethod.allCases where other != method {
+            if sign(canonical: canonical, secret: secret, method: other) == upper {
+                return "the client signed with \(other.rawValue) but sent sign_method=\(method.rawValue)"
+            }
+        }
+        if received.utf8.count != method.signatureLength {
+            return "a \(method.rawValue) signature has \(method.signatureLength) hex digits, this one has \(received.utf8.count)"
+        }
+        let encoded = signed.map { TOPParameters.Parameter(name: $0.name, value: PercentEncoding.encodeFormComponent($0.value)) }
+        if sign(canonical: canonicalString(encoded), secret: secret, method: method) == upper {
+            return "the client signed URL-encoded values; TOP signs the decoded values"
+        }
+        var unsorted: [UInt8] = []
+        for parameter in signed { unsorted += Array(parameter.name.utf8) + Array(parameter.value.utf8) }
+        if sign(canonical: unsorted, secret: secret, method: method) == upper {
+            return "the client did not sort the parameters by name before signing"
+        }
+        for left in signed {
+            let rest = signed.filter { $0.name != left.name }
+            if sign(canonical: canonicalString(rest), secret: secret, method: method) == upper {
+                return "parameter '\(left.name)' was sent but not signed"
+            }
+        }
+        return "wrong secret, or a parameter was signed but not sent, or a value differs from what was signed"
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
@@ -90,15 +129,12 @@ public struct SignatureMismatch: Sendable, Equatable {
     public var received: String
     /// The sorted, concatenated parameters that topmock signed (without md5's secret affixes).
     public var canonical: String
-
     /// The likeliest cause, in one line.
-    public var likelyCause: String {
-        if received.uppercased() == expected {
-            return "the signature is lower-case hex; TOP expects upper case"
-        }
-        if received.utf8.count != method.signatureLength {
-            return "a \(method.rawValue) signature has \(method.signatureLength) hex digits, this one has \(received.utf8.count): wrong sign_method?"
-        }
-        return "wrong secret, or the client signed other parameters or values than it sent"
+    public var likelyCause: String
+
+    /// What was hashed, with the secret masked: `<secret>…<secret>` for md5, the canonical string
+    /// for the HMACs (whose key is the secret).
+    public var signedText: String {
+        method == .md5 ? "<secret>\(canonical)<secret>" : canonical
     }
 }

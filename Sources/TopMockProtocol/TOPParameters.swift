@@ -19,6 +19,8 @@ public struct TOPParameters: Sendable, Equatable {
     public private(set) var fileNames: [String] = []
     /// Names that arrived more than once (the later values were dropped).
     public private(set) var duplicatedNames: [String] = []
+    /// Names whose name or value was not valid UTF-8 (code 47).
+    public private(set) var invalidEncodingNames: [String] = []
     private var index: [String: Int] = [:]
 
     public init() {}
@@ -34,6 +36,11 @@ public struct TOPParameters: Sendable, Equatable {
         }
         index[name] = all.count
         all.append(Parameter(name: name, value: value))
+    }
+
+    /// Records that a parameter was not valid UTF-8 (it is appended all the same, repaired).
+    public mutating func markInvalidEncoding(name: String) {
+        if !invalidEncodingNames.contains(name) { invalidEncodingNames.append(name) }
     }
 
     public mutating func appendFile(name: String) {

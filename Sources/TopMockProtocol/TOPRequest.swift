@@ -27,10 +27,24 @@ public struct TOPRejection: Error, Sendable {
     }
 }
 
+/// An app the gateway accepts: its secret and, optionally, the session keys it may use.
+public struct AppCredentials: Sendable, Equatable {
+    public var secret: String
+    /// When set, every call of this app must carry one of these as `session` (26 when absent, 27
+    /// when unknown). When nil, `session` is optional and any value passes.
+    public var sessions: Set<String>?
+
+    public init(secret: String, sessions: Set<String>? = nil) {
+        self.secret = secret
+        self.sessions = sessions
+    }
+}
+
 /// What the gateway checks the public parameters against.
 public struct GatewayPolicy: Sendable {
     public var timestamp: TimestampPolicy
-    /// APIs that require `session` (code 26 when absent). alibaba.pos.pay.action.query does not.
+    /// APIs that require `session` (code 26 when absent). alibaba.pos.pay.action.query does not,
+    /// as TOP documents it.
     public var apisRequiringSession: Set<APIName>
 
     public init(timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = []) {
@@ -41,20 +55,20 @@ public struct GatewayPolicy: Sendable {
 
 extension TOPRequest {
     /// Checks the public parameters in this order (docs/protocol.md lists it):
-    /// method present (21) → app_key present (28) and known (29) → timestamp present (30) and
-    /// valid (31) → v present (32), well-formed (33), 2.0 (34) → format json|xml (23) →
+    /// UTF-8 (47) → method present (21) → app_key present (28) and known (29) → timestamp present
+    /// (30) and valid (31) → v present (32), well-formed (33), 2.0 (34) → format json|xml (23) →
     /// sign_method known (43) → sign present (24) → signature (25) → method known (22) →
-    /// session when the API needs one (26).
+    /// session when the app or API needs one (26) and known to the app (27).
     ///
     /// - Parameters:
-    ///   - secret: the secret of an app key, or nil when the key is unknown.
+    ///   - app: the credentials of an app key, or nil when the key is unknown.
     ///   - isKnownAPI: whether a method name is served.
     ///   - nowMillis: the current time, epoch milliseconds.
     public static func validate(
         _ parameters: TOPParameters,
         policy: GatewayPolicy,
         nowMillis: Int64,
-        secret: (String) -> String?,
+        app: (String) -> AppCredentials?,
         isKnownAPI: (APIName) -> Bool
     ) throws(TOPRejection) -> TOPRequest {
         let formatValue = parameters["format"]
@@ -63,13 +77,16 @@ extension TOPRequest {
             TOPRejection(error, format: format, diagnostic: diagnostic)
         }
 
+        if let name = parameters.invalidEncodingNames.first {
+            throw reject(.invalidEncoding, "parameter '\(name)' is not valid UTF-8 (after percent-decoding)")
+        }
         guard let method = nonEmpty(parameters["method"]) else {
             throw reject(.missingMethod, "the method parameter is missing")
         }
         guard let appKey = nonEmpty(parameters["app_key"]) else {
             throw reject(.missingAppKey, "the app_key parameter is missing")
         }
-        guard let appSecret = secret(appKey) else {
+        guard let credentials = app(appKey) else {
             throw reject(.invalidAppKey, "app_key '\(appKey)' is not configured (add it with --app KEY:SECRET or in a scenario file's apps)")
         }
         guard let timestamp = nonEmpty(parameters["timestamp"]) else {
@@ -94,7 +111,7 @@ extension TOPRequest {
         guard let signMethod = signMethodValue.map({ SignMethod(rawValue: $0) }) ?? .md5 else {
             throw reject(.unsupportedSignMethod(signMethodValue ?? ""), "sign_method '\(signMethodValue ?? "")' must be md5, hmac or hmac-sha256")
         }
-        switch Signer.verify(parameters, secret: appSecret, method: signMethod) {
+        switch Signer.verify(parameters, secret: credentials.secret, method: signMethod) {
         case .valid:
             break
         case .missing:
@@ -102,7 +119,7 @@ extension TOPRequest {
         case .invalid(let mismatch):
             throw TOPRejection(
                 .invalidSignature, format: format,
-                diagnostic: "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); \(mismatch.likelyCause)",
+                diagnostic: "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); likely cause: \(mismatch.likelyCause)",
                 signatureMismatch: mismatch)
         }
         let api = APIName(rawValue: method)
@@ -110,8 +127,13 @@ extension TOPRequest {
             throw reject(.invalidMethod, "method '\(method)' is not served by this topmock")
         }
         let session = nonEmpty(parameters["session"])
-        if policy.apisRequiringSession.contains(api) && session == nil {
-            throw reject(.missingSession, "method '\(method)' requires a session")
+        if session == nil && (credentials.sessions != nil || policy.apisRequiringSession.contains(api)) {
+            throw reject(.missingSession, credentials.sessions != nil
+                ? "app '\(appKey)' is configured with sessions, so every call needs a session parameter"
+                : "method '\(method)' is configured to require a session")
+        }
+        if let session, let sessions = credentials.sessions, !sessions.contains(session) {
+            throw reject(.invalidSession, "session '\(session)' is not one of app '\(appKey)''s configured sessions")
         }
         let simplifyValue = parameters["simplify"]?.lowercased()
         return TOPRequest(

@@ -56,6 +56,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Do not send the X-Topmock-Diagnostic header on error answers. (env: TOPMOCK_NO_DIAGNOSTIC_HEADER=1)")
     var noDiagnosticHeader = false
 
+    @Flag(help: "Require a session parameter on alibaba.pos.pay.action.query (code 26 without one); TOP does not. (env: TOPMOCK_REQUIRE_SESSION=1)")
+    var requireSession = false
+
     @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
     var threads: Int?
 
@@ -153,13 +156,16 @@ struct Serve: ParsableCommand {
             guard let (key, secret) = parseApp(spec) else {
                 throw ValidationError("TOPMOCK_APPS entry '\(spec)' must be KEY:SECRET")
             }
-            configuration.apps[key] = secret
+            configuration.apps[key] = AppCredentials(secret: secret)
         }
         configuration.defaultAppEnabled = !Environment.flag(noDefaultApp, "TOPMOCK_NO_DEFAULT_APP")
         configuration.gateway.timestamp.zone = try Environment.resolve(timestampZone, "TOPMOCK_TIMESTAMP_ZONE", default: .any)
         configuration.gateway.timestamp.toleranceSeconds = Int64(try Environment.resolve(timestampTolerance, "TOPMOCK_TIMESTAMP_TOLERANCE", default: 600))
         configuration.contentTypes.json = try Environment.resolve(jsonContentType, "TOPMOCK_JSON_CONTENT_TYPE", default: configuration.contentTypes.json)
         configuration.diagnosticHeader = !Environment.flag(noDiagnosticHeader, "TOPMOCK_NO_DIAGNOSTIC_HEADER")
+        if Environment.flag(requireSession, "TOPMOCK_REQUIRE_SESSION") {
+            configuration.gateway.apisRequiringSession.insert(.posPayActionQuery)
+        }
         return configuration
     }
 

@@ -1,5 +1,6 @@
 import Testing
 import TopMockHTTP
+import TopMockProtocol
 
 @Suite struct FormTests {
     @Test func decodesPlusAsSpaceAndPercentEscapes() {

@@ -87,6 +87,29 @@ import TopMockProtocol
             return
         }
         #expect(mismatch.received == sign)
-        #expect(mismatch.likelyCause == "wrong secret, or the client signed other parameters or values than it sent")
+        #expect(mismatch.likelyCause == "wrong secret, or a parameter was signed but not sent, or a value differs from what was signed")
+        #expect(mismatch.signedText.hasPrefix("<secret>app_key12345678"))
+    }
+
+    func cause(_ received: String, extra: [(String, String)] = [], method: SignMethod = .md5) -> String? {
+        let parameters = TOPParameters(Self.payActionQuery(method) + extra + [("sign", received)])
+        if case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: method) { return mismatch.likelyCause }
+        return nil
+    }
+
+    @Test func diagnosesSignatureMadeWithAnotherMethod() {
+        // Signed with hmac over the same parameters (which say sign_method=md5).
+        let hmac = Signer.sign(canonical: Signer.canonicalString(TOPParameters(Self.payActionQuery(.md5)).all), secret: "helloworld", method: .hmac)
+        #expect(cause(hmac) == "the client signed with hmac but sent sign_method=md5")
+        #expect(cause("ABC") == "a md5 signature has 32 hex digits, this one has 3")
+    }
+
+    @Test func diagnosesURLEncodedValuesUnsortedParametersAndUnsignedParameters() {
+        let encoded = Self.payActionQuery(.md5).map { ($0.0, PercentEncoding.encodeFormComponent($0.1)) }
+        #expect(cause(Signer.sign(encoded, secret: "helloworld", method: .md5)) == "the client signed URL-encoded values; TOP signs the decoded values")
+        let unsorted = Self.payActionQuery(.md5).flatMap { Array($0.0.utf8) + Array($0.1.utf8) }
+        #expect(cause(Signer.sign(canonical: unsorted, secret: "helloworld", method: .md5)) == "the client did not sort the parameters by name before signing")
+        let signedWithoutPartner = Signer.sign(Self.payActionQuery(.md5), secret: "helloworld", method: .md5)
+        #expect(cause(signedWithoutPartner, extra: [("partner_id", "top-sdk-java")]) == "parameter 'partner_id' was sent but not signed")
     }
 }

@@ -12,14 +12,18 @@ import TopMockProtocol
 
     func validate(
         _ pairs: [(String, String)], sign: Bool = true, secret: String = "helloworld", signMethod: SignMethod = .md5,
-        policy: GatewayPolicy = GatewayPolicy(timestamp: TimestampPolicy(zone: .gmt8))
+        policy: GatewayPolicy = GatewayPolicy(timestamp: TimestampPolicy(zone: .gmt8)),
+        sessions: Set<String>? = nil, invalidEncoding: String? = nil
     ) -> Result<TOPRequest, TOPRejection> {
         var all = pairs
         if sign { all.append(("sign", Signer.sign(pairs, secret: secret, method: signMethod))) }
+        var parameters = TOPParameters(all)
+        if let invalidEncoding { parameters.markInvalidEncoding(name: invalidEncoding) }
         return Result { () throws(TOPRejection) -> TOPRequest in
             try TOPRequest.validate(
-                TOPParameters(all), policy: policy, nowMillis: Self.now,
-                secret: { $0 == "12345678" ? "helloworld" : nil }, isKnownAPI: { $0 == .posPayActionQuery })
+                parameters, policy: policy, nowMillis: Self.now,
+                app: { $0 == "12345678" ? AppCredentials(secret: "helloworld", sessions: sessions) : nil },
+                isKnownAPI: { $0 == .posPayActionQuery })
         }
     }
 
@@ -98,6 +102,19 @@ import TopMockProtocol
         let policy = GatewayPolicy(timestamp: TimestampPolicy(zone: .gmt8), apisRequiringSession: [.posPayActionQuery])
         #expect(code(validate(Self.valid(), policy: policy)) == 26)
         #expect(code(validate(Self.valid())) == nil)
+    }
+
+    @Test func appSessionsAreRequiredAndChecked() throws {
+        #expect(code(validate(Self.valid(), sessions: ["s1"])) == 26)
+        #expect(code(validate(Self.valid() + [("session", "nope")], sessions: ["s1"])) == 27)
+        #expect(try validate(Self.valid() + [("session", "s1")], sessions: ["s1"]).get().session == "s1")
+        #expect(try validate(Self.valid() + [("session", "anything")]).get().session == "anything")
+    }
+
+    @Test func nonUTF8ParameterIs47First() {
+        guard case .failure(let rejection) = validate(without("method"), invalidEncoding: "shop_id") else { Issue.record("accepted"); return }
+        #expect(rejection.error == .invalidEncoding)
+        #expect(rejection.diagnostic == "parameter 'shop_id' is not valid UTF-8 (after percent-decoding)")
     }
 
     @Test func errorsAreRenderedInTheRequestedFormat() {

@@ -37,7 +37,7 @@ import TopMockScenarios
     @Test func loadsShopsOrdersActionsAndApps() throws {
         let result = load([("demo.yaml", Self.valid)])
         #expect(result.isValid, "\(result.report)")
-        #expect(result.set.apps == ["4272": "s3cret"])
+        #expect(result.set.apps == ["4272": AppCredentials(secret: "s3cret")])
         #expect(result.set.files == [ScenarioFileSummary(path: "demo.yaml", name: "demo", description: nil, actionCount: 2)])
         let cash = try #require(result.set.actions[ActionKey(shopID: 124, requestID: "split-cash")])
         #expect(cash.channel == "cash")
@@ -123,6 +123,17 @@ import TopMockScenarios
             "b.yaml:1:8: error: app_key '4272' is declared at a.yaml:3:5 with another secret",
             "c.yaml:2:1: error: YAML syntax: did not find expected node content while parsing a flow node",
         ])
+    }
+
+    @Test func readsAppSessions() {
+        let result = load([("apps.yaml", "apps:\n  - {app_key: a, secret: s, sessions: [one, two]}\n  - {app_key: b, secret: s, sessions: [{}]}\n")])
+        #expect(result.report == """
+            apps.yaml:3:40: error: sessions of an app must be non-empty strings, found a mapping
+              - {app_key: b, secret: s, sessions: [{}]}
+                                                   ^
+            """)
+        let valid = load([("apps.yaml", "apps:\n  - {app_key: a, secret: s, sessions: [one, two]}\n")])
+        #expect(valid.set.apps == ["a": AppCredentials(secret: "s", sessions: ["one", "two"])])
     }
 
     @Test func emptyFileDeclaresNothing() {

@@ -100,7 +100,7 @@ import TopMockTesting
             #expect(Self.normalized(json) == #"{"error_response":{"code":25,"msg":"Invalid signature","request_id":"RID"}}"#)
             let diagnostic = try #require(json.headers["X-Topmock-Diagnostic"])
             #expect(diagnostic.hasPrefix("signature mismatch (md5): expected "))
-            #expect(diagnostic.hasSuffix("; wrong secret, or the client signed other parameters or values than it sent"))
+            #expect(diagnostic.hasSuffix("; likely cause: wrong secret, or a parameter was signed but not sent, or a value differs from what was signed"))
             #expect(!diagnostic.contains("helloworld"))
             let xml = try client.execute(request.setting("format", "xml").placed(.javaSDK))
             #expect(Self.normalized(xml) == """
@@ -182,7 +182,7 @@ import TopMockTesting
     }
 
     @Test func appsFromTheCommandLineAndFilesAreAccepted() throws {
-        let app = try Self.makeApplication { $0.apps = ["4272": "cli-secret"]; $0.defaultAppEnabled = false }
+        let app = try Self.makeApplication { $0.apps = ["4272": AppCredentials(secret: "cli-secret")]; $0.defaultAppEnabled = false }
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in
             let request = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4272", secret: "cli-secret")
             #expect(Self.normalized(try client.execute(request)) == Self.cashJSON)

@@ -8,7 +8,7 @@ import TopMockScenarios
 /// gateway's are (SDKs treat anything else as a transport failure).
 struct GatewayResponder: HTTPResponder {
     let engine: ScenarioEngine
-    let apps: [String: String]
+    let apps: [String: AppCredentials]
     let policy: GatewayPolicy
     let contentTypes: ContentTypes
     let diagnosticHeader: Bool
@@ -32,7 +32,7 @@ struct GatewayResponder: HTTPResponder {
             let parameters = try request.topParameters()
             call = try TOPRequest.validate(
                 parameters, policy: policy, nowMillis: clock.nowMillis(),
-                secret: { apps[$0] }, isKnownAPI: { Self.servedAPIs.contains($0) })
+                app: { apps[$0] }, isKnownAPI: { Self.servedAPIs.contains($0) })
         } catch {
             return reject(error, requestID: requestID, request: request)
         }
@@ -57,10 +57,17 @@ struct GatewayResponder: HTTPResponder {
     }
 
     private func reject(_ rejection: TOPRejection, requestID: String, request: HTTPRequest) -> HTTPOutcome {
-        logger.info("rejected", metadata: [
-            "topmock.request.id": "\(requestID)", "top.error.code": "\(rejection.error.code)",
-            "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(request.remoteAddress)",
-        ])
+        logger.info("rejected", metadata: {
+            var metadata: Logger.Metadata = [
+                "topmock.request.id": "\(requestID)", "top.error.code": "\(rejection.error.code)",
+                "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(request.remoteAddress)",
+            ]
+            if let mismatch = rejection.signatureMismatch {
+                metadata["top.sign.method"] = "\(mismatch.method.rawValue)"
+                metadata["top.sign.signed"] = "\(mismatch.signedText)"
+            }
+            return metadata
+        }())
         var headers: HTTPHeaders = ["Content-Type": contentTypes.of(rejection.format)]
         if diagnosticHeader {
             headers.add(name: "X-Topmock-Diagnostic", value: Self.headerSafe(rejection.diagnostic))

@@ -9,14 +9,14 @@ extension HTTPRequest {
     func topParameters() throws(TOPRejection) -> TOPParameters {
         var parameters = TOPParameters()
         for field in URLEncodedForm.parse(query) {
-            parameters.append(name: field.name, value: field.value)
+            parameters.append(field)
         }
         guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
             return parameters
         }
         if mediaType.isFormURLEncoded {
             for field in URLEncodedForm.parse(body) {
-                parameters.append(name: field.name, value: field.value)
+                parameters.append(field)
             }
         } else if mediaType.isMultipartFormData {
             guard let boundary = mediaType.parameters["boundary"] else {
@@ -37,7 +37,7 @@ extension HTTPRequest {
                 if field.isFile {
                     parameters.appendFile(name: field.name)
                 } else {
-                    parameters.append(name: field.name, value: field.value)
+                    parameters.append(field)
                 }
             }
         }
@@ -46,6 +46,11 @@ extension HTTPRequest {
 }
 
 extension TOPParameters {
+    mutating func append(_ field: FormField) {
+        if !field.isValidUTF8 { markInvalidEncoding(name: field.name) }
+        append(name: field.name, value: field.value)
+    }
+
     /// The format to answer in before the request is validated: json when asked for, else XML.
     var requestedFormat: ResponseFormat {
         self["format"] == "json" ? .json : .xml

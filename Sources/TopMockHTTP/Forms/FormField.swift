@@ -4,11 +4,14 @@ public struct FormField: Sendable, Equatable {
     public var value: String
     /// The part's `filename`, for multipart file parts (which TOP leaves out of the signature).
     public var filename: String?
+    /// False when the name or value was not valid UTF-8 (the bad bytes became U+FFFD).
+    public var isValidUTF8: Bool
 
-    public init(name: String, value: String, filename: String? = nil) {
+    public init(name: String, value: String, filename: String? = nil, isValidUTF8: Bool = true) {
         self.name = name
         self.value = value
         self.filename = filename
+        self.isValidUTF8 = isValidUTF8
     }
 
     public var isFile: Bool { filename != nil }
@@ -31,9 +34,9 @@ public enum URLEncodedForm {
             }
             if end > start {
                 let nameEnd = equals < 0 ? end : equals
-                let name = PercentDecoding.decodeString(UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]))
-                let value = equals < 0 ? "" : PercentDecoding.decodeString(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
-                fields.append(FormField(name: name, value: value))
+                let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]))
+                let value = equals < 0 ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
+                fields.append(FormField(name: name.text, value: value.text, isValidUTF8: name.isValidUTF8 && value.isValidUTF8))
             }
             start = end + 1
         }

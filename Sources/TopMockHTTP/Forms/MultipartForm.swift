@@ -65,7 +65,8 @@ public enum MultipartForm {
         guard let name else {
             throw ParseError("multipart part \(index) has no Content-Disposition name")
         }
-        return FormField(name: name, value: String(decoding: content, as: UTF8.self), filename: filename)
+        let value = content.withUnsafeBufferPointer { PercentDecoding.validated($0) }
+        return FormField(name: name, value: value.text, filename: filename, isValidUTF8: value.isValidUTF8 || filename != nil)
     }
 }
 

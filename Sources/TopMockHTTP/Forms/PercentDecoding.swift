@@ -6,13 +6,13 @@
 public enum PercentDecoding {
     /// Decodes `%XX` escapes and, when `plusIsSpace`, `+` as a space (what every TOP SDK's URL
     /// encoder writes). A `%` not followed by two hex digits is kept as it is. Invalid UTF-8
-    /// becomes U+FFFD.
-    public static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> String {
+    /// becomes U+FFFD, and `isValidUTF8` says so.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> (text: String, isValidUTF8: Bool) {
         // Fast path: nothing to decode.
         if !bytes.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusIsSpace) }) {
-            return String(decoding: bytes, as: UTF8.self)
+            return validated(bytes)
         }
-        return String(unsafeUninitializedCapacity: bytes.count) { output in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { output in
             var read = 0, written = 0
             let count = bytes.count
             while read < count {
@@ -27,8 +27,18 @@ public enum PercentDecoding {
                 }
                 written += 1
             }
-            return written
+            return validated(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
+    }
+
+    /// The bytes as a String, and whether they were valid UTF-8 (if not, U+FFFD replaces the bad bytes).
+    public static func validated(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, isValidUTF8: Bool) {
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, true) }
+        return (String(decoding: bytes, as: UTF8.self), false)
+    }
+
+    public static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> String {
+        decode(bytes, plusIsSpace: plusIsSpace).text
     }
 
     public static func decodeString(_ bytes: [UInt8], plusIsSpace: Bool = true) -> String {
@@ -47,33 +57,5 @@ public enum PercentDecoding {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte &- UInt8(ascii: "A") &+ 10
         default: return nil
         }
-    }
-}
-
-/// Encoding for `application/x-www-form-urlencoded` (as Java's URLEncoder does it: letters,
-/// digits and `-_.*` stay, space becomes `+`, every other byte of the UTF-8 becomes `%XX`).
-public enum PercentEncoding {
-    private static let hex = Array("0123456789ABCDEF".utf8)
-
-    public static func encodeFormComponent(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "*"):
-                bytes.append(byte)
-            case UInt8(ascii: " "):
-                bytes.append(UInt8(ascii: "+"))
-            default:
-                bytes.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `name=value&…`, each side form-encoded.
-    public static func formEncode(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(encodeFormComponent($0.0))=\(encodeFormComponent($0.1))" }.joined(separator: "&")
     }
 }

@@ -1,10 +1,11 @@
+import TopMockProtocol
 import TopMockYAML
 
 /// What one scenario file declares, before it is merged with the others.
 struct ScenarioFileContents {
     var name: String
     var description: String?
-    var apps: [(appKey: String, secret: String, mark: YAMLMark)] = []
+    var apps: [(appKey: String, credentials: AppCredentials, mark: YAMLMark)] = []
     var actions: [(action: PaymentAction, mark: YAMLMark)] = []
 }
 
@@ -25,7 +26,7 @@ struct ScenarioFileContents {
 /// ```
 enum ScenarioCompiler {
     static let fileKeys = ["name", "description", "apps", "shops"]
-    static let appKeys = ["app_key", "secret"]
+    static let appKeys = ["app_key", "secret", "sessions"]
     static let shopKeys = ["shop_id", "name", "payment_orders"]
     static let orderKeys = ["id", "total_fen", "actions"]
     static let actionKeys = [
@@ -43,9 +44,20 @@ enum ScenarioCompiler {
             guard let app = MappingReader(node, what: "an app", allowedKeys: appKeys, sink: sink) else { continue }
             let key = app.string("app_key", required: true)
             let secret = app.string("secret", required: true)
+            var sessions: Set<String>?
+            if let list = app.list("sessions") {
+                sessions = []
+                for item in list {
+                    guard let session = item.scalar, item.mapping == nil, item.sequence == nil, !item.isNull, !session.isEmpty else {
+                        sink.error("sessions of an app must be non-empty strings, found \(item.kindDescription)", at: item.mark)
+                        continue
+                    }
+                    sessions?.insert(session)
+                }
+            }
             if let key, let secret {
                 if key.isEmpty { sink.error("app_key must not be empty", at: node.mark); continue }
-                contents.apps.append((appKey: key, secret: secret, mark: node.mark))
+                contents.apps.append((appKey: key, credentials: AppCredentials(secret: secret, sessions: sessions), mark: node.mark))
             }
         }
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TopMockProtocol
 import TopMockYAML
 
 /// The outcome of loading a directory: the set (empty of anything from a broken file) and every
@@ -46,11 +47,12 @@ public enum ScenarioLoader {
             defer { diagnostics += sink.diagnostics }
             guard let contents = compileFile(source, sink: sink) else { continue }
             for app in contents.apps {
-                if let existing = set.apps[app.appKey], existing != app.secret, let origin = appOrigins[app.appKey] {
-                    sink.error("app_key '\(app.appKey)' is declared at \(origin) with another secret", at: app.mark)
+                if let existing = set.apps[app.appKey], existing != app.credentials, let origin = appOrigins[app.appKey] {
+                    let what = existing.secret != app.credentials.secret ? "another secret" : "other sessions"
+                    sink.error("app_key '\(app.appKey)' is declared at \(origin) with \(what)", at: app.mark)
                     continue
                 }
-                set.apps[app.appKey] = app.secret
+                set.apps[app.appKey] = app.credentials
                 appOrigins[app.appKey] = appOrigins[app.appKey] ?? sink.location(app.mark)
             }
             var count = 0

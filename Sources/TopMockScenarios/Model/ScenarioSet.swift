@@ -1,13 +1,15 @@
+public import TopMockProtocol
+
 /// Everything loaded from one scenario directory: apps and payment actions, indexed for lookup.
 /// Immutable: a reload builds a new set and swaps it in whole.
 public struct ScenarioSet: Sendable {
-    /// `app_key` → secret, from the files' `apps`.
-    public var apps: [String: String]
+    /// `app_key` → secret and sessions, from the files' `apps`.
+    public var apps: [String: AppCredentials]
     public var actions: [ActionKey: PaymentAction]
     /// The files read, in load order, with what each declared.
     public var files: [ScenarioFileSummary]
 
-    public init(apps: [String: String] = [:], actions: [ActionKey: PaymentAction] = [:], files: [ScenarioFileSummary] = []) {
+    public init(apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], files: [ScenarioFileSummary] = []) {
         self.apps = apps
         self.actions = actions
         self.files = files
