@@ -24,6 +24,11 @@ struct Sign: ParsableCommand {
     @Flag(help: "Print only a form-encoded query string with sign appended (for curl).")
     var query = false
 
+    @Option(help: ArgumentHelp(
+        "Take the parameters from a URL, a query string or a form body (name=value&…, percent-encoded); a sign in it is compared with the computed one.",
+        valueName: "url"))
+    var url: String?
+
     @Argument(help: ArgumentHelp("Parameters as name=value.", valueName: "name=value"))
     var parameters: [String] = []
 
@@ -31,10 +36,21 @@ struct Sign: ParsableCommand {
         for parameter in parameters where !parameter.contains("=") {
             throw ValidationError("'\(parameter)' must be name=value")
         }
+        if url == nil && parameters.isEmpty {
+            throw ValidationError("give the parameters as name=value arguments or with --url")
+        }
     }
 
     func run() throws {
-        var pairs: [(String, String)] = parameters.map { parameter in
+        var pairs: [(String, String)] = []
+        var received: String?
+        if let url {
+            let query = url.firstIndex(of: "?").map { String(url[url.index(after: $0)...]) } ?? url
+            for field in URLEncodedForm.parse(query) {
+                if field.name == "sign" { received = field.value } else { pairs.append((field.name, field.value)) }
+            }
+        }
+        pairs += parameters.map { parameter in
             let equals = parameter.firstIndex(of: "=")!  // checked in validate()
             return (String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]))
         }
@@ -55,5 +71,21 @@ struct Sign: ParsableCommand {
         print("sign_method: \(method.rawValue)")
         print("signed:      \(method == .md5 ? "<secret>\(text)<secret>" : text)")
         print("sign:        \(sign)")
+        if let received {
+            if received == sign {
+                print("received:    \(received) (matches)")
+            } else {
+                var all = TOPParameters(pairs)
+                all.append(name: "sign", value: received)
+                let cause: String
+                if case .invalid(let mismatch) = Signer.verify(all, secret: secret, method: method) {
+                    cause = mismatch.likelyCause
+                } else {
+                    cause = "it matches once empty values are left out"
+                }
+                print("received:    \(received) (does not match; likely cause: \(cause))")
+                throw ExitCode(1)
+            }
+        }
     }
 }

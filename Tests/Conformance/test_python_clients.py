@@ -1,0 +1,152 @@
+"""Conformance: real TOP clients from PyPI against a live topmock.
+
+- taobaopy 6.0.1: hmac, every parameter in a urlencoded POST body, local-time timestamp,
+  `Connection: close`, `Accept-Encoding: gzip`; raises TaoBaoAPIError on error_response.
+- py-taobao-open 1.0.3 (a port of the official Python SDK): md5, epoch-ms timestamp and partner_id,
+  system parameters in the query string, business parameters in the body; raises TopException.
+
+Run by Tests/Conformance/run, which starts topmock and sets TOPMOCK_URL.
+"""
+import json
+import os
+import urllib.parse
+
+import pytest
+from taobaopy.taobao import TaoBaoAPIClient, TaoBaoAPIError
+from taobao_open.api.base import RestApi, TopException
+import taobao_open
+
+URL = os.environ["TOPMOCK_URL"]
+HOST = urllib.parse.urlparse(URL).hostname
+PORT = urllib.parse.urlparse(URL).port
+KEY, SECRET = "12345678", "helloworld"
+
+
+def action(request_id, buyer_id):
+    return json.dumps({"buyer_id": buyer_id, "request_id": request_id})
+
+
+# ---------------------------------------------------------------- taobaopy
+
+
+def taobaopy(key=KEY, secret=SECRET):
+    return TaoBaoAPIClient(key, secret, domain=URL, retry_count=1)
+
+
+def test_taobaopy_reads_a_cash_action():
+    answer = taobaopy().alibaba__pos_pay_action_query(shop_id=124, payment_action_request=action("cash-0001", 123))
+    result = answer["alibaba_pos_pay_action_query_response"]["result"]
+    assert result["success"] is True
+    assert result["model"] == {
+        "result_code": "SUCCESS", "result_message": "现金支付成功", "channel_name": "cash",
+        "action_status": "SUCCESS", "success": True,
+    }
+    request_id = answer["alibaba_pos_pay_action_query_response"]["request_id"]
+    assert 12 <= len(request_id) <= 13 and request_id.isalnum() and request_id == request_id.lower()
+
+
+def test_taobaopy_reads_both_legs_of_a_split_payment():
+    client = taobaopy()
+    channels = [
+        client.alibaba__pos_pay_action_query(shop_id=124, payment_action_request=action(leg, 456))
+        ["alibaba_pos_pay_action_query_response"]["result"]["model"]["channel_name"]
+        for leg in ("split-0001-cash", "split-0001-alipay")
+    ]
+    assert channels == ["cash", "alipay"]
+
+
+def test_taobaopy_sees_a_business_not_found():
+    answer = taobaopy().alibaba__pos_pay_action_query(shop_id=124, payment_action_request=action("no-such-action", 123))
+    result = answer["alibaba_pos_pay_action_query_response"]["result"]
+    assert result == {"msg_code": "PAY_ACTION_NOT_FOUND",
+                      "msg_info": "no payment action with request_id 'no-such-action' in shop 124", "success": False}
+
+
+def test_taobaopy_wrong_secret_is_code_25():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy(secret="not-the-secret").alibaba__pos_pay_action_query(shop_id=124, payment_action_request=action("cash-0001", 123))
+    assert (raised.value.code, raised.value.msg, raised.value.sub_code) == (25, "Invalid signature", "")
+
+
+def test_taobaopy_unknown_app_key_is_code_29():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy(key="99999999").alibaba__pos_pay_action_query(shop_id=124, payment_action_request=action("cash-0001", 123))
+    assert (raised.value.code, raised.value.msg, raised.value.sub_code) == (29, "Invalid app Key", "isv.appkey-not-exists")
+
+
+def test_taobaopy_bad_shop_id_is_code_41():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy().alibaba__pos_pay_action_query(shop_id="shop-124", payment_action_request=action("cash-0001", 123))
+    assert (raised.value.code, raised.value.msg) == (41, "Invalid arguments:shop_id")
+
+
+def test_taobaopy_missing_request_is_code_40():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy().alibaba__pos_pay_action_query(shop_id=124)
+    assert (raised.value.code, raised.value.msg) == (40, "Missing required arguments:payment_action_request")
+
+
+def test_taobaopy_unknown_method_is_code_22():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy().alibaba__pos_order_pay(shop_id=124)
+    assert (raised.value.code, raised.value.msg) == (22, "Invalid method")
+
+
+# ---------------------------------------------------------- py-taobao-open
+
+
+class AlibabaPosPayActionQueryRequest(RestApi):
+    """What the official SDK generates for this API."""
+
+    def __init__(self, domain=HOST, port=PORT):
+        RestApi.__init__(self, domain, port)
+        self.shop_id = None
+        self.payment_action_request = None
+
+    def getapiname(self):
+        return "alibaba.pos.pay.action.query"
+
+
+def official(shop_id, request, key=KEY, secret=SECRET, api=None):
+    req = AlibabaPosPayActionQueryRequest()
+    if api:
+        req.getapiname = lambda: api
+    req.set_app_info(taobao_open.appinfo(key, secret))
+    req.shop_id = shop_id
+    req.payment_action_request = request
+    return req.getResponse()
+
+
+def test_official_sdk_reads_a_failed_alipay_action():
+    answer = official(124, action("alipay-failed-0001", 789))
+    model = answer["alibaba_pos_pay_action_query_response"]["result"]["model"]
+    assert (model["channel_name"], model["action_status"], model["result_code"]) == ("alipay", "FAILED", "ACQ.BUYER_BALANCE_NOT_ENOUGH")
+
+
+def test_official_sdk_reads_an_alipay_action():
+    answer = official(124, action("alipay-0001", 123))
+    assert answer["alibaba_pos_pay_action_query_response"]["result"]["model"]["action_status"] == "SUCCESS"
+
+
+def test_official_sdk_wrong_secret_is_code_25():
+    with pytest.raises(TopException) as raised:
+        official(124, action("cash-0001", 123), secret="nope")
+    assert (raised.value.errorcode, raised.value.message) == (25, "Invalid signature")
+
+
+def test_official_sdk_unknown_app_key_is_code_29():
+    with pytest.raises(TopException) as raised:
+        official(124, action("cash-0001", 123), key="4242")
+    assert (raised.value.errorcode, raised.value.subcode) == (29, "isv.appkey-not-exists")
+
+
+def test_official_sdk_buyer_id_of_wrong_type_is_code_41():
+    with pytest.raises(TopException) as raised:
+        official(124, json.dumps({"buyer_id": "one", "request_id": "cash-0001"}))
+    assert (raised.value.errorcode, raised.value.message) == (41, "Invalid arguments:payment_action_request.buyer_id")
+
+
+def test_official_sdk_unknown_method_is_code_22():
+    with pytest.raises(TopException) as raised:
+        official(124, action("cash-0001", 123), api="alibaba.pos.order.pay")
+    assert (raised.value.errorcode, raised.value.message) == (22, "Invalid method")
