@@ -89,6 +89,46 @@ topmock_mhd_client_address(struct MHD_Connection *connection, char *buffer, size
     return 0;
 }
 
+/* Makes the next close of the connection's socket send a TCP RST (SO_LINGER with a zero timeout).
+   Wraps MHD_get_connection_info(MHD_CONNECTION_INFO_CONNECTION_FD). Returns 0 on failure. */
+static inline int
+topmock_mhd_arm_reset(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL) return 0;
+    struct linger linger = { 1, 0 };
+    return setsockopt(info->connect_fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger) == 0;
+}
+
+/* A response that declares `declared` bytes but sends only the first `size` of `bytes`, then
+   fails the connection (MHD_CONTENT_READER_END_WITH_ERROR): a truncated body. */
+struct topmock_mhd_truncated { size_t size; char bytes[]; };
+
+static inline ssize_t
+topmock_mhd_truncated_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct topmock_mhd_truncated *body = cls;
+    if (pos >= body->size) return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t left = body->size - (size_t) pos;
+    size_t n = left < max ? left : max;
+    memcpy(buf, body->bytes + pos, n);
+    return (ssize_t) n;
+}
+
+static inline struct MHD_Response *
+topmock_mhd_response_truncated(uint64_t declared, size_t size, const void *bytes)
+{
+    struct topmock_mhd_truncated *body = malloc(sizeof *body + (size == 0 ? 1 : size));
+    if (body == NULL) return NULL;
+    body->size = size;
+    if (size > 0) memcpy(body->bytes, bytes, size);
+    struct MHD_Response *response =
+        MHD_create_response_from_callback(declared, 4096, &topmock_mhd_truncated_reader, body, &free);
+    if (response == NULL) free(body);
+    return response;
+}
+
 /* Creates a response that owns a malloc'd copy of the body (freed by libmicrohttpd with free()). */
 static inline struct MHD_Response *
 topmock_mhd_response_copying(size_t size, const void *bytes)

@@ -23,17 +23,18 @@ public final class TopMockApplication: Sendable {
     /// Loads the scenarios from ``Configuration/scenarioPaths``. Throws ``StartupError`` with every
     /// diagnostic when they are invalid.
     public convenience init(
-        configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock()
+        configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
+        scheduler: any DelayScheduler = TaskDelayScheduler()
     ) throws(StartupError) {
         try self.init(
             configuration: configuration, scenarios: ScenarioLoader.load(paths: configuration.scenarioPaths),
-            logger: logger, clock: clock)
+            logger: logger, clock: clock, scheduler: scheduler)
     }
 
     /// Uses scenarios already loaded (tests load them from texts).
     public init(
         configuration: Configuration, scenarios loaded: ScenarioLoadResult, logger: Logger,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), scheduler: any DelayScheduler = TaskDelayScheduler()
     ) throws(StartupError) {
         guard loaded.isValid else { throw StartupError(diagnostics: loaded.diagnostics) }
         var apps: [String: AppCredentials] = [:]
@@ -45,10 +46,11 @@ public final class TopMockApplication: Sendable {
 
         self.configuration = configuration
         self.apps = apps
-        self.engine = ScenarioEngine(set: loaded.set)
+        self.engine = ScenarioEngine(set: loaded.set, clock: clock)
         let gateway = GatewayResponder(
             engine: engine, apps: apps, policy: configuration.gateway, contentTypes: configuration.contentTypes,
-            diagnosticHeader: configuration.diagnosticHeader, clock: clock, requestIDs: RequestIDGenerator(), logger: logger)
+            diagnosticHeader: configuration.diagnosticHeader, clock: clock, scheduler: scheduler,
+            requestIDs: RequestIDGenerator(), logger: logger)
         let root = RootResponder(gateway: gateway, health: HealthResponder(engine: engine, appCount: apps.count))
         self.responder = root
         self.server = HTTPServer(configuration: configuration.http, responder: root)

@@ -11,6 +11,8 @@ public struct HTTPClient: Sendable {
         public var status: Int
         public var headers: HTTPHeaders
         public var body: [UInt8]
+        /// False when the connection closed before the body reached its `Content-Length`.
+        public var isComplete: Bool = true
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -19,6 +21,8 @@ public struct HTTPClient: Sendable {
             case invalidAddress, connectFailed, sendFailed, timedOut
             /// The server closed the connection without sending a status line.
             case closedWithoutResponse
+            /// The server reset the connection (TCP RST) without sending a status line.
+            case connectionReset
             case malformedResponse
         }
         public let kind: Kind
@@ -59,6 +63,7 @@ public struct HTTPClient: Sendable {
         }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var wasReset = false
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if n > 0 {
@@ -71,9 +76,13 @@ public struct HTTPClient: Sendable {
                 throw Failure(kind: .timedOut, description: "no complete answer from \(host):\(port) within \(timeoutSeconds) s")
             }
             if errno == EINTR { continue }
+            wasReset = errno == ECONNRESET
             break  // ECONNRESET and friends: whatever arrived is all there is
         }
         guard !received.isEmpty else {
+            if wasReset {
+                throw Failure(kind: .connectionReset, description: "\(host):\(port) reset the connection without answering")
+            }
             throw Failure(kind: .closedWithoutResponse, description: "\(host):\(port) closed the connection without answering")
         }
         guard let response = Self.parse(received, requireCompleteBody: false) else {
@@ -119,7 +128,9 @@ public struct HTTPClient: Sendable {
         }
         var body = Array(bytes[(headEnd + 4)...])
         if let declared = headers["Content-Length"], let length = Int(declared) {
-            if body.count < length { return requireCompleteBody ? nil : Response(status: status, headers: headers, body: body) }
+            if body.count < length {
+                return requireCompleteBody ? nil : Response(status: status, headers: headers, body: body, isComplete: false)
+            }
             body = Array(body[0..<length])
         } else if requireCompleteBody {
             return nil

@@ -21,8 +21,13 @@ public protocol HTTPResponder: Sendable {
 public enum HTTPOutcome: Sendable {
     /// Send this response.
     case response(HTTPResponse)
-    /// Close the connection without sending anything.
+    /// Close the connection without sending anything (an orderly FIN).
     case closeConnection
+    /// Reset the connection (TCP RST) without sending anything.
+    case resetConnection
+    /// Send the status line, the headers with the full `Content-Length`, and only the first
+    /// `sentBytes` of the body; then close.
+    case truncated(HTTPResponse, sentBytes: Int)
     /// Suspend the connection (no thread is held) and answer when the response completes.
     case deferred(DeferredResponse)
 }

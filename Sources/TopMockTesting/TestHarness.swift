@@ -24,6 +24,8 @@ public struct TestResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// False when the body stopped short of its `Content-Length` (a truncated-body fault).
+    public var isComplete: Bool = true
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
@@ -55,6 +57,7 @@ public struct TestClient: Sendable {
     public let port: Int?
 
     public struct ClosedWithoutResponse: Error {}
+    public struct ConnectionReset: Error {}
 
     public func execute(_ request: HTTPRequest) throws -> TestResponse {
         if let port {
@@ -65,9 +68,10 @@ public struct TestClient: Sendable {
             }
             switch result {
             case .success(let response):
-                return TestResponse(status: response.status, headers: response.headers, body: response.body)
+                return TestResponse(status: response.status, headers: response.headers, body: response.body, isComplete: response.isComplete)
             case .failure(let failure):
                 if failure.kind == .closedWithoutResponse { throw ClosedWithoutResponse() }
+                if failure.kind == .connectionReset { throw ConnectionReset() }
                 throw failure
             }
         }
@@ -76,6 +80,11 @@ public struct TestClient: Sendable {
             return TestResponse(status: response.status, headers: response.headers, body: response.body)
         case .closeConnection:
             throw ClosedWithoutResponse()
+        case .resetConnection:
+            throw ConnectionReset()
+        case .truncated(let response, let sentBytes):
+            return TestResponse(
+                status: response.status, headers: response.headers, body: Array(response.body.prefix(sentBytes)), isComplete: false)
         case .deferred(let deferred):
             let box = OutcomeBox()
             deferred.whenComplete { outcome in

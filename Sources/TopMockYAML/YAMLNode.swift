@@ -84,3 +84,28 @@ public struct YAMLNode: Sendable {
         }
     }
 }
+
+extension YAMLNode {
+    /// The node as one line of flow YAML, without marks: equal for equal content wherever it was
+    /// written (used to recognise unchanged definitions across reloads).
+    public var canonicalText: String {
+        switch content {
+        case .scalar(let text, let isPlain):
+            if isPlain && tag == nil { return text }
+            var quoted = "\""
+            for character in text.unicodeScalars {
+                switch character {
+                case "\"": quoted += "\\\""
+                case "\\": quoted += "\\\\"
+                case "\n": quoted += "\\n"
+                default: quoted.unicodeScalars.append(character)
+                }
+            }
+            return quoted + "\""
+        case .sequence(let items):
+            return "[" + items.map(\.canonicalText).joined(separator: ", ") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { "\($0.key.canonicalText): \($0.value.canonicalText)" }.joined(separator: ", ") + "}"
+        }
+    }
+}

@@ -44,9 +44,9 @@ import TopMockScenarios
         #expect(cash.paymentOrderID == "PO-1")
         #expect(cash.source == SourceLocation(path: "demo.yaml", line: 11, column: 13))
         let alipay = try #require(result.set.actions[ActionKey(shopID: 124, requestID: "777")])
-        #expect(alipay.status == .paying)
-        #expect(alipay.modelSuccess == false)
-        #expect(alipay.msgCode == "OK")
+        #expect(alipay.initial.status == .paying)
+        #expect(alipay.initial.modelSuccess == false)
+        #expect(alipay.initial.msgCode == "OK")
     }
 
     @Test func reportsEveryProblemWithLineColumnAndCaret() {
@@ -158,13 +158,19 @@ import TopMockScenarios
 
     @Test func engineResolvesFoundNotFoundAndBuyerMismatch() throws {
         let engine = ScenarioEngine(set: load([("demo.yaml", Self.valid)]).set)
-        guard case .action(let action) = engine.resolve(PaymentActionQuery(shopID: 124, requestID: "split-cash", buyerID: 456)) else {
+        func resolve(_ shop: Int64, _ request: String, _ buyer: Int64) -> Resolution.Outcome {
+            engine.resolve(MatchableRequest(
+                api: .posPayActionQuery, appKey: "k", parameters: TOPParameters(),
+                query: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))).outcome
+        }
+        guard case .answer(.action(let action, let result)) = resolve(124, "split-cash", 456) else {
             Issue.record("not found")
             return
         }
         #expect(action.channel == "cash")
-        #expect(engine.resolve(PaymentActionQuery(shopID: 125, requestID: "split-cash", buyerID: 456)) == .notFound(ActionKey(shopID: 125, requestID: "split-cash")))
-        #expect(engine.resolve(PaymentActionQuery(shopID: 124, requestID: "split-cash", buyerID: 1)) == .buyerMismatch(action, queried: 1))
+        #expect(result.status == .success)
+        #expect(resolve(125, "split-cash", 456) == .answer(.notFound(ActionKey(shopID: 125, requestID: "split-cash"))))
+        #expect(resolve(124, "split-cash", 1) == .answer(.buyerMismatch(action, queried: 1)))
     }
 }
 

@@ -13,10 +13,9 @@ struct GatewayResponder: HTTPResponder {
     let contentTypes: ContentTypes
     let diagnosticHeader: Bool
     let clock: any WallClock
+    let scheduler: any DelayScheduler
     let requestIDs: RequestIDGenerator
     let logger: Logger
-
-    static let servedAPIs: Set<APIName> = [.posPayActionQuery]
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {
         let requestID = requestIDs.next()
@@ -32,28 +31,64 @@ struct GatewayResponder: HTTPResponder {
             let parameters = try request.topParameters()
             call = try TOPRequest.validate(
                 parameters, policy: policy, nowMillis: clock.nowMillis(),
-                app: { apps[$0] }, isKnownAPI: { Self.servedAPIs.contains($0) })
+                app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
         } catch {
             return reject(error, requestID: requestID, request: request)
         }
 
-        // The only API served so far; the dispatch grows with generic stubs.
-        let query: PaymentActionQuery
-        do {
-            query = try PaymentActionQuery(parameters: call.parameters)
-        } catch {
-            return reject(
-                TOPRejection(error, format: call.format, diagnostic: "business parameters: \(error.msg)"),
-                requestID: requestID, request: request)
+        var query: PaymentActionQuery?
+        if call.api == .posPayActionQuery {
+            do {
+                query = try PaymentActionQuery(parameters: call.parameters)
+            } catch {
+                return reject(
+                    TOPRejection(error, format: call.format, diagnostic: "business parameters: \(error.msg)"),
+                    requestID: requestID, request: request)
+            }
         }
-        let answer = engine.resolve(query)
+        let resolution = engine.resolve(MatchableRequest(api: call.api, appKey: call.appKey, parameters: call.parameters, query: query))
         logger.debug("answered", metadata: [
             "topmock.request.id": "\(requestID)", "top.api": "\(call.api)", "top.app_key": "\(call.appKey)",
-            "top.shop_id": "\(query.shopID)", "top.request_id": "\(query.requestID)", "outcome": "\(answer.outcomeName)",
+            "outcome": "\(resolution.outcomeName)", "scenario.rule": "\(resolution.ruleName ?? "-")",
         ])
-        let body = EnvelopeEncoder.success(
-            answer.responseFields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
-        return .response(HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body))
+        let outcome = render(resolution, call: call, requestID: requestID, request: request)
+        guard let delay = resolution.delay, delay > .zero else { return outcome }
+        let deferred = DeferredResponse()
+        scheduler.schedule(after: delay) { deferred.complete(outcome) }
+        return .deferred(deferred)
+    }
+
+    private func render(_ resolution: Resolution, call: TOPRequest, requestID: String, request: HTTPRequest) -> HTTPOutcome {
+        switch resolution.outcome {
+        case .answer, .stub:
+            return .response(success(resolution.outcome, call: call, requestID: requestID))
+        case .error(let error):
+            return reject(
+                TOPRejection(error, format: call.format, diagnostic: "injected by rule '\(resolution.ruleName ?? "?")'"),
+                requestID: requestID, request: request)
+        case .fault(let fault):
+            let answer = resolution.faultedAnswer.map { success($0, call: call, requestID: requestID) }
+                ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)])
+            logger.info("fault", metadata: [
+                "topmock.request.id": "\(requestID)", "fault.kind": "\(fault.rawValue)", "scenario.rule": "\(resolution.ruleName ?? "-")",
+            ])
+            return fault.outcome(answer: answer)
+        case .unknownMethod:
+            return reject(
+                TOPRejection(.invalidMethod, format: call.format, diagnostic: "method '\(call.api)' is not served by this topmock"),
+                requestID: requestID, request: request)
+        }
+    }
+
+    private func success(_ outcome: Resolution.Outcome, call: TOPRequest, requestID: String) -> HTTPResponse {
+        let fields: ResponseObject
+        switch outcome {
+        case .answer(let answer): fields = answer.responseFields
+        case .stub(let stub): fields = stub.response
+        default: fields = ResponseObject()
+        }
+        let body = EnvelopeEncoder.success(fields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
+        return HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body)
     }
 
     private func reject(_ rejection: TOPRejection, requestID: String, request: HTTPRequest) -> HTTPOutcome {

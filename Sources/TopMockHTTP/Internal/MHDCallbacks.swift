@@ -105,6 +105,14 @@ private func deliver(
     case .closeConnection:
         state.phase = .responded
         return .NO
+    case .resetConnection:
+        state.phase = .responded
+        _ = topmock_mhd_arm_reset(connection)
+        return .NO
+    case .truncated(let response, let sentBytes):
+        state.phase = .responded
+        guard let mhdResponse = MHDResponse(truncating: response, sentBytes: sentBytes) else { return .NO }
+        return MHD_queue_response(connection, UInt32(clamping: response.status), mhdResponse.pointer)
     case .deferred(let deferred):
         state.phase = .suspended
         // Suspend first, then observe: the completion may already be there, and resuming must

@@ -11,9 +11,25 @@ final class MHDResponse {
         let created = response.body.withUnsafeBytes { topmock_mhd_response_copying($0.count, $0.baseAddress) }
         guard let created else { return nil }
         pointer = created
-        for field in response.headers {
-            guard MHD_add_response_header(pointer, field.name, field.value) == .YES else { return nil }
+        guard Self.add(response.headers, to: pointer) else { return nil }
+    }
+
+    /// A response that declares the whole body but sends only its first `sentBytes`.
+    init?(truncating response: HTTPResponse, sentBytes: Int) {
+        let sent = max(0, min(sentBytes, response.body.count))
+        let created = response.body.withUnsafeBytes {
+            topmock_mhd_response_truncated(UInt64(response.body.count), sent, $0.baseAddress)
         }
+        guard let created else { return nil }
+        pointer = created
+        guard Self.add(response.headers, to: pointer) else { return nil }
+    }
+
+    private static func add(_ headers: HTTPHeaders, to pointer: OpaquePointer) -> Bool {
+        for field in headers {
+            guard MHD_add_response_header(pointer, field.name, field.value) == .YES else { return false }
+        }
+        return true
     }
 
     deinit {

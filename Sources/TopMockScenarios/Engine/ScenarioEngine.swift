@@ -1,45 +1,304 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 public import TopMockProtocol
 
-/// Answers queries from the loaded ``ScenarioSet``: one hash lookup on shop + request id.
+/// Answers validated calls from the loaded ``ScenarioSet``: rules first (in priority order, first
+/// one that fires wins), then the payment action (one hash lookup on shop + request id, its
+/// timeline advanced) or the method's stub.
 ///
-/// This is the first cut: an action answers with the status it was declared with. Timelines,
-/// injected errors, faults and rules come with the full engine.
+/// All mutable state — query counts, timeline positions, rule counters, quota windows, random
+/// streams — lives per namespace behind one mutex, so concurrent requests never lose or
+/// double-count a step. Time comes from the injected ``WallClock``.
 ///
 /// ```swift
-/// let engine = ScenarioEngine(set: result.set)
-/// let answer = engine.resolve(PaymentActionQuery(shopID: 124, requestID: "cash-1", buyerID: 123))
+/// let engine = ScenarioEngine(set: result.set, clock: SystemWallClock())
+/// let resolution = engine.resolve(request)
 /// ```
 public final class ScenarioEngine: Sendable {
-    private let current: Mutex<ScenarioSet>
+    public static let defaultNamespace = "default"
 
-    public init(set: ScenarioSet) {
-        current = Mutex(set)
+    private let state: Mutex<EngineState>
+    private let clock: any WallClock
+
+    public init(set: ScenarioSet, clock: any WallClock = SystemWallClock()) {
+        self.state = Mutex(EngineState(set: set))
+        self.clock = clock
     }
 
     /// The set being served.
-    public var set: ScenarioSet { current.withLock { $0 } }
+    public var set: ScenarioSet { state.withLock { $0.set } }
 
-    /// Swaps in a new set whole (for reloads).
-    public func replace(with set: ScenarioSet) {
-        current.withLock { $0 = set }
+    /// Whether a method is served: this API, or a stub.
+    public func serves(_ api: APIName) -> Bool {
+        api == .posPayActionQuery || state.withLock { $0.set.stubs[api] != nil }
     }
 
-    public func resolve(_ query: PaymentActionQuery) -> QueryAnswer {
+    /// Swaps in a new set whole. State is kept for every payment action whose definition did not
+    /// change and every rule whose text did not change; everything else starts afresh.
+    public func replace(with set: ScenarioSet) {
+        state.withLock { state in
+            let oldActions = state.set.actions
+            let fingerprints = Set(set.rules.map(\.fingerprint))
+            state.namespaces = state.namespaces.mapValues { space in
+                var kept = space
+                kept.actions = space.actions.filter { key, _ in
+                    guard let old = oldActions[key], let new = set.actions[key] else { return false }
+                    return old.sameDefinition(as: new)
+                }
+                kept.rules = space.rules.filter { fingerprints.contains($0.key) }
+                return kept
+            }
+            state.set = set
+        }
+    }
+
+    /// Forgets every count, timeline position, quota and random stream of `namespace` (all of
+    /// them when nil).
+    public func reset(namespace: String? = nil) {
+        state.withLock { state in
+            if let namespace { state.namespaces[namespace] = nil } else { state.namespaces = [:] }
+        }
+    }
+
+    /// Decides the answer to a call (and updates the namespace's state accordingly).
+    public func resolve(_ request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> Resolution {
+        let now = clock.nowMillis()
+        return state.withLock { state in
+            var space = state.namespaces[namespace] ?? NamespaceState()
+            defer { state.namespaces[namespace] = space }
+            var fired: (rule: Rule, quotaError: TOPError?)?
+            for rule in state.set.rules where rule.pattern.mismatches(request).isEmpty {
+                var progress = space.rules[rule.fingerprint] ?? RuleProgress(rule: rule)
+                let decision = progress.decide(rule, now: now)
+                space.rules[rule.fingerprint] = progress
+                if decision.fires {
+                    fired = (rule, decision.quotaError)
+                    break
+                }
+            }
+            var resolution: Resolution
+            switch (fired?.quotaError, fired?.rule.plan.outcome) {
+            case (let quotaError?, _):
+                resolution = Resolution(outcome: .error(quotaError))
+            case (nil, .error(let error)?):
+                resolution = Resolution(outcome: .error(error))
+            case (nil, .fault(let fault)?):
+                resolution = Resolution(outcome: .fault(fault))
+                if fault.carriesAnswer {
+                    resolution.faultedAnswer = answer(request, set: state.set, space: &space, now: now)
+                }
+            default:
+                resolution = Resolution(outcome: answer(request, set: state.set, space: &space, now: now))
+            }
+            if let rule = fired?.rule {
+                resolution.ruleName = rule.name
+                if let delay = rule.plan.delay, fired?.quotaError == nil {
+                    resolution.delay = space.rules[rule.fingerprint]?.sampleDelay(delay)
+                }
+            }
+            return resolution
+        }
+    }
+
+    /// The normal answer: the payment action (timeline advanced), or the method's stub.
+    private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
+        guard let query = request.query else {
+            guard let stub = set.stubs[request.api] else { return .unknownMethod }
+            return .stub(stub)
+        }
         let key = ActionKey(shopID: query.shopID, requestID: query.requestID)
-        guard let action = current.withLock({ $0.actions[key] }) else {
-            return .notFound(key)
+        guard let action = set.actions[key] else { return .answer(.notFound(key)) }
+        guard action.buyerID == query.buyerID else { return .answer(.buyerMismatch(action, queried: query.buyerID)) }
+        var progress = space.actions[key] ?? ActionProgress()
+        let result = progress.query(action, now: now)
+        space.actions[key] = progress
+        return .answer(.action(action, result))
+    }
+
+    /// Where an action stands in a namespace: total queries and the current timeline step
+    /// (0 = its initial result).
+    public func progress(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> (queries: Int, step: Int)? {
+        state.withLock { state in
+            guard state.set.actions[key] != nil else { return nil }
+            let progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            return (progress.queries, progress.step)
         }
-        guard action.buyerID == query.buyerID else {
-            return .buyerMismatch(action, queried: query.buyerID)
+    }
+
+    /// Moves an action to its next timeline step (what a `manual` step waits for). Returns the
+    /// new step, or nil when the action does not exist or is at its last step.
+    @discardableResult
+    public func advance(_ key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> Int? {
+        state.withLock { state in
+            guard let action = state.set.actions[key] else { return nil }
+            var progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            guard progress.step < action.timeline.count else { return nil }
+            progress.step += 1
+            progress.queriesInStep = 0
+            state.namespaces[namespace, default: NamespaceState()].actions[key] = progress
+            return progress.step
         }
-        return .action(action)
+    }
+}
+
+/// What the engine decided for one call.
+public struct Resolution: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        case answer(QueryAnswer)
+        case stub(Stub)
+        case error(TOPError)
+        case fault(Fault)
+        /// A method that neither this API nor any stub serves (code 22).
+        case unknownMethod
+    }
+
+    public var outcome: Outcome
+    /// For faults that break an answer in transit (truncated or malformed body): the answer.
+    public var faultedAnswer: Outcome?
+    /// Wait this long before answering.
+    public var delay: Duration?
+    /// The rule that fired, if any.
+    public var ruleName: String?
+
+    public init(outcome: Outcome, delay: Duration? = nil, ruleName: String? = nil) {
+        self.outcome = outcome
+        self.delay = delay
+        self.ruleName = ruleName
+    }
+
+    /// One word for logs and metrics: `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`, `unknown_method`.
+    public var outcomeName: String {
+        switch outcome {
+        case .answer(let answer): return answer.outcomeName
+        case .stub: return "stub"
+        case .error: return "error"
+        case .fault: return "fault"
+        case .unknownMethod: return "unknown_method"
+        }
+    }
+}
+
+extension Stub: Equatable {
+    public static func == (lhs: Stub, rhs: Stub) -> Bool {
+        lhs.api == rhs.api && lhs.response == rhs.response && lhs.source == rhs.source
+    }
+}
+
+// MARK: state
+
+struct EngineState {
+    var set: ScenarioSet
+    var namespaces: [String: NamespaceState] = [:]
+}
+
+struct NamespaceState {
+    var actions: [ActionKey: ActionProgress] = [:]
+    /// By rule fingerprint.
+    var rules: [String: RuleProgress] = [:]
+}
+
+/// A payment action's life in one namespace. A value type whose mutating methods are the state
+/// machine; the engine runs them under its lock.
+struct ActionProgress {
+    var queries = 0
+    var step = 0
+    var queriesInStep = 0
+    var firstQueryMillis: Int64?
+
+    /// Counts one query: first advances through every step whose trigger has come, then answers
+    /// with the current step.
+    mutating func query(_ action: PaymentAction, now: Int64) -> ActionResult {
+        queries += 1
+        if firstQueryMillis == nil { firstQueryMillis = now }
+        while step < action.timeline.count {
+            let due: Bool
+            switch action.timeline[step].trigger {
+            case .afterQueries(let count): due = queriesInStep >= count
+            case .after(let duration): due = now - (firstQueryMillis ?? now) >= Int64(duration.seconds * 1000)
+            case .manual: due = false
+            }
+            guard due else { break }
+            step += 1
+            queriesInStep = 0
+        }
+        queriesInStep += 1
+        return action.result(atStep: step)
+    }
+}
+
+/// A rule's counters in one namespace.
+struct RuleProgress {
+    var matched = 0
+    var random: SplitMix64
+    var delayRandom: SplitMix64
+    var quotaWindowStart: Int64?
+    var quotaCount = 0
+
+    init(rule: Rule) {
+        var seed: UInt64 = UInt64(bitPattern: ScenarioCompiler.stableSeed(rule.name))
+        if case .probability(_, let ruleSeed)? = rule.frequency { seed = ruleSeed }
+        random = SplitMix64(seed: seed)
+        delayRandom = SplitMix64(seed: seed &+ 0x5DEE_CE66)
+    }
+
+    /// Whether the rule fires for this matching call; for a quota past its limit, the code-7 error.
+    mutating func decide(_ rule: Rule, now: Int64) -> (fires: Bool, quotaError: TOPError?) {
+        matched += 1
+        if let quota = rule.quota {
+            let windowMillis = Int64(quota.window.seconds * 1000)
+            if let start = quotaWindowStart, now < start + windowMillis {
+                quotaCount += 1
+            } else {
+                quotaWindowStart = now
+                quotaCount = 1
+            }
+            guard quotaCount > quota.limit, let start = quotaWindowStart else { return (false, nil) }
+            let remaining = Int((start + windowMillis - now + 999) / 1000)
+            return (true, .appCallLimited(banSeconds: max(remaining, 1)))
+        }
+        switch rule.frequency {
+        case nil: return (true, nil)
+        case .first(let count)?: return (matched <= count, nil)
+        case .nth(let index)?: return (matched == index, nil)
+        case .probability(let probability, _)?: return (random.nextDouble() < probability, nil)
+        }
+    }
+
+    mutating func sampleDelay(_ delay: Delay) -> Duration {
+        let uniform = delayRandom.nextDouble()
+        // Box–Muller for the log-normal's standard normal deviate.
+        let u1 = max(delayRandom.nextDouble(), 1e-12), u2 = delayRandom.nextDouble()
+        let normal = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        return delay.sample(uniform: uniform, normal: normal)
+    }
+}
+
+/// A small, fast, seedable random stream (splitmix64): the same seed gives the same faults.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func nextDouble() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
     }
 }
 
 /// What a query of a payment action comes to, in business terms.
 public enum QueryAnswer: Sendable, Equatable {
-    case action(PaymentAction)
+    /// The action, and the result of its current timeline step.
+    case action(PaymentAction, ActionResult)
     /// No action has this shop and request id.
     case notFound(ActionKey)
     /// The action exists but belongs to another buyer.
@@ -54,19 +313,19 @@ public enum QueryAnswer: Sendable, Equatable {
     public var responseFields: ResponseObject {
         var result = ResponseObject()
         switch self {
-        case .action(let action):
-            if action.resultSuccess {
+        case .action(let action, let state):
+            if state.resultSuccess {
                 var model = ResponseObject()
-                model.append("result_code", action.resultCode.map(ResponseValue.string))
-                model.append("result_message", action.resultMessage.map(ResponseValue.string))
+                model.append("result_code", state.resultCode.map(ResponseValue.string))
+                model.append("result_message", state.resultMessage.map(ResponseValue.string))
                 model.append("channel_name", .string(action.channel))
-                model.append("action_status", .string(action.status.rawValue))
-                model.append("success", .bool(action.modelSuccess))
+                model.append("action_status", .string(state.status.rawValue))
+                model.append("success", .bool(state.modelSuccess))
                 result.append("model", .object(model))
             }
-            result.append("msg_code", action.msgCode.map(ResponseValue.string))
-            result.append("msg_info", action.msgInfo.map(ResponseValue.string))
-            result.append("success", .bool(action.resultSuccess))
+            result.append("msg_code", state.msgCode.map(ResponseValue.string))
+            result.append("msg_info", state.msgInfo.map(ResponseValue.string))
+            result.append("success", .bool(state.resultSuccess))
         case .notFound(let key):
             result.append("msg_code", .string(Self.notFoundCode))
             result.append("msg_info", .string("no payment action with request_id '\(key.requestID)' in shop \(key.shopID)"))
@@ -90,3 +349,4 @@ public enum QueryAnswer: Sendable, Equatable {
         }
     }
 }
+

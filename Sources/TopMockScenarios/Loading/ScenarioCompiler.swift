@@ -7,124 +7,497 @@ struct ScenarioFileContents {
     var description: String?
     var apps: [(appKey: String, credentials: AppCredentials, mark: YAMLMark)] = []
     var actions: [(action: PaymentAction, mark: YAMLMark)] = []
+    var rules: [Rule] = []
+    var stubs: [(stub: Stub, mark: YAMLMark)] = []
 }
 
 /// Turns one file's YAML into declarations, reporting every problem it finds (not just the first).
-///
-/// The format (docs/scenarios.md):
-/// ```yaml
-/// name: cash
-/// description: …
-/// apps: [{app_key: "12345678", secret: helloworld}]
-/// shops:
-///   - shop_id: 124
-///     payment_orders:
-///       - id: PO-1
-///         total_fen: 1000
-///         actions:
-///           - {request_id: cash-1, buyer_id: 123, channel: cash, amount_fen: 1000, status: SUCCESS}
-/// ```
-enum ScenarioCompiler {
-    static let fileKeys = ["name", "description", "apps", "shops"]
+/// The format is documented in docs/scenarios.md and described by schema/scenario.schema.json.
+struct ScenarioCompiler {
+    static let fileKeys = ["name", "description", "apps", "shops", "rules", "stubs"]
     static let appKeys = ["app_key", "secret", "sessions"]
     static let shopKeys = ["shop_id", "name", "payment_orders"]
     static let orderKeys = ["id", "total_fen", "actions"]
-    static let actionKeys = [
-        "request_id", "buyer_id", "channel", "amount_fen", "status", "result_code", "result_message", "success", "result",
-    ]
+    static let resultFieldKeys = ["status", "result_code", "result_message", "success", "result"]
+    static let actionKeys = ["request_id", "buyer_id", "channel", "amount_fen", "timeline"] + resultFieldKeys
+    static let stepKeys = ["after_queries", "after", "manual"] + resultFieldKeys
     static let resultKeys = ["success", "msg_code", "msg_info"]
+    static let ruleKeys = ["name", "priority", "when", "error", "fault", "delay", "first", "nth", "probability", "seed", "quota"]
+    static let whenKeys = ["method", "app_key", "shop_id", "request_id", "buyer_id", "params"]
+    static let matcherKeys = ["equals", "prefix", "regex", "range", "one_of"]
+    static let errorKeys = ["name", "code", "msg", "sub_code", "sub_msg", "ban_seconds"]
+    static let delayKeys = ["fixed", "uniform", "lognormal"]
+    static let quotaKeys = ["limit", "window"]
+    static let stubKeys = ["method", "response"]
 
-    static func compile(_ root: YAMLNode, defaultName: String, sink: DiagnosticSink) -> ScenarioFileContents {
+    let sink: DiagnosticSink
+
+    func compile(_ root: YAMLNode, defaultName: String) -> ScenarioFileContents {
         var contents = ScenarioFileContents(name: defaultName)
-        guard let file = MappingReader(root, what: "a scenario file", allowedKeys: fileKeys, sink: sink) else { return contents }
+        guard let file = MappingReader(root, what: "a scenario file", allowedKeys: Self.fileKeys, sink: sink) else { return contents }
         contents.name = file.string("name") ?? defaultName
         contents.description = file.string("description")
-
         for node in file.list("apps") ?? [] {
-            guard let app = MappingReader(node, what: "an app", allowedKeys: appKeys, sink: sink) else { continue }
-            let key = app.string("app_key", required: true)
-            let secret = app.string("secret", required: true)
-            var sessions: Set<String>?
-            if let list = app.list("sessions") {
-                sessions = []
-                for item in list {
-                    guard let session = item.scalar, item.mapping == nil, item.sequence == nil, !item.isNull, !session.isEmpty else {
-                        sink.error("sessions of an app must be non-empty strings, found \(item.kindDescription)", at: item.mark)
-                        continue
-                    }
-                    sessions?.insert(session)
-                }
-            }
-            if let key, let secret {
-                if key.isEmpty { sink.error("app_key must not be empty", at: node.mark); continue }
-                contents.apps.append((appKey: key, credentials: AppCredentials(secret: secret, sessions: sessions), mark: node.mark))
-            }
+            if let app = compileApp(node) { contents.apps.append(app) }
         }
-
         for shopNode in file.list("shops") ?? [] {
-            guard let shop = MappingReader(shopNode, what: "a shop", allowedKeys: shopKeys, sink: sink) else { continue }
-            _ = shop.string("name")
-            let shopID = shop.integer("shop_id", required: true, minimum: 0)
-            for orderNode in shop.list("payment_orders", required: true) ?? [] {
-                guard let order = MappingReader(orderNode, what: "a payment order", allowedKeys: orderKeys, sink: sink) else { continue }
-                let orderID = order.string("id")
-                let total = order.integer("total_fen", minimum: 0)
-                let actionNodes = order.list("actions", required: true) ?? []
-                if actionNodes.isEmpty, order.value("actions") != nil {
-                    sink.error("a payment order needs at least one action", at: orderNode.mark)
-                }
-                var legs: [Int64] = []
-                var allLegsHaveAmounts = true
-                for actionNode in actionNodes {
-                    guard let action = compileAction(actionNode, shopID: shopID, orderID: orderID, sink: sink) else {
-                        allLegsHaveAmounts = false
-                        continue
-                    }
-                    if let amount = action.amountFen { legs.append(amount) } else { allLegsHaveAmounts = false }
-                    contents.actions.append((action: action, mark: actionNode.mark))
-                }
-                if let total, let totalNode = order.value("total_fen") {
-                    let sum = legs.reduce(0, +)
-                    if !allLegsHaveAmounts {
-                        sink.error("total_fen is \(total) but not every action gives amount_fen", at: totalNode.mark)
-                    } else if sum != total {
-                        let parts = legs.map(String.init).joined(separator: " + ")
-                        sink.error("the actions' amount_fen add up to \(sum) (\(parts)), not total_fen \(total)", at: totalNode.mark)
-                    }
-                }
-            }
+            contents.actions += compileShop(shopNode)
+        }
+        for (index, node) in (file.list("rules") ?? []).enumerated() {
+            if let rule = compileRule(node, index: index, fileName: contents.name) { contents.rules.append(rule) }
+        }
+        for node in file.list("stubs") ?? [] {
+            if let stub = compileStub(node) { contents.stubs.append((stub: stub, mark: node.mark)) }
         }
         return contents
     }
 
-    private static func compileAction(_ node: YAMLNode, shopID: Int64?, orderID: String?, sink: DiagnosticSink) -> PaymentAction? {
-        guard let reader = MappingReader(node, what: "a payment action", allowedKeys: actionKeys, sink: sink) else { return nil }
+    // MARK: apps
+
+    private func compileApp(_ node: YAMLNode) -> (appKey: String, credentials: AppCredentials, mark: YAMLMark)? {
+        guard let app = MappingReader(node, what: "an app", allowedKeys: Self.appKeys, sink: sink) else { return nil }
+        let key = app.string("app_key", required: true)
+        let secret = app.string("secret", required: true)
+        var sessions: Set<String>?
+        if let list = app.list("sessions") {
+            sessions = []
+            for item in list {
+                guard let session = item.scalar, !item.isNull, !session.isEmpty else {
+                    sink.error("sessions of an app must be non-empty strings, found \(item.kindDescription)", at: item.mark)
+                    continue
+                }
+                sessions?.insert(session)
+            }
+        }
+        guard let key, let secret else { return nil }
+        if key.isEmpty {
+            sink.error("app_key must not be empty", at: node.mark)
+            return nil
+        }
+        return (appKey: key, credentials: AppCredentials(secret: secret, sessions: sessions), mark: node.mark)
+    }
+
+    // MARK: shops, orders, actions
+
+    private func compileShop(_ shopNode: YAMLNode) -> [(action: PaymentAction, mark: YAMLMark)] {
+        guard let shop = MappingReader(shopNode, what: "a shop", allowedKeys: Self.shopKeys, sink: sink) else { return [] }
+        _ = shop.string("name")
+        let shopID = shop.integer("shop_id", required: true, minimum: 0)
+        var actions: [(action: PaymentAction, mark: YAMLMark)] = []
+        for orderNode in shop.list("payment_orders", required: true) ?? [] {
+            guard let order = MappingReader(orderNode, what: "a payment order", allowedKeys: Self.orderKeys, sink: sink) else { continue }
+            let orderID = order.string("id")
+            let total = order.integer("total_fen", minimum: 0)
+            let actionNodes = order.list("actions", required: true) ?? []
+            if actionNodes.isEmpty, order.value("actions") != nil {
+                sink.error("a payment order needs at least one action", at: orderNode.mark)
+            }
+            var legs: [Int64] = []
+            var allLegsHaveAmounts = true
+            for actionNode in actionNodes {
+                guard let action = compileAction(actionNode, shopID: shopID, orderID: orderID) else {
+                    allLegsHaveAmounts = false
+                    continue
+                }
+                if let amount = action.amountFen { legs.append(amount) } else { allLegsHaveAmounts = false }
+                actions.append((action: action, mark: actionNode.mark))
+            }
+            if let total, let totalNode = order.value("total_fen") {
+                let sum = legs.reduce(0, +)
+                if !allLegsHaveAmounts {
+                    sink.error("total_fen is \(total) but not every action gives amount_fen", at: totalNode.mark)
+                } else if sum != total {
+                    let parts = legs.map(String.init).joined(separator: " + ")
+                    sink.error("the actions' amount_fen add up to \(sum) (\(parts)), not total_fen \(total)", at: totalNode.mark)
+                }
+            }
+        }
+        return actions
+    }
+
+    private func compileAction(_ node: YAMLNode, shopID: Int64?, orderID: String?) -> PaymentAction? {
+        guard let reader = MappingReader(node, what: "a payment action", allowedKeys: Self.actionKeys, sink: sink) else { return nil }
         let requestID = reader.string("request_id", required: true)
         let buyerID = reader.integer("buyer_id", required: true, minimum: 0)
         let channel = reader.string("channel", required: true)
         let amount = reader.integer("amount_fen", minimum: 0)
-        let status = reader.string("status", required: true)
-        let resultCode = reader.string("result_code")
-        let resultMessage = reader.string("result_message")
-        let modelSuccess = reader.bool("success") ?? true
-        var resultSuccess = true
-        var msgCode: String?
-        var msgInfo: String?
-        if let resultNode = reader.value("result"), !resultNode.isNull,
-           let result = MappingReader(resultNode, what: "an action's result", allowedKeys: resultKeys, sink: sink) {
-            resultSuccess = result.bool("success") ?? true
-            msgCode = result.string("msg_code")
-            msgInfo = result.string("msg_info")
+        let initial = compileResult(reader, inheriting: nil)
+        var timeline: [TimelineStep] = []
+        var previous = initial
+        for stepNode in reader.list("timeline") ?? [] {
+            guard let step = compileStep(stepNode, previous: previous) else { previous = nil; continue }
+            timeline.append(step)
+            previous = step.result
         }
         if requestID?.isEmpty == true, let mark = reader.value("request_id")?.mark {
             sink.error("request_id must not be empty", at: mark)
             return nil
         }
-        guard let shopID, let requestID, let buyerID, let channel, let status else { return nil }
+        guard let shopID, let requestID, let buyerID, let channel, let initial else { return nil }
         return PaymentAction(
             key: ActionKey(shopID: shopID, requestID: requestID), buyerID: buyerID, paymentOrderID: orderID,
-            channel: channel, amountFen: amount, status: PaymentStatus(rawValue: status), resultCode: resultCode,
-            resultMessage: resultMessage, modelSuccess: modelSuccess, resultSuccess: resultSuccess,
-            msgCode: msgCode, msgInfo: msgInfo, source: sink.location(node.mark))
+            channel: channel, amountFen: amount, initial: initial, timeline: timeline, source: sink.location(node.mark))
+    }
+
+    /// The result fields of an action or a step; a step inherits what it does not say.
+    private func compileResult(_ reader: MappingReader, inheriting previous: ActionResult?) -> ActionResult? {
+        let status = reader.string("status", required: previous == nil)
+        var result = previous ?? ActionResult(status: PaymentStatus(rawValue: status ?? ""))
+        if let status { result.status = PaymentStatus(rawValue: status) }
+        if let code = reader.string("result_code") { result.resultCode = code }
+        if let message = reader.string("result_message") { result.resultMessage = message }
+        if let success = reader.bool("success") { result.modelSuccess = success }
+        if let resultNode = reader.value("result"), !resultNode.isNull,
+           let level = MappingReader(resultNode, what: "a result", allowedKeys: Self.resultKeys, sink: sink) {
+            if let success = level.bool("success") { result.resultSuccess = success }
+            if let code = level.string("msg_code") { result.msgCode = code }
+            if let info = level.string("msg_info") { result.msgInfo = info }
+        }
+        return previous == nil && status == nil ? nil : result
+    }
+
+    private func compileStep(_ node: YAMLNode, previous: ActionResult?) -> TimelineStep? {
+        guard let reader = MappingReader(node, what: "a timeline step", allowedKeys: Self.stepKeys, sink: sink) else { return nil }
+        let triggers = ["after_queries", "after", "manual"].filter { reader.value($0) != nil }
+        guard triggers.count == 1 else {
+            sink.error(triggers.isEmpty
+                ? "a timeline step needs one trigger: after_queries, after or manual"
+                : "a timeline step takes one trigger, not \(triggers.joined(separator: " and "))", at: node.mark)
+            return nil
+        }
+        var trigger: StepTrigger?
+        switch triggers[0] {
+        case "after_queries":
+            trigger = reader.integer("after_queries", required: true, minimum: 1).map { .afterQueries(Int($0)) }
+        case "after":
+            trigger = reader.value("after").flatMap { duration($0, what: "after") }.map { .after($0) }
+        default:
+            if reader.bool("manual") == false {
+                sink.error("manual must be true (or leave the key out)", at: reader.value("manual")?.mark ?? node.mark)
+            }
+            trigger = .manual
+        }
+        guard let previous, let trigger, let result = compileResult(reader, inheriting: previous) else { return nil }
+        return TimelineStep(trigger: trigger, result: result, source: sink.location(node.mark))
+    }
+
+    // MARK: rules
+
+    private func compileRule(_ node: YAMLNode, index: Int, fileName: String) -> Rule? {
+        guard let reader = MappingReader(node, what: "a rule", allowedKeys: Self.ruleKeys, sink: sink) else { return nil }
+        let name = reader.string("name") ?? "\(fileName) rule #\(index + 1)"
+        let priority = reader.integer("priority").map { Int(clamping: $0) } ?? 0
+        let errorsBefore = sink.diagnostics.count
+        var pattern = RequestPattern()
+        if let whenNode = reader.value("when"), !whenNode.isNull {
+            pattern = compilePattern(whenNode)
+        }
+        let hasError = reader.value("error") != nil, hasFault = reader.value("fault") != nil
+        if hasError && hasFault {
+            sink.error("a rule answers with an error or a fault, not both", at: node.mark)
+        }
+        var outcome = ResponsePlan.Outcome.answer
+        if let errorNode = reader.value("error"), let error = compileError(errorNode) { outcome = .error(error) }
+        if let faultNode = reader.value("fault"), !hasError, let fault = compileFault(faultNode) { outcome = .fault(fault) }
+        let delay = reader.value("delay").flatMap { compileDelay($0) }
+        let quota = reader.value("quota").flatMap { compileQuota($0) }
+        if !hasError && !hasFault && reader.value("delay") == nil && reader.value("quota") == nil {
+            sink.error("a rule needs something to do: error, fault, delay or quota", at: node.mark)
+        }
+        let frequencies = ["first", "nth", "probability"].filter { reader.value($0) != nil }
+        var frequency: Frequency?
+        if frequencies.count > 1 {
+            sink.error("a rule takes one of first, nth and probability, not \(frequencies.joined(separator: " and "))", at: node.mark)
+        } else if let first = reader.integer("first", minimum: 1) {
+            frequency = .first(Int(first))
+        } else if let nth = reader.integer("nth", minimum: 1) {
+            frequency = .nth(Int(nth))
+        } else if let probabilityNode = reader.value("probability") {
+            guard let text = probabilityNode.scalar, let probability = Double(text), (0...1).contains(probability) else {
+                sink.error("probability must be a number from 0 to 1, found \(probabilityNode.kindDescription == "a string" ? "'\(probabilityNode.scalar ?? "")'" : probabilityNode.kindDescription)", at: probabilityNode.mark)
+                return nil
+            }
+            frequency = .probability(probability, seed: UInt64(truncatingIfNeeded: reader.integer("seed") ?? Self.stableSeed(name)))
+        }
+        if reader.value("seed") != nil, frequencies != ["probability"], !isRandomDelay(delay) {
+            sink.error("seed only matters with probability or a random delay", at: reader.value("seed")!.mark)
+        }
+        guard sink.diagnostics.count == errorsBefore else { return nil }
+        return Rule(
+            name: name, priority: priority, pattern: pattern, plan: ResponsePlan(outcome: outcome, delay: delay),
+            frequency: frequency, quota: quota, source: sink.location(node.mark),
+            fingerprint: "\(sink.path)|\(node.canonicalText)")
+    }
+
+    private func isRandomDelay(_ delay: Delay?) -> Bool {
+        switch delay {
+        case .uniform?, .logNormal?: return true
+        default: return false
+        }
+    }
+
+    /// FNV-1a of the rule's name: a fixed seed when the file gives none, so runs repeat.
+    static func stableSeed(_ name: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: hash)
+    }
+
+    private func compilePattern(_ node: YAMLNode) -> RequestPattern {
+        guard let when = MappingReader(node, what: "a rule's when", allowedKeys: Self.whenKeys, sink: sink) else { return RequestPattern() }
+        var conditions: [(field: MatchField, matcher: Matcher)] = []
+        let fields: [(String, MatchField)] = [
+            ("method", .method), ("app_key", .appKey), ("shop_id", .shopID), ("request_id", .requestID), ("buyer_id", .buyerID),
+        ]
+        for (key, field) in fields {
+            if let valueNode = when.value(key), let matcher = compileMatcher(valueNode, field: key) {
+                conditions.append((field: field, matcher: matcher))
+            }
+        }
+        if let paramsNode = when.value("params") {
+            if let pairs = paramsNode.mapping {
+                for pair in pairs {
+                    guard let name = pair.key.scalar else { continue }
+                    if let matcher = compileMatcher(pair.value, field: "params.\(name)") {
+                        conditions.append((field: .parameter(name), matcher: matcher))
+                    }
+                }
+            } else {
+                sink.error("params in a rule's when must be a mapping of parameter names to matchers", at: paramsNode.mark)
+            }
+        }
+        return RequestPattern(conditions: conditions)
+    }
+
+    private func compileMatcher(_ node: YAMLNode, field: String) -> Matcher? {
+        if let text = node.scalar, !node.isNull { return .equals(text) }
+        guard let reader = MappingReader(node, what: "the matcher of \(field)", allowedKeys: Self.matcherKeys, sink: sink) else { return nil }
+        let kinds = Self.matcherKeys.filter { reader.value($0) != nil }
+        guard kinds.count == 1 else {
+            sink.error("the matcher of \(field) needs exactly one of \(Self.matcherKeys.joined(separator: ", "))", at: node.mark)
+            return nil
+        }
+        switch kinds[0] {
+        case "equals": return reader.string("equals").map { .equals($0) }
+        case "prefix": return reader.string("prefix").map { .prefix($0) }
+        case "regex":
+            guard let source = reader.string("regex"), let mark = reader.value("regex")?.mark else { return nil }
+            do {
+                return .regex(try CompiledRegex(source))
+            } catch {
+                sink.error("regex '\(source)' of \(field) does not compile: \(error)", at: mark)
+                return nil
+            }
+        case "one_of":
+            guard let items = reader.list("one_of") else { return nil }
+            let values = items.compactMap { $0.isNull ? nil : $0.scalar }
+            if values.count != items.count || values.isEmpty {
+                sink.error("one_of of \(field) must be a non-empty list of values", at: reader.value("one_of")?.mark ?? node.mark)
+                return nil
+            }
+            return .oneOf(values)
+        default:
+            guard let rangeNode = reader.value("range"), let bounds = rangeNode.sequence, bounds.count == 2 else {
+                sink.error("range of \(field) must be [min, max] (null for an open end)", at: reader.value("range")?.mark ?? node.mark)
+                return nil
+            }
+            let numbers = bounds.map { $0.isNull ? Optional<Double>.none : $0.scalar.flatMap(Double.init) }
+            for (bound, number) in zip(bounds, numbers) where !bound.isNull && number == nil {
+                sink.error("range bounds of \(field) must be numbers or null, found \(bound.kindDescription)", at: bound.mark)
+                return nil
+            }
+            if let min = numbers[0], let max = numbers[1], min > max {
+                sink.error("range of \(field) is empty: \(min) > \(max)", at: rangeNode.mark)
+                return nil
+            }
+            return .range(min: numbers[0], max: numbers[1])
+        }
+    }
+
+    private func compileError(_ node: YAMLNode) -> TOPError? {
+        if let name = node.scalar, !node.isNull {
+            if let error = TOPError.named(name) { return error }
+            var message = "unknown error '\(name)'"
+            if let suggestion = closest(to: name, in: TOPError.allNames) { message += "; did you mean '\(suggestion)'?" }
+            else { message += " (see docs/scenarios.md for the names, or spell it out with code and msg)" }
+            sink.error(message, at: node.mark)
+            return nil
+        }
+        guard let reader = MappingReader(node, what: "an error", allowedKeys: Self.errorKeys, sink: sink) else { return nil }
+        if let name = reader.string("name") {
+            let ban = reader.integer("ban_seconds", minimum: 0).map { Int(clamping: $0) } ?? 60
+            guard let error = TOPError.named(name, banSeconds: ban) else {
+                var message = "unknown error '\(name)'"
+                if let suggestion = closest(to: name, in: TOPError.allNames) { message += "; did you mean '\(suggestion)'?" }
+                sink.error(message, at: reader.value("name")?.mark ?? node.mark)
+                return nil
+            }
+            return error
+        }
+        let code = reader.integer("code", required: true, minimum: 1)
+        let msg = reader.string("msg", required: true)
+        guard let code, let msg else { return nil }
+        return TOPError(code: Int(clamping: code), msg: msg, subCode: reader.string("sub_code"), subMsg: reader.string("sub_msg"))
+    }
+
+    private func compileFault(_ node: YAMLNode) -> Fault? {
+        let names = Fault.allCases.map(\.rawValue)
+        guard let name = node.scalar, !node.isNull else {
+            sink.error("fault must be one of \(names.joined(separator: ", ")), found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        if let fault = Fault(rawValue: name) { return fault }
+        var message = "unknown fault '\(name)'"
+        if let suggestion = closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
+        else { message += " (one of \(names.joined(separator: ", ")))" }
+        sink.error(message, at: node.mark)
+        return nil
+    }
+
+    private func compileDelay(_ node: YAMLNode) -> Delay? {
+        if node.scalar != nil, !node.isNull {
+            return duration(node, what: "delay").map { .fixed($0) }
+        }
+        guard let reader = MappingReader(node, what: "a delay", allowedKeys: Self.delayKeys, sink: sink) else { return nil }
+        let kinds = Self.delayKeys.filter { reader.value($0) != nil }
+        guard kinds.count == 1 else {
+            sink.error("a delay is a duration (200ms) or one of fixed, uniform, lognormal", at: node.mark)
+            return nil
+        }
+        switch kinds[0] {
+        case "fixed":
+            return reader.value("fixed").flatMap { duration($0, what: "fixed") }.map { .fixed($0) }
+        case "uniform":
+            guard let bounds = reader.value("uniform")?.sequence, bounds.count == 2 else {
+                sink.error("uniform must be [min, max], e.g. [100ms, 300ms]", at: reader.value("uniform")?.mark ?? node.mark)
+                return nil
+            }
+            guard let min = duration(bounds[0], what: "uniform"), let max = duration(bounds[1], what: "uniform") else { return nil }
+            guard min <= max else {
+                sink.error("uniform's min is larger than its max", at: bounds[0].mark)
+                return nil
+            }
+            return .uniform(min: min, max: max)
+        default:
+            guard let lognormalNode = reader.value("lognormal"),
+                  let shape = MappingReader(lognormalNode, what: "lognormal", allowedKeys: ["median", "p99"], sink: sink) else { return nil }
+            guard let medianNode = shape.value("median"), let p99Node = shape.value("p99") else {
+                sink.error("lognormal needs median and p99, e.g. {median: 100ms, p99: 1s}", at: lognormalNode.mark)
+                return nil
+            }
+            guard let median = duration(medianNode, what: "median"), let p99 = duration(p99Node, what: "p99") else { return nil }
+            guard median > .zero, p99 >= median else {
+                sink.error("lognormal needs 0 < median <= p99", at: lognormalNode.mark)
+                return nil
+            }
+            return .logNormal(median: median, p99: p99)
+        }
+    }
+
+    private func compileQuota(_ node: YAMLNode) -> Quota? {
+        guard let reader = MappingReader(node, what: "a quota", allowedKeys: Self.quotaKeys, sink: sink) else { return nil }
+        let limit = reader.integer("limit", required: true, minimum: 0)
+        guard let windowNode = reader.value("window") else {
+            sink.error("a quota is missing the required key 'window'", at: node.mark)
+            return nil
+        }
+        guard let limit, let window = duration(windowNode, what: "window") else { return nil }
+        guard window > .zero else {
+            sink.error("a quota's window must be longer than 0", at: windowNode.mark)
+            return nil
+        }
+        return Quota(limit: Int(clamping: limit), window: window)
+    }
+
+    // MARK: stubs
+
+    private func compileStub(_ node: YAMLNode) -> Stub? {
+        guard let reader = MappingReader(node, what: "a stub", allowedKeys: Self.stubKeys, sink: sink) else { return nil }
+        let method = reader.string("method", required: true)
+        guard let responseNode = reader.value("response") else {
+            sink.error("a stub is missing the required key 'response'", at: node.mark)
+            return nil
+        }
+        guard let method, let response = responseObject(responseNode) else { return nil }
+        if method == APIName.posPayActionQuery.rawValue {
+            sink.error("\(method) is answered from shops and rules; a stub cannot replace it", at: reader.value("method")?.mark ?? node.mark)
+            return nil
+        }
+        if method.isEmpty || method.contains(" ") {
+            sink.error("'\(method)' is not a TOP method name", at: reader.value("method")?.mark ?? node.mark)
+            return nil
+        }
+        return Stub(api: APIName(rawValue: method), response: response, source: sink.location(node.mark))
+    }
+
+    private func responseObject(_ node: YAMLNode) -> ResponseObject? {
+        guard let pairs = node.mapping else {
+            sink.error("a stub's response must be a mapping, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        var object = ResponseObject()
+        for pair in pairs {
+            guard let key = pair.key.scalar else { continue }
+            guard let value = responseValue(pair.value, key: key) else { return nil }
+            object.append(key, value)
+        }
+        return object
+    }
+
+    /// YAML → TOP response tree. A list is written `{item_name: [...]}` (TOP wraps lists twice) or
+    /// as a bare sequence, whose item name is the key without its trailing `s`.
+    private func responseValue(_ node: YAMLNode, key: String) -> ResponseValue? {
+        switch node.content {
+        case .scalar(let text, let isPlain):
+            if node.isNull {
+                sink.error("'\(key)' is null; TOP leaves absent fields out, so leave the key out", at: node.mark)
+                return nil
+            }
+            if isPlain, let integer = node.integer { return .integer(integer) }
+            if isPlain, let bool = node.bool { return .bool(bool) }
+            return .string(text)
+        case .sequence(let items):
+            let itemName = key.hasSuffix("s") ? String(key.dropLast()) : key
+            var values: [ResponseValue] = []
+            for item in items {
+                guard let value = responseValue(item, key: itemName) else { return nil }
+                values.append(value)
+            }
+            return .list(itemName: itemName, values)
+        case .mapping(let pairs):
+            if pairs.count == 1, let itemName = pairs[0].key.scalar, let items = pairs[0].value.sequence {
+                var values: [ResponseValue] = []
+                for item in items {
+                    guard let value = responseValue(item, key: itemName) else { return nil }
+                    values.append(value)
+                }
+                return .list(itemName: itemName, values)
+            }
+            return responseObject(node).map { .object($0) }
+        }
+    }
+
+    // MARK: durations
+
+    /// `250ms`, `2s`, `1.5s`, `1m`, `1h`.
+    func duration(_ node: YAMLNode, what: String) -> Duration? {
+        guard let text = node.scalar, !node.isNull, let parsed = Self.parseDuration(text) else {
+            let shown = node.scalar.map { "'\($0)'" } ?? node.kindDescription
+            sink.error("\(what) must be a duration such as 250ms, 2s, 1.5m or 1h, found \(shown)", at: node.mark)
+            return nil
+        }
+        return parsed
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (unit, scale) in units where text.hasSuffix(unit) {
+            let number = text.dropLast(unit.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number),
+                  value >= 0, value * scale <= 86_400 * 365
+            else { return nil }
+            return .milliseconds(Int64((value * scale * 1000).rounded()))
+        }
+        return nil
     }
 }

@@ -42,6 +42,7 @@ public enum ScenarioLoader {
         var set = ScenarioSet()
         var diagnostics: [ScenarioDiagnostic] = []
         var appOrigins: [String: SourceLocation] = [:]
+        var rules: [Rule] = []
         for source in sources {
             let sink = DiagnosticSink(path: source.path, source: source.text)
             defer { diagnostics += sink.diagnostics }
@@ -64,10 +65,35 @@ public enum ScenarioLoader {
                 set.actions[action.key] = action
                 count += 1
             }
+            for (stub, mark) in contents.stubs {
+                if let existing = set.stubs[stub.api] {
+                    sink.error("a stub for \(stub.api) is already declared at \(existing.source)", at: mark)
+                    continue
+                }
+                set.stubs[stub.api] = stub
+            }
+            rules += contents.rules
             set.files.append(ScenarioFileSummary(
-                path: source.path, name: contents.name, description: contents.description, actionCount: count))
+                path: source.path, name: contents.name, description: contents.description, actionCount: count,
+                ruleCount: contents.rules.count, stubCount: contents.stubs.count))
         }
+        // Priority first (higher wins), load order within a priority: a stable sort.
+        set.rules = rules.enumerated().sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }.map(\.element)
+        diagnostics += unreachableRules(set.rules, sources: sources)
         return ScenarioLoadResult(set: set, diagnostics: diagnostics)
+    }
+
+    /// A rule after one that matches everything and always fires can never fire.
+    private static func unreachableRules(_ rules: [Rule], sources: [(path: String, text: String)]) -> [ScenarioDiagnostic] {
+        guard let blocker = rules.firstIndex(where: \.catchesEverything) else { return [] }
+        return rules[(blocker + 1)...].map { rule in
+            let lines = sources.first { $0.path == rule.source.path }?.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = lines.flatMap { rule.source.line >= 1 && rule.source.line <= $0.count ? String($0[rule.source.line - 1]) : nil }
+            return ScenarioDiagnostic(
+                location: rule.source,
+                message: "rule '\(rule.name)' can never fire: rule '\(rules[blocker].name)' at \(rules[blocker].source) matches every request before it",
+                sourceLine: line)
+        }
     }
 
     private static func compileFile(_ source: (path: String, text: String), sink: DiagnosticSink) -> ScenarioFileContents? {
@@ -85,7 +111,7 @@ public enum ScenarioLoader {
         if documents.count > 1 {
             sink.error("a scenario file holds one YAML document; found \(documents.count)", at: documents[1].mark)
         }
-        let contents = ScenarioCompiler.compile(root, defaultName: defaultName, sink: sink)
+        let contents = ScenarioCompiler(sink: sink).compile(root, defaultName: defaultName)
         return sink.hasErrors ? nil : contents
     }
 

@@ -25,14 +25,10 @@ public struct ActionKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "shop \(shopID), request_id '\(requestID)'" }
 }
 
-/// One way a payment order is paid (cash ¥10, Alipay ¥10 …): what the API queries.
-public struct PaymentAction: Sendable, Equatable {
-    public var key: ActionKey
-    public var buyerID: Int64
-    public var paymentOrderID: String?
-    /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
-    public var channel: String
-    public var amountFen: Int64?
+/// What a query of a payment action answers at one point of its life: the `model` fields and the
+/// `result` level.
+public struct ActionResult: Sendable, Equatable {
+    /// `action_status`.
     public var status: PaymentStatus
     public var resultCode: String?
     public var resultMessage: String?
@@ -43,20 +39,11 @@ public struct PaymentAction: Sendable, Equatable {
     public var resultSuccess: Bool
     public var msgCode: String?
     public var msgInfo: String?
-    /// Where the action was declared, for diagnostics.
-    public var source: SourceLocation
 
     public init(
-        key: ActionKey, buyerID: Int64, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
         status: PaymentStatus, resultCode: String? = nil, resultMessage: String? = nil, modelSuccess: Bool = true,
-        resultSuccess: Bool = true, msgCode: String? = nil, msgInfo: String? = nil,
-        source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
+        resultSuccess: Bool = true, msgCode: String? = nil, msgInfo: String? = nil
     ) {
-        self.key = key
-        self.buyerID = buyerID
-        self.paymentOrderID = paymentOrderID
-        self.channel = channel
-        self.amountFen = amountFen
         self.status = status
         self.resultCode = resultCode
         self.resultMessage = resultMessage
@@ -64,7 +51,71 @@ public struct PaymentAction: Sendable, Equatable {
         self.resultSuccess = resultSuccess
         self.msgCode = msgCode
         self.msgInfo = msgInfo
+    }
+}
+
+/// When a timeline step becomes the current one.
+public enum StepTrigger: Sendable, Equatable {
+    /// After this many queries answered by the previous step.
+    case afterQueries(Int)
+    /// This long after the action's first query.
+    case after(Duration)
+    /// Only when the admin API advances the action.
+    case manual
+}
+
+/// One step of a status timeline: its trigger and the result it answers with from then on.
+public struct TimelineStep: Sendable, Equatable {
+    public var trigger: StepTrigger
+    public var result: ActionResult
+    public var source: SourceLocation
+
+    public init(trigger: StepTrigger, result: ActionResult, source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)) {
+        self.trigger = trigger
+        self.result = result
         self.source = source
+    }
+}
+
+/// One way a payment order is paid (cash ¥10, Alipay ¥10 …): what the API queries. It answers
+/// with `initial` until the steps of its `timeline` take over, one after the other.
+public struct PaymentAction: Sendable, Equatable {
+    public var key: ActionKey
+    public var buyerID: Int64
+    public var paymentOrderID: String?
+    /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
+    public var channel: String
+    public var amountFen: Int64?
+    public var initial: ActionResult
+    public var timeline: [TimelineStep]
+    /// Where the action was declared, for diagnostics.
+    public var source: SourceLocation
+
+    public init(
+        key: ActionKey, buyerID: Int64, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
+        initial: ActionResult, timeline: [TimelineStep] = [],
+        source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
+    ) {
+        self.key = key
+        self.buyerID = buyerID
+        self.paymentOrderID = paymentOrderID
+        self.channel = channel
+        self.amountFen = amountFen
+        self.initial = initial
+        self.timeline = timeline
+        self.source = source
+    }
+
+    /// The result of step `index` (0 = the initial result).
+    public func result(atStep index: Int) -> ActionResult {
+        index == 0 ? initial : timeline[min(index, timeline.count) - 1].result
+    }
+
+    /// The same definition, ignoring where it was written (for keeping state across reloads).
+    public func sameDefinition(as other: PaymentAction) -> Bool {
+        key == other.key && buyerID == other.buyerID && paymentOrderID == other.paymentOrderID && channel == other.channel
+            && amountFen == other.amountFen && initial == other.initial
+            && timeline.map { ($0.trigger, $0.result) }.elementsEqual(other.timeline.map { ($0.trigger, $0.result) }) { $0 == $1 }
     }
 }
 

@@ -6,12 +6,21 @@ public struct ScenarioSet: Sendable {
     /// `app_key` → secret and sessions, from the files' `apps`.
     public var apps: [String: AppCredentials]
     public var actions: [ActionKey: PaymentAction]
+    /// Every rule of every file, in evaluation order: priority (higher first), then load order.
+    public var rules: [Rule]
+    /// Canned answers for other TOP methods, by method.
+    public var stubs: [APIName: Stub]
     /// The files read, in load order, with what each declared.
     public var files: [ScenarioFileSummary]
 
-    public init(apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], files: [ScenarioFileSummary] = []) {
+    public init(
+        apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], rules: [Rule] = [],
+        stubs: [APIName: Stub] = [:], files: [ScenarioFileSummary] = []
+    ) {
         self.apps = apps
         self.actions = actions
+        self.rules = rules
+        self.stubs = stubs
         self.files = files
     }
 
@@ -24,11 +33,15 @@ public struct ScenarioFileSummary: Sendable, Equatable {
     public var name: String
     public var description: String?
     public var actionCount: Int
+    public var ruleCount: Int
+    public var stubCount: Int
 
-    public init(path: String, name: String, description: String? = nil, actionCount: Int) {
+    public init(path: String, name: String, description: String? = nil, actionCount: Int, ruleCount: Int = 0, stubCount: Int = 0) {
         self.path = path
         self.name = name
         self.description = description
         self.actionCount = actionCount
+        self.ruleCount = ruleCount
+        self.stubCount = stubCount
     }
 }
