@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TopMockCLITests",
-            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP", "TopMockProtocol"],
+            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios"],
             swiftSettings: strictSettings
         ),
     ],

@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     public var contentTypes = ContentTypes()
     /// Send `X-Topmock-Diagnostic` with a one-line reason on every error answer.
     public var diagnosticHeader = true
+    /// How often the scenario paths are checked for changes; nil = no watching.
+    public var watchInterval: Duration? = .milliseconds(250)
 
     /// The app every fresh topmock knows: the key and secret of TOP's own signing example
     /// (top-protocol.md §3.2), so published test vectors work as they are.

@@ -2,6 +2,7 @@ public import Logging
 public import TopMockHTTP
 public import TopMockProtocol
 public import TopMockScenarios
+import Synchronization
 
 /// topmock assembled from a ``Configuration``: scenarios loaded and checked, apps merged, the
 /// gateway and admin routes behind one ``HTTPResponder``.
@@ -14,11 +15,11 @@ public import TopMockScenarios
 public final class TopMockApplication: Sendable {
     public let configuration: Configuration
     public let engine: ScenarioEngine
-    /// Every app key topmock accepts, with its secret and sessions.
-    public let apps: [String: AppCredentials]
     /// The whole application as one responder (what the HTTP server calls).
     public let responder: any HTTPResponder
+    private let registry: AppRegistry
     private let server: HTTPServer
+    private let reloader: ScenarioReloader
 
     /// Loads the scenarios from ``Configuration/scenarioPaths``. Throws ``StartupError`` with every
     /// diagnostic when they are invalid.
@@ -37,37 +38,76 @@ public final class TopMockApplication: Sendable {
         clock: any WallClock = SystemWallClock(), scheduler: any DelayScheduler = TaskDelayScheduler()
     ) throws(StartupError) {
         guard loaded.isValid else { throw StartupError(diagnostics: loaded.diagnostics) }
-        var apps: [String: AppCredentials] = [:]
-        if configuration.defaultAppEnabled {
-            apps[Configuration.defaultAppKey] = AppCredentials(secret: Configuration.defaultAppSecret)
-        }
-        apps.merge(loaded.set.apps) { _, file in file }
-        apps.merge(configuration.apps) { _, commandLine in commandLine }
-
         self.configuration = configuration
-        self.apps = apps
-        self.engine = ScenarioEngine(set: loaded.set, clock: clock)
+        let registry = AppRegistry(configuration: configuration, fileApps: loaded.set.apps)
+        let engine = ScenarioEngine(set: loaded.set, clock: clock)
+        self.registry = registry
+        self.engine = engine
+        self.reloader = ScenarioReloader(paths: configuration.scenarioPaths, interval: configuration.watchInterval ?? .seconds(1), logger: logger) { result in
+            engine.replace(with: result.set)
+            registry.update(fileApps: result.set.apps)
+        }
         let gateway = GatewayResponder(
-            engine: engine, apps: apps, policy: configuration.gateway, contentTypes: configuration.contentTypes,
+            engine: engine, apps: registry, policy: configuration.gateway, contentTypes: configuration.contentTypes,
             diagnosticHeader: configuration.diagnosticHeader, clock: clock, scheduler: scheduler,
             requestIDs: RequestIDGenerator(), logger: logger)
-        let root = RootResponder(gateway: gateway, health: HealthResponder(engine: engine, appCount: apps.count))
+        let root = RootResponder(gateway: gateway, health: HealthResponder(engine: engine, apps: registry, reloader: reloader))
         self.responder = root
         self.server = HTTPServer(configuration: configuration.http, responder: root)
     }
 
-    /// Binds and serves until ``stop()``.
+    /// Every app key topmock accepts now, with its secret and sessions.
+    public var apps: [String: AppCredentials] { registry.all }
+
+    /// Binds and serves until ``stop()``; starts watching the scenarios when configured.
     public func start() throws(HTTPServerError) {
         try server.start()
+        if configuration.watchInterval != nil { reloader.start() }
     }
 
     /// The bound port (useful with port 0).
     public var port: Int { server.port }
 
+    /// Reloads the scenarios from disk now. Returns the diagnostics of a failed load (the last good
+    /// set keeps serving), or an empty list.
+    @discardableResult
+    public func reloadScenarios() -> [ScenarioDiagnostic] {
+        reloader.reload() ? [] : reloader.lastFailure.withLock { $0 }
+    }
+
     /// Graceful stop: no new connections, requests in flight finish (bounded), then close.
     public func stop() {
+        reloader.stop()
         server.stop()
     }
+}
+
+/// The apps the gateway accepts: the built-in one, the scenario files' (which a reload may change)
+/// and the command line's, later ones winning.
+final class AppRegistry: Sendable {
+    private let base: [String: AppCredentials]
+    private let overrides: [String: AppCredentials]
+    private let current: Mutex<[String: AppCredentials]>
+
+    init(configuration: Configuration, fileApps: [String: AppCredentials]) {
+        var base: [String: AppCredentials] = [:]
+        if configuration.defaultAppEnabled {
+            base[Configuration.defaultAppKey] = AppCredentials(secret: Configuration.defaultAppSecret)
+        }
+        self.base = base
+        self.overrides = configuration.apps
+        self.current = Mutex([:])
+        update(fileApps: fileApps)
+    }
+
+    func update(fileApps: [String: AppCredentials]) {
+        let merged = base.merging(fileApps) { _, file in file }.merging(overrides) { _, commandLine in commandLine }
+        current.withLock { $0 = merged }
+    }
+
+    subscript(appKey: String) -> AppCredentials? { current.withLock { $0[appKey] } }
+
+    var all: [String: AppCredentials] { current.withLock { $0 } }
 }
 
 /// The scenarios could not be loaded; the diagnostics say where and why.

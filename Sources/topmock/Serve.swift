@@ -59,6 +59,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Require a session parameter on alibaba.pos.pay.action.query (code 26 without one); TOP does not. (env: TOPMOCK_REQUIRE_SESSION=1)")
     var requireSession = false
 
+    @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 250)")
+    var watchInterval: Int?
+
     @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
     var threads: Int?
 
@@ -123,7 +126,7 @@ struct Serve: ParsableCommand {
         let set = application.engine.set
         let shownHost = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
         print("topmock \(TopMockVersion.current) listening on http://\(shownHost):\(port)/router/rest "
-            + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(application.apps.count) apps)")
+            + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(application.apps.count) apps)")
         fflush(nil)  // the ready line must reach a pipe at once
 
         var received: Int32 = 0
@@ -163,6 +166,9 @@ struct Serve: ParsableCommand {
         configuration.gateway.timestamp.toleranceSeconds = Int64(try Environment.resolve(timestampTolerance, "TOPMOCK_TIMESTAMP_TOLERANCE", default: 600))
         configuration.contentTypes.json = try Environment.resolve(jsonContentType, "TOPMOCK_JSON_CONTENT_TYPE", default: configuration.contentTypes.json)
         configuration.diagnosticHeader = !Environment.flag(noDiagnosticHeader, "TOPMOCK_NO_DIAGNOSTIC_HEADER")
+        let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 250)
+        guard watch >= 0 else { throw ValidationError("--watch-interval must not be negative") }
+        configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
         if Environment.flag(requireSession, "TOPMOCK_REQUIRE_SESSION") {
             configuration.gateway.apisRequiringSession.insert(.posPayActionQuery)
         }

@@ -18,6 +18,7 @@ struct Validate: ParsableCommand {
             printError("\(count) error\(count == 1 ? "" : "s")")
             throw ExitCode(1)
         }
-        print("ok: \(result.set.files.count) files, \(result.set.actions.count) payment actions, \(result.set.apps.count) apps")
+        let set = result.set
+        print("ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, \(set.apps.count) apps")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TopMockHTTP
+import TopMockScenarios
 import TopMockTesting
 
 /// Runs the built `topmock` binary, as a user or a CI script would.
@@ -16,6 +17,12 @@ import TopMockTesting
         parts.removeLast(3)
         return parts.joined(separator: "/")
     }()
+
+    /// "(N scenario files, N payment actions, N rules," as the ready line says it for scenarios/.
+    static var shippedCounts: String {
+        let set = ScenarioLoader.load(paths: [root + "/scenarios"]).set
+        return "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(set.rules.count) rules,"
+    }
 
     struct Run {
         var status: Int32
@@ -84,7 +91,7 @@ import TopMockTesting
     @Test func servesPrintsOneReadyLineAndStopsOnSIGTERM() throws {
         let server = try Server()
         #expect(server.port > 0)
-        #expect(server.readyLine == "topmock 0.1.0 listening on http://127.0.0.1:\(server.port)/router/rest (4 scenario files, 5 payment actions, 1 apps)")
+        #expect(server.readyLine == "topmock 0.1.0 listening on http://127.0.0.1:\(server.port)/router/rest \(Self.shippedCounts) 1 apps)")
         let request = SignedRequest.payActionQuery(shopID: 124, requestID: "split-0001-cash", buyerID: 456).placed(.get).httpRequest()
         let response = try HTTPClient(port: server.port).send("GET", "/router/rest?" + request.query)
         #expect(response.bodyText.contains(#""channel_name":"cash","action_status":"SUCCESS""#))
@@ -100,7 +107,7 @@ import TopMockTesting
 
     @Test func readsOptionsFromTheEnvironment() throws {
         let server = try Server(environment: ["TOPMOCK_APPS": "4272:s3cret", "TOPMOCK_NO_DEFAULT_APP": "1"])
-        #expect(server.readyLine.hasSuffix("(4 scenario files, 5 payment actions, 1 apps)"))
+        #expect(server.readyLine.hasSuffix("\(Self.shippedCounts) 1 apps)"))
         let good = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4272", secret: "s3cret")
         #expect(try HTTPClient(port: server.port).send("GET", "/router/rest?" + good.placed(.get).httpRequest().query).bodyText.contains(#""success":true"#))
         let builtIn = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123)
@@ -140,7 +147,8 @@ import TopMockTesting
     @Test func validatesShippedScenarios() throws {
         let run = try Self.run(["validate"])
         #expect(run.status == 0)
-        #expect(run.stdout == "ok: 4 files, 5 payment actions, 0 apps\n")
+        let set = ScenarioLoader.load(paths: [Self.root + "/scenarios"]).set
+        #expect(run.stdout == "ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, 0 apps\n")
     }
 
     @Test func exitsWith2WhenThePortIsTaken() throws {

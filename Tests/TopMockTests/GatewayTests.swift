@@ -5,6 +5,7 @@ import TopMock
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
+import TopMockScenarios
 import TopMockTesting
 
 /// The gateway end to end, each test both in-process and live (real libmicrohttpd, port 0).
@@ -163,7 +164,9 @@ import TopMockTesting
         try target.run(app) { (client: TestClient) throws in
             let response = try client.execute(HTTPRequest(method: "GET", path: "/__admin/health"))
             #expect(response.status == 200)
-            #expect(response.bodyText.hasPrefix(#"{"status":"ok","version":"\#(TopMockVersion.current)","apps":1,"scenarios":{"files":4,"actions":5,"loaded":[{"path":"#))
+            let set = ScenarioLoader.load(paths: [packageRoot + "/scenarios"]).set
+            #expect(response.bodyText.hasPrefix(#"{"status":"ok","version":"\#(TopMockVersion.current)","apps":1,"scenarios":{"files":\#(set.files.count),"actions":\#(set.actions.count),"rules":\#(set.rules.count),"stubs":\#(set.stubs.count),"loaded":[{"path":"#))
+            #expect(response.bodyText.hasSuffix(#""reloads":0,"failed_reloads":0}}"#))
         }
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
@@ -5,7 +6,8 @@ import TopMockScenarios
 /// `GET /__admin/health`: 200 with what is loaded, for readiness probes and humans.
 struct HealthResponder: HTTPResponder {
     let engine: ScenarioEngine
-    let appCount: Int
+    let apps: AppRegistry
+    let reloader: ScenarioReloader
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -18,16 +20,26 @@ struct HealthResponder: HTTPResponder {
             entry.append("path", .string(file.path))
             entry.append("name", .string(file.name))
             entry.append("actions", .integer(Int64(file.actionCount)))
+            entry.append("rules", .integer(Int64(file.ruleCount)))
+            entry.append("stubs", .integer(Int64(file.stubCount)))
             files.append(.object(entry))
         }
         var scenarios = ResponseObject()
         scenarios.append("files", .integer(Int64(set.files.count)))
         scenarios.append("actions", .integer(Int64(set.actions.count)))
+        scenarios.append("rules", .integer(Int64(set.rules.count)))
+        scenarios.append("stubs", .integer(Int64(set.stubs.count)))
         scenarios.append("loaded", .list(itemName: "file", files))
+        scenarios.append("reloads", .integer(Int64(reloader.reloads.load(ordering: .relaxed))))
+        scenarios.append("failed_reloads", .integer(Int64(reloader.failures.load(ordering: .relaxed))))
+        let failure = reloader.lastFailure.withLock { $0 }
+        if !failure.isEmpty {
+            scenarios.append("last_reload_errors", .list(itemName: "error", failure.map { .string($0.headline) }))
+        }
         var body = ResponseObject()
         body.append("status", .string("ok"))
         body.append("version", .string(TopMockVersion.current))
-        body.append("apps", .integer(Int64(appCount)))
+        body.append("apps", .integer(Int64(apps.all.count)))
         body.append("scenarios", .object(scenarios))
         return .response(HTTPResponse(
             status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: EnvelopeEncoder.json(body)))

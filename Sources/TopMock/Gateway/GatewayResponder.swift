@@ -8,7 +8,7 @@ import TopMockScenarios
 /// gateway's are (SDKs treat anything else as a transport failure).
 struct GatewayResponder: HTTPResponder {
     let engine: ScenarioEngine
-    let apps: [String: AppCredentials]
+    let apps: AppRegistry
     let policy: GatewayPolicy
     let contentTypes: ContentTypes
     let diagnosticHeader: Bool

@@ -1,0 +1,141 @@
+import Logging
+import Synchronization
+import TopMockScenarios
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches the scenario paths by polling (every 250 ms by default: no inotify dependency, works on
+/// every file system and in containers with mounted volumes) and reloads on any change. A set that
+/// does not validate is not served: the last good one stays, and the error shows in the log and in
+/// `/__admin/health` until a good set loads.
+final class ScenarioReloader: Sendable {
+    private let paths: [String]
+    private let interval: Duration
+    private let apply: @Sendable (ScenarioLoadResult) -> Void
+    private let logger: Logger
+    private let stopped = Atomic<Bool>(false)
+    private let lastSignature = Mutex<[String: FileSignature]>([:])
+    /// The diagnostics of the last failed reload; empty once a good set is loaded.
+    let lastFailure = Mutex<[ScenarioDiagnostic]>([])
+    let reloads = Atomic<Int>(0)
+    let failures = Atomic<Int>(0)
+
+    init(paths: [String], interval: Duration, logger: Logger, apply: @escaping @Sendable (ScenarioLoadResult) -> Void) {
+        self.paths = paths
+        self.interval = interval
+        self.logger = logger
+        self.apply = apply
+        lastSignature.withLock { $0 = Self.signature(of: paths) }
+    }
+
+    /// Starts the polling thread.
+    func start() {
+        let thread = PollingThread(reloader: self)
+        thread.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+    }
+
+    /// Reloads now if anything changed since the last look; returns whether it loaded a new set.
+    @discardableResult
+    func checkNow(force: Bool = false) -> Bool {
+        let current = Self.signature(of: paths)
+        let changed = lastSignature.withLock { last in
+            defer { last = current }
+            return last != current
+        }
+        guard changed || force else { return false }
+        return reload()
+    }
+
+    /// Loads and, when valid, applies. Returns whether the new set was applied.
+    @discardableResult
+    func reload() -> Bool {
+        let result = ScenarioLoader.load(paths: paths)
+        guard result.isValid else {
+            failures.add(1, ordering: .relaxed)
+            lastFailure.withLock { $0 = result.diagnostics }
+            logger.error("scenario reload failed; still serving the last good set", metadata: [
+                "scenario.errors": "\(result.diagnostics.count)", "scenario.report": "\(result.report)",
+            ])
+            return false
+        }
+        apply(result)
+        reloads.add(1, ordering: .relaxed)
+        lastFailure.withLock { $0 = [] }
+        logger.info("scenarios reloaded", metadata: [
+            "scenario.files": "\(result.set.files.count)", "scenario.actions": "\(result.set.actions.count)",
+            "scenario.rules": "\(result.set.rules.count)",
+        ])
+        return true
+    }
+
+    fileprivate func run() {
+        let micros = UInt32(clamping: Int64(interval.seconds * 1_000_000))
+        while !stopped.load(ordering: .acquiring) {
+            usleep(micros)
+            if stopped.load(ordering: .acquiring) { break }
+            checkNow()
+        }
+    }
+
+    /// Modification time, size and inode of every YAML file under the paths (and the paths themselves).
+    struct FileSignature: Equatable {
+        var modified: Int64
+        var nanoseconds: Int
+        var size: Int64
+        var inode: UInt64
+    }
+
+    static func signature(of paths: [String]) -> [String: FileSignature] {
+        var signatures: [String: FileSignature] = [:]
+        for path in paths {
+            guard let own = fileSignature(path) else { continue }
+            signatures[path] = own
+            guard let directory = opendir(path) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
+                let file = path.hasSuffix("/") ? path + name : path + "/" + name
+                if let signature = fileSignature(file) { signatures[file] = signature }
+            }
+        }
+        return signatures
+    }
+
+    private static func fileSignature(_ path: String) -> FileSignature? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileSignature(
+            modified: Int64(info.st_mtim.tv_sec), nanoseconds: info.st_mtim.tv_nsec, size: Int64(info.st_size), inode: UInt64(info.st_ino))
+    }
+}
+
+/// A plain POSIX thread for the poller (it sleeps; it must not occupy a Swift concurrency thread).
+private final class PollingThread: @unchecked Sendable {
+    private let reloader: ScenarioReloader
+
+    init(reloader: ScenarioReloader) { self.reloader = reloader }
+
+    func start() {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(self).toOpaque()
+        let created = pthread_create(&thread, nil, { context in
+            let polling = Unmanaged<PollingThread>.fromOpaque(context!).takeRetainedValue()
+            polling.reloader.run()
+            return nil
+        }, box)
+        if created == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<PollingThread>.fromOpaque(box).release()
+        }
+    }
+}
