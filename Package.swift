@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting", "TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",
-            dependencies: ["TopMockScenarios", "TopMockYAML", "TopMockProtocol"],
+            dependencies: ["TopMockScenarios", "TopMockYAML", "TopMockProtocol", "TopMockTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -128,11 +128,11 @@ import TopMockTesting
         try "shops:\n  - shop_id: 1\n    payment_ordrs: []\n".write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let path = directory.appendingPathComponent("bad.yaml").path
         let expected = """
-            \(path):3:5: error: unknown key 'payment_ordrs' in a shop; did you mean 'payment_orders'?
-                payment_ordrs: []
-                ^
             \(path):2:5: error: a shop is missing the required key 'payment_orders'
               - shop_id: 1
+                ^
+            \(path):3:5: error: unknown key 'payment_ordrs' in a shop; did you mean 'payment_orders'?
+                payment_ordrs: []
                 ^
 
             """

@@ -73,11 +73,14 @@ import TopMockScenarios
             broken.yaml:3:14: error: 'shop_id' in a shop must be a whole number, found a string
               - shop_id: "abc"
                          ^
-            broken.yaml:9:13: error: unknown key 'chanel' in a payment action; did you mean 'channel'?
-                        chanel: cash
-                        ^
+            broken.yaml:5:20: error: total_fen is 500 but not every action gives amount_fen
+                  - total_fen: 500
+                               ^
             broken.yaml:7:13: error: a payment action is missing the required key 'channel'
                       - request_id: a1
+                        ^
+            broken.yaml:9:13: error: unknown key 'chanel' in a payment action; did you mean 'channel'?
+                        chanel: cash
                         ^
             broken.yaml:13:23: error: 'buyer_id' in a payment action must be at least 0, found -4
                         buyer_id: -4
@@ -85,9 +88,6 @@ import TopMockScenarios
             broken.yaml:14:22: error: 'channel' in a payment action must be a string, found a list
                         channel: [cash]
                                  ^
-            broken.yaml:5:20: error: total_fen is 500 but not every action gives amount_fen
-                  - total_fen: 500
-                               ^
             """)
         #expect(result.set.actions.isEmpty)
     }

@@ -4,7 +4,14 @@ import TopMockYAML
 final class DiagnosticSink {
     let path: String
     private let lines: [Substring]
-    private(set) var diagnostics: [ScenarioDiagnostic] = []
+    private var collected: [ScenarioDiagnostic] = []
+
+    /// In source order, as a compiler reports them (stable for problems at the same place).
+    var diagnostics: [ScenarioDiagnostic] {
+        collected.enumerated().sorted {
+            ($0.element.location.line, $0.element.location.column, $0.offset) < ($1.element.location.line, $1.element.location.column, $1.offset)
+        }.map(\.element)
+    }
 
     init(path: String, source: String) {
         self.path = path
@@ -17,10 +24,12 @@ final class DiagnosticSink {
 
     func error(_ message: String, at mark: YAMLMark) {
         let line = mark.line >= 1 && mark.line <= lines.count ? String(lines[mark.line - 1]).trimmingCR() : nil
-        diagnostics.append(ScenarioDiagnostic(location: location(mark), message: message, sourceLine: line))
+        collected.append(ScenarioDiagnostic(location: location(mark), message: message, sourceLine: line))
     }
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    var count: Int { collected.count }
+
+    var hasErrors: Bool { collected.contains { $0.severity == .error } }
 }
 
 extension String {

@@ -187,7 +187,7 @@ struct ScenarioCompiler {
         guard let reader = MappingReader(node, what: "a rule", allowedKeys: Self.ruleKeys, sink: sink) else { return nil }
         let name = reader.string("name") ?? "\(fileName) rule #\(index + 1)"
         let priority = reader.integer("priority").map { Int(clamping: $0) } ?? 0
-        let errorsBefore = sink.diagnostics.count
+        let errorsBefore = sink.count
         var pattern = RequestPattern()
         if let whenNode = reader.value("when"), !whenNode.isNull {
             pattern = compilePattern(whenNode)
@@ -222,7 +222,7 @@ struct ScenarioCompiler {
         if reader.value("seed") != nil, frequencies != ["probability"], !isRandomDelay(delay) {
             sink.error("seed only matters with probability or a random delay", at: reader.value("seed")!.mark)
         }
-        guard sink.diagnostics.count == errorsBefore else { return nil }
+        guard sink.count == errorsBefore else { return nil }
         return Rule(
             name: name, priority: priority, pattern: pattern, plan: ResponsePlan(outcome: outcome, delay: delay),
             frequency: frequency, quota: quota, source: sink.location(node.mark),

@@ -1,0 +1,296 @@
+import Dispatch
+import Synchronization
+import Testing
+import TopMockProtocol
+import TopMockScenarios
+import TopMockTesting
+
+/// The engine on scenario texts, with a manual clock: nothing sleeps.
+@Suite struct ScenarioEngineTests {
+    static func engine(_ text: String, clock: ManualWallClock = ManualWallClock(millis: 1_000_000)) throws -> ScenarioEngine {
+        let result = ScenarioLoader.load(sources: [(path: "t.yaml", text: text)])
+        #expect(result.isValid, "\(result.report)")
+        return ScenarioEngine(set: result.set, clock: clock)
+    }
+
+    static func query(_ requestID: String, buyer: Int64 = 1, shop: Int64 = 1, app: String = "k", extra: [(String, String)] = []) -> MatchableRequest {
+        MatchableRequest(
+            api: .posPayActionQuery, appKey: app, parameters: TOPParameters([("shop_id", String(shop))] + extra),
+            query: PaymentActionQuery(shopID: shop, requestID: requestID, buyerID: buyer))
+    }
+
+    static func status(_ resolution: Resolution) -> String {
+        switch resolution.outcome {
+        case .answer(.action(_, let result)): return result.status.rawValue
+        case .answer(.notFound): return "not-found"
+        case .answer(.buyerMismatch): return "buyer-mismatch"
+        case .error(let error): return "error \(error.code) \(error.subCode ?? "")"
+        case .fault(let fault): return "fault \(fault.rawValue)"
+        case .stub: return "stub"
+        case .unknownMethod: return "unknown"
+        }
+    }
+
+    static let timelines = """
+        shops:
+          - shop_id: 1
+            payment_orders:
+              - actions:
+                  - request_id: polls
+                    buyer_id: 1
+                    channel: alipay
+                    status: PAYING
+                    result_code: WAIT
+                    timeline:
+                      - {after_queries: 2, status: SUCCESS}
+                      - {manual: true, status: REFUNDED, result_code: REFUND}
+                  - request_id: timed
+                    buyer_id: 1
+                    channel: alipay
+                    status: PAYING
+                    timeline:
+                      - {after: 30s, status: CLOSED}
+        """
+
+    @Test func advancesAfterQueriesAndInheritsFields() throws {
+        let engine = try Self.engine(Self.timelines)
+        let statuses = (0..<5).map { _ in Self.status(engine.resolve(Self.query("polls"))) }
+        #expect(statuses == ["PAYING", "PAYING", "SUCCESS", "SUCCESS", "SUCCESS"])
+        guard case .answer(.action(_, let result)) = engine.resolve(Self.query("polls")).outcome else { Issue.record("no action"); return }
+        #expect(result.resultCode == "WAIT")  // inherited from the initial result
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"))?.queries == 6)
+    }
+
+    @Test func manualStepsWaitForAdvance() throws {
+        let engine = try Self.engine(Self.timelines)
+        for _ in 0..<10 { _ = engine.resolve(Self.query("polls")) }
+        #expect(Self.status(engine.resolve(Self.query("polls"))) == "SUCCESS")
+        #expect(engine.advance(ActionKey(shopID: 1, requestID: "polls")) == 2)
+        #expect(Self.status(engine.resolve(Self.query("polls"))) == "REFUNDED")
+        #expect(engine.advance(ActionKey(shopID: 1, requestID: "polls")) == nil)  // the last step
+    }
+
+    @Test func advancesAfterADurationOnTheInjectedClock() throws {
+        let clock = ManualWallClock(millis: 5_000)
+        let engine = try Self.engine(Self.timelines, clock: clock)
+        #expect(Self.status(engine.resolve(Self.query("timed"))) == "PAYING")
+        clock.advance(byMillis: 29_999)
+        #expect(Self.status(engine.resolve(Self.query("timed"))) == "PAYING")
+        clock.advance(byMillis: 1)
+        #expect(Self.status(engine.resolve(Self.query("timed"))) == "CLOSED")
+    }
+
+    @Test func buyerMismatchDoesNotCountAsAQuery() throws {
+        let engine = try Self.engine(Self.timelines)
+        for _ in 0..<3 { #expect(Self.status(engine.resolve(Self.query("polls", buyer: 2))) == "buyer-mismatch") }
+        #expect(Self.status(engine.resolve(Self.query("polls"))) == "PAYING")
+    }
+
+    static let rules = """
+        rules:
+          - {name: low, priority: -1, when: {request_id: {prefix: x}}, error: isp.service-error}
+          - {name: regex, when: {request_id: {regex: "x-[0-9]+"}, app_key: {one_of: [a, b]}}, error: invalid_session}
+          - {name: range, when: {shop_id: {range: [10, 20]}}, fault: reset}
+          - {name: param, when: {params: {partner_id: {prefix: top-sdk-java}}}, fault: close}
+          - {name: high, priority: 5, when: {request_id: x-9}, error: {code: 15, msg: Remote service error, sub_code: isv.x, sub_msg: y}}
+          - {name: nth, when: {request_id: nth}, nth: 2, error: service_currently_unavailable}
+        """
+
+    @Test func appliesPriorityThenFileOrderAndEveryMatcher() throws {
+        let engine = try Self.engine(Self.rules)
+        #expect(Self.status(engine.resolve(Self.query("x-9", app: "a"))) == "error 15 isv.x")  // priority 5 first
+        #expect(Self.status(engine.resolve(Self.query("x-1", app: "a"))) == "error 27 invalid-sessionkey")
+        #expect(Self.status(engine.resolve(Self.query("x-1", app: "c"))) == "error 15 isp.service-error")  // falls to low
+        #expect(Self.status(engine.resolve(Self.query("y", shop: 15))) == "fault reset")
+        #expect(Self.status(engine.resolve(Self.query("y", shop: 21))) == "not-found")
+        #expect(Self.status(engine.resolve(Self.query("y", extra: [("partner_id", "top-sdk-java-20200706")]))) == "fault close")
+        #expect(engine.resolve(Self.query("x-1", app: "a")).ruleName == "regex")
+    }
+
+    @Test func nthFiresOnceAndFirstRecovers() throws {
+        let engine = try Self.engine(Self.rules + "\n  - {name: first, when: {request_id: flaky}, first: 2, error: isp.service-error}\n")
+        #expect((0..<4).map { _ in Self.status(engine.resolve(Self.query("nth"))) } == ["not-found", "error 10 ", "not-found", "not-found"])
+        #expect((0..<4).map { _ in Self.status(engine.resolve(Self.query("flaky"))) }
+            == ["error 15 isp.service-error", "error 15 isp.service-error", "not-found", "not-found"])
+    }
+
+    @Test func seededProbabilityAndDelaysRepeatRunAfterRun() throws {
+        let text = """
+            rules:
+              - name: sometimes
+                when: {request_id: p}
+                probability: 0.3
+                seed: 42
+                fault: close
+              - name: jitter
+                when: {request_id: j}
+                delay: {uniform: [100ms, 200ms]}
+                seed: 9
+              - name: tail
+                when: {request_id: l}
+                delay: {lognormal: {median: 100ms, p99: 1s}}
+            """
+        func run() throws -> ([String], [Duration], [Duration]) {
+            let engine = try Self.engine(text)
+            let faults = (0..<200).map { _ in Self.status(engine.resolve(Self.query("p"))) }
+            let uniform = (0..<50).compactMap { _ in engine.resolve(Self.query("j")).delay }
+            let lognormal = (0..<2000).compactMap { _ in engine.resolve(Self.query("l")).delay }
+            return (faults, uniform, lognormal)
+        }
+        let (faults, uniform, lognormal) = try run()
+        let again = try run()
+        #expect(faults == again.0)
+        #expect(uniform == again.1)
+        #expect(lognormal == again.2)
+        let closes = faults.filter { $0 == "fault close" }.count
+        #expect((40...80).contains(closes), "\(closes) of 200 at p = 0.3")
+        #expect(uniform.allSatisfy { $0 >= .milliseconds(100) && $0 <= .milliseconds(200) })
+        let sorted = lognormal.sorted()
+        #expect(abs(sorted[1000].seconds - 0.1) < 0.02, "median \(sorted[1000])")
+        #expect(abs(sorted[1980].seconds - 1.0) < 0.3, "p99 \(sorted[1980])")
+    }
+
+    @Test func quotaAnswersCode7WithTheBanLeft() throws {
+        let clock = ManualWallClock(millis: 0)
+        let engine = try Self.engine("rules: [{name: q, when: {request_id: {prefix: l}}, quota: {limit: 2, window: 1m}}]", clock: clock)
+        #expect(Self.status(engine.resolve(Self.query("l1"))) == "not-found")
+        #expect(Self.status(engine.resolve(Self.query("l1"))) == "not-found")
+        clock.advance(byMillis: 20_500)
+        let limited = engine.resolve(Self.query("l1"))
+        #expect(limited.outcome == .error(.appCallLimited(banSeconds: 40)))
+        clock.advance(byMillis: 39_500)
+        #expect(Self.status(engine.resolve(Self.query("l1"))) == "not-found")  // a new window
+    }
+
+    @Test func stubsAnswerOtherMethods() throws {
+        let engine = try Self.engine("stubs: [{method: taobao.time.get, response: {time: '2026-01-01 00:00:00'}}]")
+        #expect(engine.serves(APIName(rawValue: "taobao.time.get")))
+        #expect(!engine.serves(APIName(rawValue: "taobao.item.get")))
+        let resolution = engine.resolve(MatchableRequest(api: APIName(rawValue: "taobao.time.get"), appKey: "k", parameters: TOPParameters(), query: nil))
+        guard case .stub(let stub) = resolution.outcome else { Issue.record("no stub"); return }
+        #expect(stub.response == ["time": .string("2026-01-01 00:00:00")])
+    }
+
+    /// 50 clients polling one action at once: every query counted once, the timeline in order.
+    @Test func concurrentPollsNeverLoseOrDoubleCountAStep() throws {
+        let engine = try Self.engine(Self.timelines)
+        let paying = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 50) { _ in
+            for _ in 0..<20 where Self.status(engine.resolve(Self.query("polls"))) == "PAYING" {
+                paying.add(1, ordering: .relaxed)
+            }
+        }
+        #expect(paying.load(ordering: .relaxed) == 2)
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"))?.queries == 1000)
+    }
+
+    @Test func reloadKeepsTheStateOfUnchangedDefinitionsOnly() throws {
+        let engine = try Self.engine(Self.timelines)
+        for _ in 0..<3 { _ = engine.resolve(Self.query("polls")) }
+        _ = engine.resolve(Self.query("timed"))
+        // Same `polls`, changed `timed`.
+        let changed = Self.timelines.replacing("{after: 30s, status: CLOSED}", with: "{after: 10s, status: CLOSED}")
+        engine.replace(with: ScenarioLoader.load(sources: [(path: "t.yaml", text: "# moved\n" + changed)]).set)
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"))?.queries == 3)
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "timed"))?.queries == 0)
+        engine.reset()
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"))?.queries == 0)
+    }
+
+    @Test func namespacesKeepSeparateState() throws {
+        let engine = try Self.engine(Self.timelines)
+        for _ in 0..<2 { _ = engine.resolve(Self.query("polls"), namespace: "a") }
+        #expect(Self.status(engine.resolve(Self.query("polls"), namespace: "a")) == "SUCCESS")
+        #expect(Self.status(engine.resolve(Self.query("polls"), namespace: "b")) == "PAYING")
+        engine.reset(namespace: "a")
+        #expect(Self.status(engine.resolve(Self.query("polls"), namespace: "a")) == "PAYING")
+        #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"), namespace: "b")?.queries == 1)
+    }
+}
+
+@Suite struct RuleDiagnosticsTests {
+    @Test func reportsEveryRuleProblemWithCarets() {
+        let text = """
+            rules:
+              - name: a
+                when: {request_id: {prefix: x, regex: y}}
+                error: isp.top-remote-conection-timeout
+              - name: b
+                fault: explode
+                delay: 5 seconds
+              - name: c
+                when: {shop_id: {range: [20, 10]}, request_id: {regex: "(unclosed"}}
+                first: 1
+                nth: 2
+                error: invalid_signature
+              - name: d
+                when: {request_id: z}
+              - name: e
+                quota: {limit: 3}
+              - name: f
+                probability: 1.5
+                error: invalid_signature
+            shops:
+              - shop_id: 1
+                payment_orders:
+                  - actions:
+                      - request_id: t
+                        buyer_id: 1
+                        channel: cash
+                        status: PAYING
+                        timeline:
+                          - {status: SUCCESS}
+                          - {after_queries: 0, after: 1s, status: X}
+                          - {after: soon, status: Y}
+            """
+        let result = ScenarioLoader.load(sources: [(path: "r.yaml", text: text)])
+        #expect(result.diagnostics.map(\.headline) == [
+            "r.yaml:3:24: error: the matcher of request_id needs exactly one of equals, prefix, regex, range, one_of",
+            "r.yaml:4:12: error: unknown error 'isp.top-remote-conection-timeout'; did you mean 'isp.top-remote-connection-timeout'?",
+            "r.yaml:6:12: error: unknown fault 'explode' (one of close, reset, empty_body, truncated_body, malformed_body, http_500, http_502, http_503)",
+            "r.yaml:7:12: error: delay must be a duration such as 250ms, 2s, 1.5m or 1h, found '5 seconds'",
+            "r.yaml:8:5: error: a rule takes one of first, nth and probability, not first and nth",
+            "r.yaml:9:29: error: range of shop_id is empty: 20.0 > 10.0",
+            "r.yaml:9:60: error: regex '(unclosed' of request_id does not compile: \(regexError("(unclosed"))",
+            "r.yaml:13:5: error: a rule needs something to do: error, fault, delay or quota",
+            "r.yaml:16:12: error: a quota is missing the required key 'window'",
+            "r.yaml:18:18: error: probability must be a number from 0 to 1, found '1.5'",
+            "r.yaml:29:17: error: a timeline step needs one trigger: after_queries, after or manual",
+            "r.yaml:30:17: error: a timeline step takes one trigger, not after_queries and after",
+            "r.yaml:31:25: error: after must be a duration such as 250ms, 2s, 1.5m or 1h, found 'soon'",
+        ])
+    }
+
+    func regexError(_ source: String) -> String {
+        do { _ = try Regex(source); return "" } catch { return "\(error)" }
+    }
+
+    @Test func reportsUnreachableRules() {
+        let text = """
+            rules:
+              - {name: all, delay: 1s}
+              - {name: never, when: {request_id: x}, error: invalid_signature}
+              - {name: higher, priority: 1, when: {request_id: y}, fault: close}
+            """
+        let result = ScenarioLoader.load(sources: [(path: "u.yaml", text: text)])
+        #expect(result.report == """
+            u.yaml:3:5: error: rule 'never' can never fire: rule 'all' at u.yaml:2:5 matches every request before it
+              - {name: never, when: {request_id: x}, error: invalid_signature}
+                ^
+            """)
+    }
+
+    @Test func reportsStubProblems() {
+        let text = """
+            stubs:
+              - {method: alibaba.pos.pay.action.query, response: {a: 1}}
+              - {method: taobao.x.get, response: {a: ~}}
+              - {method: taobao.y.get, response: [1]}
+            """
+        #expect(ScenarioLoader.load(sources: [(path: "s.yaml", text: text)]).diagnostics.map(\.headline) == [
+            "s.yaml:2:14: error: alibaba.pos.pay.action.query is answered from shops and rules; a stub cannot replace it",
+            "s.yaml:3:42: error: 'a' is null; TOP leaves absent fields out, so leave the key out",
+            "s.yaml:4:38: error: a stub's response must be a mapping, found a list",
+        ])
+    }
+}
