@@ -89,16 +89,23 @@ topmock_mhd_client_address(struct MHD_Connection *connection, char *buffer, size
     return 0;
 }
 
-/* Makes the next close of the connection's socket send a TCP RST (SO_LINGER with a zero timeout).
-   Wraps MHD_get_connection_info(MHD_CONNECTION_INFO_CONNECTION_FD). Returns 0 on failure. */
+/* Resets the connection now: a TCP RST to the peer. libmicrohttpd 0.9.75 shuts the socket down for
+   writing (a FIN) before it closes it, so SO_LINGER alone cannot produce an RST; connect() with
+   AF_UNSPEC disconnects an established TCP socket with an RST (Linux tcp_disconnect) and leaves the
+   descriptor valid for libmicrohttpd to close as usual. Wraps
+   MHD_get_connection_info(MHD_CONNECTION_INFO_CONNECTION_FD). Returns 0 on failure. */
 static inline int
-topmock_mhd_arm_reset(struct MHD_Connection *connection)
+topmock_mhd_reset_connection(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (info == NULL) return 0;
     struct linger linger = { 1, 0 };
-    return setsockopt(info->connect_fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger) == 0;
+    (void) setsockopt(info->connect_fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    struct sockaddr unspecified;
+    memset(&unspecified, 0, sizeof unspecified);
+    unspecified.sa_family = AF_UNSPEC;
+    return connect(info->connect_fd, &unspecified, sizeof unspecified) == 0;
 }
 
 /* A response that declares `declared` bytes but sends only the first `size` of `bytes`, then

@@ -107,7 +107,7 @@ private func deliver(
         return .NO
     case .resetConnection:
         state.phase = .responded
-        _ = topmock_mhd_arm_reset(connection)
+        _ = topmock_mhd_reset_connection(connection)
         return .NO
     case .truncated(let response, let sentBytes):
         state.phase = .responded
