@@ -66,13 +66,16 @@ public final class ScenarioEngine: Sendable {
     public func resolve(_ request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> Resolution {
         let now = clock.nowMillis()
         return state.withLock { state in
-            var space = state.namespaces[namespace] ?? NamespaceState()
-            defer { state.namespaces[namespace] = space }
+            let set = state.set
+            // In place: copying the namespace out and back would copy its dictionaries on every call.
+            return Self.resolve(request, set: set, space: &state.namespaces[namespace, default: NamespaceState()], now: now)
+        }
+    }
+
+    private static func resolve(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution {
             var fired: (rule: Rule, quotaError: TOPError?)?
-            for rule in state.set.rules where rule.pattern.mismatches(request).isEmpty {
-                var progress = space.rules[rule.fingerprint] ?? RuleProgress(rule: rule)
-                let decision = progress.decide(rule, now: now)
-                space.rules[rule.fingerprint] = progress
+            for rule in set.rules where rule.pattern.matches(request) {
+                let decision = space.rules[rule.fingerprint, default: RuleProgress(rule: rule)].decide(rule, now: now)
                 if decision.fires {
                     fired = (rule, decision.quotaError)
                     break
@@ -87,10 +90,10 @@ public final class ScenarioEngine: Sendable {
             case (nil, .fault(let fault)?):
                 resolution = Resolution(outcome: .fault(fault))
                 if fault.carriesAnswer {
-                    resolution.faultedAnswer = answer(request, set: state.set, space: &space, now: now)
+                    resolution.faultedAnswer = answer(request, set: set, space: &space, now: now)
                 }
             default:
-                resolution = Resolution(outcome: answer(request, set: state.set, space: &space, now: now))
+                resolution = Resolution(outcome: answer(request, set: set, space: &space, now: now))
             }
             if let rule = fired?.rule {
                 resolution.ruleName = rule.name
@@ -99,11 +102,10 @@ public final class ScenarioEngine: Sendable {
                 }
             }
             return resolution
-        }
     }
 
     /// The normal answer: the payment action (timeline advanced), or the method's stub.
-    private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
+    private static func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
         guard let query = request.query else {
             guard let stub = set.stubs[request.api] else { return .unknownMethod }
             return .stub(stub)
@@ -111,9 +113,7 @@ public final class ScenarioEngine: Sendable {
         let key = ActionKey(shopID: query.shopID, requestID: query.requestID)
         guard let action = set.actions[key] else { return .answer(.notFound(key)) }
         guard action.buyerID == query.buyerID else { return .answer(.buyerMismatch(action, queried: query.buyerID)) }
-        var progress = space.actions[key] ?? ActionProgress()
-        let result = progress.query(action, now: now)
-        space.actions[key] = progress
+        let result = space.actions[key, default: ActionProgress()].query(action, now: now)
         return .answer(.action(action, result))
     }
 

@@ -6,20 +6,23 @@ import Glibc
 
 /// A rule: when a request matches its pattern (and its frequency lets it fire), the plan decides
 /// the answer. WireMock's StubMapping = RequestPattern + ResponseDefinition.
-public struct Rule: Sendable {
+///
+/// A final class: immutable once loaded, and the engine scans every rule on every call, where a
+/// reference costs one retain instead of one per field.
+public final class Rule: Sendable {
     /// The rule's name (from the file, or `rule #N` of its file).
-    public var name: String
+    public let name: String
     /// Higher first; equal priorities keep file order.
-    public var priority: Int
-    public var pattern: RequestPattern
-    public var plan: ResponsePlan
+    public let priority: Int
+    public let pattern: RequestPattern
+    public let plan: ResponsePlan
     /// How often the rule fires among the requests it matches; nil = every time.
-    public var frequency: Frequency?
+    public let frequency: Frequency?
     /// When set, the rule counts matching calls and answers code 7 past the limit.
-    public var quota: Quota?
-    public var source: SourceLocation
+    public let quota: Quota?
+    public let source: SourceLocation
     /// Identity across reloads: the file and the canonical text of the rule's definition.
-    public var fingerprint: String
+    public let fingerprint: String
 
     public init(
         name: String, priority: Int = 0, pattern: RequestPattern, plan: ResponsePlan, frequency: Frequency? = nil,
@@ -72,7 +75,7 @@ public enum Matcher: Sendable, CustomStringConvertible {
     public func matches(_ value: String) -> Bool {
         switch self {
         case .equals(let expected): return value == expected
-        case .prefix(let prefix): return value.hasPrefix(prefix)
+        case .prefix(let prefix): return value.utf8.starts(with: prefix.utf8)  // bytes, not Unicode comparison: cheaper, and what TOP values are
         case .regex(let regex): return regex.matchesWhole(value)
         case .range(let min, let max):
             guard let number = Double(value) else { return false }
@@ -116,7 +119,16 @@ public struct RequestPattern: Sendable {
         self.conditions = conditions
     }
 
-    /// The fields that did not match, with what was expected (empty: a match).
+    /// Whether every condition holds; stops at the first that does not (the hot path).
+    public func matches(_ request: MatchableRequest) -> Bool {
+        for condition in conditions {
+            guard let value = request.value(of: condition.field), condition.matcher.matches(value) else { return false }
+        }
+        return true
+    }
+
+    /// The fields that did not match, with what was expected (empty: a match). For reports, not
+    /// for matching: it builds a sentence per condition.
     public func mismatches(_ request: MatchableRequest) -> [String] {
         conditions.compactMap { condition in
             let value = request.value(of: condition.field)
