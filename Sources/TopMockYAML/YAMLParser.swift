@@ -19,8 +19,9 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 /// let documents = try YAMLParser.parse("shops: []")
 /// ```
 public enum YAMLParser {
-    /// Most nodes one text may expand to (aliases included): a guard against alias bombs.
-    public static let nodeLimit = 1_000_000
+    /// Most nodes the aliases of one text may expand to: a guard against alias bombs ("billion
+    /// laughs"). Nodes written out in the text are not limited: the text's size bounds them.
+    public static let aliasExpansionLimit = 1_000_000
 
     /// Every document in `text`, in order. An empty text gives no documents.
     public static func parse(_ text: String) throws(YAMLError) -> [YAMLNode] {
@@ -35,7 +36,10 @@ private final class EventParser {
     private let input: UnsafeMutableBufferPointer<UInt8>
     /// Anchored nodes, with the number of nodes each one stands for (so an alias costs its size).
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Nodes built so far, written and expanded (sizes anchors).
     private var nodeCount = 0
+    /// Nodes that aliases stood for so far.
+    private var aliasExpansion = 0
 
     init(bytes: [UInt8]) {
         parser = .allocate(capacity: 1)
@@ -121,10 +125,15 @@ private final class EventParser {
         }
     }
 
-    private func count(_ nodes: Int, at mark: YAMLMark) throws(YAMLError) {
+    private func count(_ nodes: Int, at mark: YAMLMark) {
         nodeCount += nodes
-        guard nodeCount <= YAMLParser.nodeLimit else {
-            throw YAMLError(message: "document expands to more than \(YAMLParser.nodeLimit) nodes (aliases included)", mark: mark)
+    }
+
+    private func countAlias(_ nodes: Int, at mark: YAMLMark) throws(YAMLError) {
+        nodeCount += nodes
+        aliasExpansion += nodes
+        guard aliasExpansion <= YAMLParser.aliasExpansionLimit else {
+            throw YAMLError(message: "aliases expand to more than \(YAMLParser.aliasExpansionLimit) nodes", mark: mark)
         }
     }
 
@@ -133,18 +142,18 @@ private final class EventParser {
         let result: YAMLNode
         switch event.type {
         case YAML_SCALAR_EVENT:
-            try count(1, at: event.mark)
+            count(1, at: event.mark)
             result = YAMLNode(.scalar(event.scalar, isPlain: event.isPlain), mark: event.mark, tag: event.tag)
         case YAML_ALIAS_EVENT:
             guard let anchor = event.anchor, let target = anchors[anchor] else {
                 throw YAMLError(message: "unknown alias '*\(event.anchor ?? "")'", mark: event.mark)
             }
-            try count(target.size, at: event.mark)
+            try countAlias(target.size, at: event.mark)
             var copy = target.node
             copy.mark = event.mark
             return copy
         case YAML_SEQUENCE_START_EVENT:
-            try count(1, at: event.mark)
+            count(1, at: event.mark)
             var items: [YAMLNode] = []
             while true {
                 let next = try nextEvent()
@@ -153,7 +162,7 @@ private final class EventParser {
             }
             result = YAMLNode(.sequence(items), mark: event.mark, tag: event.tag)
         case YAML_MAPPING_START_EVENT:
-            try count(1, at: event.mark)
+            count(1, at: event.mark)
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             while true {
                 let next = try nextEvent()

@@ -42,7 +42,7 @@ import TopMockYAML
             let documents = try YAMLParser.parse(text)
             Issue.record("an alias bomb was parsed into \(documents.count) documents")
         } catch {
-            #expect(error.message == "document expands to more than 1000000 nodes (aliases included)")
+            #expect(error.message == "aliases expand to more than 1000000 nodes")
         }
     }
 }
