@@ -18,6 +18,12 @@ public struct Configuration: Sendable {
     public var diagnosticHeader = true
     /// How often the scenario paths are checked for changes; nil = no watching.
     public var watchInterval: Duration? = .milliseconds(250)
+    /// Serve `/__admin/` (health stays on either way).
+    public var adminEnabled = true
+    /// When set, every admin call (health included) must carry `Authorization: Bearer <token>`.
+    public var adminToken: String?
+    /// Bounds of the request journal.
+    public var journal = RequestJournal.Limits()
 
     /// The app every fresh topmock knows: the key and secret of TOP's own signing example
     /// (top-protocol.md §3.2), so published test vectors work as they are.

@@ -22,6 +22,9 @@ final class ScenarioReloader: Sendable {
     let reloads = Atomic<Int>(0)
     let failures = Atomic<Int>(0)
 
+    /// Scenario documents uploaded through the admin API, by name: loaded with the files.
+    let uploads = Mutex<[String: String]>([:])
+
     init(paths: [String], interval: Duration, logger: Logger, apply: @escaping @Sendable (ScenarioLoadResult) -> Void) {
         self.paths = paths
         self.interval = interval
@@ -52,10 +55,23 @@ final class ScenarioReloader: Sendable {
         return reload()
     }
 
+    /// Applies a set loaded elsewhere (an upload that validated).
+    func applyLoaded(_ result: ScenarioLoadResult) {
+        apply(result)
+        reloads.add(1, ordering: .relaxed)
+        lastFailure.withLock { $0 = [] }
+    }
+
+    /// The files and the uploads, loaded together (uploads as `upload:NAME`).
+    func load(withUploads uploads: [String: String]? = nil) -> ScenarioLoadResult {
+        let documents = uploads ?? self.uploads.withLock { $0 }
+        return ScenarioLoader.load(paths: paths, extraSources: documents.sorted { $0.key < $1.key }.map { (path: "upload:\($0.key)", text: $0.value) })
+    }
+
     /// Loads and, when valid, applies. Returns whether the new set was applied.
     @discardableResult
     func reload() -> Bool {
-        let result = ScenarioLoader.load(paths: paths)
+        let result = load()
         guard result.isValid else {
             failures.add(1, ordering: .relaxed)
             lastFailure.withLock { $0 = result.diagnostics }
@@ -66,6 +82,7 @@ final class ScenarioReloader: Sendable {
         }
         apply(result)
         reloads.add(1, ordering: .relaxed)
+        lastSignature.withLock { $0 = Self.signature(of: paths) }
         lastFailure.withLock { $0 = [] }
         logger.info("scenarios reloaded", metadata: [
             "scenario.files": "\(result.set.files.count)", "scenario.actions": "\(result.set.actions.count)",

@@ -17,6 +17,8 @@ public final class TopMockApplication: Sendable {
     public let engine: ScenarioEngine
     /// The whole application as one responder (what the HTTP server calls).
     public let responder: any HTTPResponder
+    /// Every call to `/router/rest`.
+    public let journal: RequestJournal
     private let registry: AppRegistry
     private let server: HTTPServer
     private let reloader: ScenarioReloader
@@ -47,11 +49,16 @@ public final class TopMockApplication: Sendable {
             engine.replace(with: result.set)
             registry.update(fileApps: result.set.apps)
         }
+        let journal = RequestJournal(limits: configuration.journal)
+        self.journal = journal
         let gateway = GatewayResponder(
-            engine: engine, apps: registry, policy: configuration.gateway, contentTypes: configuration.contentTypes,
+            engine: engine, apps: registry, journal: journal, policy: configuration.gateway, contentTypes: configuration.contentTypes,
             diagnosticHeader: configuration.diagnosticHeader, clock: clock, scheduler: scheduler,
             requestIDs: RequestIDGenerator(), logger: logger)
-        let root = RootResponder(gateway: gateway, health: HealthResponder(engine: engine, apps: registry, reloader: reloader))
+        let admin = AdminResponder(
+            application: AdminContext(engine: engine, apps: registry, journal: journal, reloader: reloader),
+            enabled: configuration.adminEnabled, token: configuration.adminToken)
+        let root = RootResponder(gateway: gateway, admin: admin)
         self.responder = root
         self.server = HTTPServer(configuration: configuration.http, responder: root)
     }
@@ -119,19 +126,14 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The route table: `/router/rest` → the TOP gateway, `/__admin/health` → health, else 404.
+/// The route table: `/router/rest` → the TOP gateway, `/__admin/…` → the admin API, else 404.
 struct RootResponder: HTTPResponder {
     let gateway: GatewayResponder
-    let health: HealthResponder
+    let admin: AdminResponder
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {
-        switch request.path {
-        case "/router/rest":
-            return gateway.respond(to: request)
-        case "/__admin/health":
-            return health.respond(to: request)
-        default:
-            return .response(AdminError.notFound(request.path).response)
-        }
+        if request.path == "/router/rest" { return gateway.respond(to: request) }
+        if request.path == "/__admin" || request.path.hasPrefix("/__admin/") { return admin.respond(to: request) }
+        return .response(AdminError.notFound(request.path).response)
     }
 }

@@ -16,13 +16,18 @@ struct Healthcheck: ParsableCommand {
     @Flag(help: "Print nothing.")
     var quiet = false
 
+    @Option(help: "The admin token, when the server has one. (env: TOPMOCK_ADMIN_TOKEN)")
+    var token: String?
+
     func run() throws {
         let target = url ?? "http://127.0.0.1:\(Environment.value("TOPMOCK_PORT") ?? "8080")/__admin/health"
         guard let (host, port, path) = Self.parse(target) else {
             throw ValidationError("--url '\(target)' must look like http://HOST:PORT/PATH")
         }
         do {
-            let response = try HTTPClient(host: host, port: port, timeoutSeconds: timeout).send("GET", path)
+            var headers = HTTPHeaders()
+            if let token = token ?? Environment.value("TOPMOCK_ADMIN_TOKEN") { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            let response = try HTTPClient(host: host, port: port, timeoutSeconds: timeout).send("GET", path, headers: headers)
             guard response.status == 200 else {
                 if !quiet { printError("unhealthy: \(target) answered HTTP \(response.status)") }
                 throw ExitCode(1)

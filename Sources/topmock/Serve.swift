@@ -62,6 +62,18 @@ struct Serve: ParsableCommand {
     @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 250)")
     var watchInterval: Int?
 
+    @Option(help: "Serve the admin API under /__admin/: on or off (health stays on). (env: TOPMOCK_ADMIN, default on)")
+    var admin: AdminSwitch?
+
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on every admin call, health included. (env: TOPMOCK_ADMIN_TOKEN)")
+    var adminToken: String?
+
+    @Option(help: "Most requests the journal keeps; the oldest go first. (env: TOPMOCK_JOURNAL_MAX_ENTRIES, default 10000)")
+    var journalMaxEntries: Int?
+
+    @Option(help: "Most bytes the journal keeps (estimated). (env: TOPMOCK_JOURNAL_MAX_BYTES, default 16777216)")
+    var journalMaxBytes: Int?
+
     @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
     var threads: Int?
 
@@ -166,6 +178,14 @@ struct Serve: ParsableCommand {
         configuration.gateway.timestamp.toleranceSeconds = Int64(try Environment.resolve(timestampTolerance, "TOPMOCK_TIMESTAMP_TOLERANCE", default: 600))
         configuration.contentTypes.json = try Environment.resolve(jsonContentType, "TOPMOCK_JSON_CONTENT_TYPE", default: configuration.contentTypes.json)
         configuration.diagnosticHeader = !Environment.flag(noDiagnosticHeader, "TOPMOCK_NO_DIAGNOSTIC_HEADER")
+        configuration.adminEnabled = try Environment.resolve(admin, "TOPMOCK_ADMIN", default: .on) == .on
+        configuration.adminToken = try Environment.resolve(adminToken, "TOPMOCK_ADMIN_TOKEN", default: "").nonEmpty
+        let maxEntries = try Environment.resolve(journalMaxEntries, "TOPMOCK_JOURNAL_MAX_ENTRIES", default: 10_000)
+        let maxBytes = try Environment.resolve(journalMaxBytes, "TOPMOCK_JOURNAL_MAX_BYTES", default: 16 * 1024 * 1024)
+        guard maxEntries >= 1, maxBytes >= 1024 else {
+            throw ValidationError("the journal needs at least 1 entry and 1024 bytes")
+        }
+        configuration.journal = RequestJournal.Limits(maxEntries: maxEntries, maxBytes: maxBytes)
         let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 250)
         guard watch >= 0 else { throw ValidationError("--watch-interval must not be negative") }
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
@@ -197,4 +217,13 @@ func writeFile(_ path: String, contents: String) -> Bool {
     guard let file = fopen(path, "w") else { return false }
     let ok = fputs(contents, file) >= 0
     return fclose(file) == 0 && ok
+}
+
+/// `--admin on|off`.
+enum AdminSwitch: String, ExpressibleByArgument {
+    case on, off
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

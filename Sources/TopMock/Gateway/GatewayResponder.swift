@@ -9,6 +9,7 @@ import TopMockScenarios
 struct GatewayResponder: HTTPResponder {
     let engine: ScenarioEngine
     let apps: AppRegistry
+    let journal: RequestJournal
     let policy: GatewayPolicy
     let contentTypes: ContentTypes
     let diagnosticHeader: Bool
@@ -17,66 +18,83 @@ struct GatewayResponder: HTTPResponder {
     let requestIDs: RequestIDGenerator
     let logger: Logger
 
-    func respond(to request: HTTPRequest) -> HTTPOutcome {
-        let requestID = requestIDs.next()
-        guard request.method == "GET" || request.method == "POST" else {
-            let format = TOPParameters(URLEncodedForm.parse(request.query).map { ($0.name, $0.value) }).requestedFormat
-            return reject(
-                TOPRejection(.httpActionNotAllowed, format: format,
-                             diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
-                requestID: requestID, request: request)
-        }
-        let call: TOPRequest
-        do {
-            let parameters = try request.topParameters()
-            call = try TOPRequest.validate(
-                parameters, policy: policy, nowMillis: clock.nowMillis(),
-                app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
-        } catch {
-            return reject(error, requestID: requestID, request: request)
-        }
+    /// The header that picks a namespace; without it, the call's `app_key` does.
+    static let namespaceHeader = "X-Topmock-Namespace"
 
-        var query: PaymentActionQuery?
-        if call.api == .posPayActionQuery {
-            do {
-                query = try PaymentActionQuery(parameters: call.parameters)
-            } catch {
-                return reject(
-                    TOPRejection(error, format: call.format, diagnostic: "business parameters: \(error.msg)"),
-                    requestID: requestID, request: request)
-            }
-        }
-        let resolution = engine.resolve(MatchableRequest(api: call.api, appKey: call.appKey, parameters: call.parameters, query: query))
-        logger.debug("answered", metadata: [
-            "topmock.request.id": "\(requestID)", "top.api": "\(call.api)", "top.app_key": "\(call.appKey)",
-            "outcome": "\(resolution.outcomeName)", "scenario.rule": "\(resolution.ruleName ?? "-")",
-        ])
-        let outcome = render(resolution, call: call, requestID: requestID, request: request)
-        guard let delay = resolution.delay, delay > .zero else { return outcome }
+    func respond(to request: HTTPRequest) -> HTTPOutcome {
+        let started = ContinuousClock.now
+        var call = CallRecord(request: request, requestID: requestIDs.next(), receivedAtMillis: clock.nowMillis())
+        let outcome = answer(request, &call)
+        call.entry.latencyMicros = Int((ContinuousClock.now - started).seconds * 1_000_000)
+        journal.record(call.entry)
+        guard let delay = call.delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
         return .deferred(deferred)
     }
 
-    private func render(_ resolution: Resolution, call: TOPRequest, requestID: String, request: HTTPRequest) -> HTTPOutcome {
+    private func answer(_ request: HTTPRequest, _ call: inout CallRecord) -> HTTPOutcome {
+        guard request.method == "GET" || request.method == "POST" else {
+            let format = TOPParameters(URLEncodedForm.parse(request.query).map { ($0.name, $0.value) }).requestedFormat
+            return reject(
+                TOPRejection(.httpActionNotAllowed, format: format,
+                             diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
+                &call)
+        }
+        let validated: TOPRequest
+        do {
+            let parameters = try request.topParameters()
+            call.adopt(parameters, header: request.headers[Self.namespaceHeader])
+            validated = try TOPRequest.validate(
+                parameters, policy: policy, nowMillis: engine.clocks.nowMillis(namespace: call.entry.namespace),
+                app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
+        } catch {
+            return reject(error, &call)
+        }
+
+        var query: PaymentActionQuery?
+        if validated.api == .posPayActionQuery {
+            do {
+                query = try PaymentActionQuery(parameters: validated.parameters)
+            } catch {
+                return reject(TOPRejection(error, format: validated.format, diagnostic: "business parameters: \(error.msg)"), &call)
+            }
+            call.entry.requestID = query?.requestID
+        }
+        let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, query: query)
+        let resolution = engine.resolve(matchable, namespace: call.entry.namespace)
+        call.entry.outcome = resolution.outcomeName
+        call.entry.rule = resolution.ruleName
+        call.delay = resolution.delay
+        call.entry.delayMillis = resolution.delay.map { Int($0.seconds * 1000) }
+        logger.debug("answered", metadata: [
+            "topmock.request.id": "\(call.entry.answerRequestID)", "top.api": "\(validated.api)", "top.app_key": "\(validated.appKey)",
+            "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.outcomeName)",
+            "scenario.rule": "\(resolution.ruleName ?? "-")",
+        ])
         switch resolution.outcome {
-        case .answer, .stub:
-            return .response(success(resolution.outcome, call: call, requestID: requestID))
+        case .answer(let answer):
+            if case .action = answer {} else { call.entry.nearMiss = engine.nearMiss(for: matchable) }
+            return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
+        case .stub:
+            return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
         case .error(let error):
             return reject(
-                TOPRejection(error, format: call.format, diagnostic: "injected by rule '\(resolution.ruleName ?? "?")'"),
-                requestID: requestID, request: request)
+                TOPRejection(error, format: validated.format, diagnostic: "injected by rule '\(resolution.ruleName ?? "?")'"), &call,
+                outcome: "error")
         case .fault(let fault):
-            let answer = resolution.faultedAnswer.map { success($0, call: call, requestID: requestID) }
-                ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)])
+            call.entry.fault = fault.rawValue
+            let answer = resolution.faultedAnswer.map { success($0, call: validated, requestID: call.entry.answerRequestID) }
+                ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(validated.format)])
             logger.info("fault", metadata: [
-                "topmock.request.id": "\(requestID)", "fault.kind": "\(fault.rawValue)", "scenario.rule": "\(resolution.ruleName ?? "-")",
+                "topmock.request.id": "\(call.entry.answerRequestID)", "fault.kind": "\(fault.rawValue)",
+                "scenario.rule": "\(resolution.ruleName ?? "-")",
             ])
             return fault.outcome(answer: answer)
         case .unknownMethod:
             return reject(
-                TOPRejection(.invalidMethod, format: call.format, diagnostic: "method '\(call.api)' is not served by this topmock"),
-                requestID: requestID, request: request)
+                TOPRejection(.invalidMethod, format: validated.format, diagnostic: "method '\(validated.api)' is not served by this topmock"),
+                &call)
         }
     }
 
@@ -91,11 +109,17 @@ struct GatewayResponder: HTTPResponder {
         return HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body)
     }
 
-    private func reject(_ rejection: TOPRejection, requestID: String, request: HTTPRequest) -> HTTPOutcome {
+    private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: String = "rejected") -> HTTPOutcome {
+        call.entry.outcome = outcome
+        call.entry.errorCode = rejection.error.code
+        call.entry.errorSubCode = rejection.error.subCode
+        call.entry.diagnostic = rejection.diagnostic
+        call.entry.signatureMismatch = rejection.signatureMismatch
         logger.info("rejected", metadata: {
             var metadata: Logger.Metadata = [
-                "topmock.request.id": "\(requestID)", "top.error.code": "\(rejection.error.code)",
-                "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(request.remoteAddress)",
+                "topmock.request.id": "\(call.entry.answerRequestID)", "top.error.code": "\(rejection.error.code)",
+                "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(call.entry.remoteAddress)",
+                "topmock.namespace": "\(call.entry.namespace)",
             ]
             if let mismatch = rejection.signatureMismatch {
                 metadata["top.sign.method"] = "\(mismatch.method.rawValue)"
@@ -107,7 +131,7 @@ struct GatewayResponder: HTTPResponder {
         if diagnosticHeader {
             headers.add(name: "X-Topmock-Diagnostic", value: Self.headerSafe(rejection.diagnostic))
         }
-        let body = EnvelopeEncoder.failure(rejection.error, requestID: requestID, format: rejection.format)
+        let body = EnvelopeEncoder.failure(rejection.error, requestID: call.entry.answerRequestID, format: rejection.format)
         return .response(HTTPResponse(status: 200, headers: headers, body: body))
     }
 
@@ -118,5 +142,31 @@ struct GatewayResponder: HTTPResponder {
             bytes.append(byte >= 0x20 && byte < 0x7F ? byte : UInt8(ascii: "?"))
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// What the gateway learns about a call as it goes, becoming its journal entry.
+struct CallRecord {
+    var entry: JournalEntry
+    var delay: Duration?
+
+    init(request: HTTPRequest, requestID: String, receivedAtMillis: Int64) {
+        let header = request.headers[GatewayResponder.namespaceHeader]
+        entry = JournalEntry(
+            id: 0, receivedAtMillis: receivedAtMillis, namespace: header.flatMap { $0.isEmpty ? nil : $0 } ?? ScenarioEngine.defaultNamespace,
+            remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: "rejected",
+            answerRequestID: requestID, latencyMicros: 0)
+    }
+
+    /// Takes what the journal keeps from the parameters (`session` masked) and settles the
+    /// namespace: the header's, else the app key's.
+    mutating func adopt(_ parameters: TOPParameters, header: String?) {
+        entry.parameters = parameters.all.map { $0.name == "session" ? .init(name: "session", value: "***") : $0 }
+        entry.api = parameters["method"]
+        entry.appKey = parameters["app_key"]
+        entry.shopID = parameters["shop_id"]
+        if header?.isEmpty ?? true, let appKey = entry.appKey, !appKey.isEmpty {
+            entry.namespace = appKey
+        }
     }
 }

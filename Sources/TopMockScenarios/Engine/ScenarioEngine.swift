@@ -20,11 +20,12 @@ public final class ScenarioEngine: Sendable {
     public static let defaultNamespace = "default"
 
     private let state: Mutex<EngineState>
-    private let clock: any WallClock
+    /// The time of each namespace (real unless a test froze or moved it).
+    public let clocks: VirtualClocks
 
     public init(set: ScenarioSet, clock: any WallClock = SystemWallClock()) {
         self.state = Mutex(EngineState(set: set))
-        self.clock = clock
+        self.clocks = VirtualClocks(base: clock)
     }
 
     /// The set being served.
@@ -55,16 +56,22 @@ public final class ScenarioEngine: Sendable {
     }
 
     /// Forgets every count, timeline position, quota and random stream of `namespace` (all of
-    /// them when nil).
+    /// them when nil), and puts its clock back to real time.
     public func reset(namespace: String? = nil) {
         state.withLock { state in
             if let namespace { state.namespaces[namespace] = nil } else { state.namespaces = [:] }
         }
+        clocks.release(namespace: namespace)
+    }
+
+    /// Names of the namespaces that have state.
+    public var namespaceNames: [String] {
+        state.withLock { Array($0.namespaces.keys).sorted() }
     }
 
     /// Decides the answer to a call (and updates the namespace's state accordingly).
     public func resolve(_ request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> Resolution {
-        let now = clock.nowMillis()
+        let now = clocks.nowMillis(namespace: namespace)
         return state.withLock { state in
             let set = state.set
             // In place: copying the namespace out and back would copy its dictionaries on every call.
@@ -117,6 +124,35 @@ public final class ScenarioEngine: Sendable {
         return .answer(.action(action, result))
     }
 
+    /// Why a call got the default answer (no action, or another buyer's): the nearest action by
+    /// request_id (same shop preferred), and the rule that came closest with the fields that
+    /// differed. Only computed on that path; at most 20,000 actions are compared.
+    public func nearMiss(for request: MatchableRequest) -> String? {
+        guard let query = request.query else { return nil }
+        let set = self.set
+        var parts: [String] = []
+        if let action = set.actions[ActionKey(shopID: query.shopID, requestID: query.requestID)] {
+            parts.append("payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer \(action.buyerID), not \(query.buyerID)")
+        } else {
+            var best: (distance: Int, key: ActionKey)?
+            for key in set.actions.keys.prefix(20_000) {
+                let distance = editDistance(key.requestID, query.requestID) + (key.shopID == query.shopID ? 0 : 3)
+                if let current = best, (current.distance, current.key.requestID) <= (distance, key.requestID) { continue }
+                best = (distance, key)
+            }
+            var sentence = "no payment action with request_id '\(query.requestID)' in shop \(query.shopID)"
+            if let best, best.distance <= max(3, query.requestID.count / 2) {
+                sentence += "; nearest: '\(best.key.requestID)' in shop \(best.key.shopID)"
+            }
+            parts.append(sentence)
+        }
+        let candidates = set.rules.filter { !$0.pattern.conditions.isEmpty }.map { ($0, $0.pattern.mismatches(request)) }
+        if let (rule, mismatches) = candidates.filter({ !$0.1.isEmpty }).min(by: { $0.1.count < $1.1.count }) {
+            parts.append("closest rule '\(rule.name)' (\(rule.source)): \(mismatches.joined(separator: "; "))")
+        }
+        return parts.joined(separator: "; ")
+    }
+
     /// Where an action stands in a namespace: total queries and the current timeline step
     /// (0 = its initial result).
     public func progress(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> (queries: Int, step: Int)? {
@@ -125,6 +161,47 @@ public final class ScenarioEngine: Sendable {
             let progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
             return (progress.queries, progress.step)
         }
+    }
+
+    /// An action as a namespace sees it now (for the admin API): definition, step, queries, and
+    /// the result the next query answers with (before any step that comes due on that query).
+    public func snapshot(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> ActionSnapshot? {
+        state.withLock { state in
+            guard let action = state.set.actions[key] else { return nil }
+            let progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            return ActionSnapshot(
+                action: action, step: progress.step, queries: progress.queries,
+                current: progress.override ?? action.result(atStep: progress.step), isOverridden: progress.override != nil)
+        }
+    }
+
+    /// Sets an action's status, as a test does when "the customer pays now". If a step of its
+    /// timeline (or its initial result) has that status, the action moves to that step and goes on
+    /// from there; otherwise it answers with the current result under the new status (and the given
+    /// fields) until it advances or is reset. Returns the new snapshot, or nil for an unknown action.
+    public func setStatus(
+        _ key: ActionKey, to status: PaymentStatus, resultCode: String? = nil, resultMessage: String? = nil,
+        namespace: String = ScenarioEngine.defaultNamespace
+    ) -> ActionSnapshot? {
+        let found = state.withLock { state -> Bool in
+            guard let action = state.set.actions[key] else { return false }
+            var progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            let steps = [action.initial] + action.timeline.map(\.result)
+            if resultCode == nil, resultMessage == nil, let index = steps.firstIndex(where: { $0.status == status }) {
+                progress.step = index
+                progress.override = nil
+            } else {
+                var result = progress.override ?? action.result(atStep: progress.step)
+                result.status = status
+                if let resultCode { result.resultCode = resultCode }
+                if let resultMessage { result.resultMessage = resultMessage }
+                progress.override = result
+            }
+            progress.queriesInStep = 0
+            state.namespaces[namespace, default: NamespaceState()].actions[key] = progress
+            return true
+        }
+        return found ? snapshot(of: key, namespace: namespace) : nil
     }
 
     /// Moves an action to its next timeline step (what a `manual` step waits for). Returns the
@@ -137,10 +214,23 @@ public final class ScenarioEngine: Sendable {
             guard progress.step < action.timeline.count else { return nil }
             progress.step += 1
             progress.queriesInStep = 0
+            progress.override = nil
             state.namespaces[namespace, default: NamespaceState()].actions[key] = progress
             return progress.step
         }
     }
+}
+
+/// An action as one namespace sees it.
+public struct ActionSnapshot: Sendable, Equatable {
+    public var action: PaymentAction
+    /// 0 = the initial result, N = the N-th timeline step.
+    public var step: Int
+    public var queries: Int
+    /// What the next query answers with, unless a step comes due on it.
+    public var current: ActionResult
+    /// True when the status was set through the admin API rather than reached by the timeline.
+    public var isOverridden: Bool
 }
 
 /// What the engine decided for one call.
@@ -206,6 +296,8 @@ struct ActionProgress {
     var step = 0
     var queriesInStep = 0
     var firstQueryMillis: Int64?
+    /// A result set through the admin API, answered until the action advances.
+    var override: ActionResult?
 
     /// Counts one query: first advances through every step whose trigger has come, then answers
     /// with the current step.
@@ -222,9 +314,10 @@ struct ActionProgress {
             guard due else { break }
             step += 1
             queriesInStep = 0
+            override = nil
         }
         queriesInStep += 1
-        return action.result(atStep: step)
+        return override ?? action.result(atStep: step)
     }
 }
 

@@ -501,3 +501,11 @@ struct ScenarioCompiler {
         return nil
     }
 }
+
+/// Durations as scenario files write them (`250ms`, `2s`, `1.5m`, `1h`), for other modules (the
+/// admin API's clock).
+public enum ScenarioDurations {
+    public static func parse(_ text: String) -> Duration? {
+        ScenarioCompiler.parseDuration(text)
+    }
+}

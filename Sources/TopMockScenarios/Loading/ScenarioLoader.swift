@@ -23,7 +23,7 @@ public struct ScenarioLoadResult: Sendable {
 public enum ScenarioLoader {
     /// `paths` may name directories (their YAML files are read in name order, not recursively) and
     /// files.
-    public static func load(paths: [String]) -> ScenarioLoadResult {
+    public static func load(paths: [String], extraSources: [(path: String, text: String)] = []) -> ScenarioLoadResult {
         var sources: [(path: String, text: String)] = []
         var diagnostics: [ScenarioDiagnostic] = []
         for path in paths {
@@ -32,7 +32,7 @@ public enum ScenarioLoader {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
-        var result = load(sources: sources)
+        var result = load(sources: sources + extraSources)
         result.diagnostics.insert(contentsOf: diagnostics, at: 0)
         return result
     }

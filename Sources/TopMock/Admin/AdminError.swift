@@ -1,0 +1,66 @@
+import TopMockHTTP
+import TopMockProtocol
+
+/// topmock's own JSON errors outside `/router/rest`: `{"error":{"code":…,"message":…}}` with a
+/// stable numeric code (docs/admin-openapi.yaml lists them).
+struct AdminError: Error {
+    let status: Int
+    let code: Int
+    let message: String
+    var extra = ResponseObject()
+
+    static func notFound(_ path: String) -> AdminError {
+        AdminError(status: 404, code: 1001, message: "no route for '\(path)'; TOP calls go to /router/rest, admin calls under /__admin/")
+    }
+
+    static func methodNotAllowed(_ method: String, allowed: [String]) -> AdminError {
+        AdminError(status: 405, code: 1002, message: "method '\(method)' is not allowed here; use \(allowed.joined(separator: " or "))")
+    }
+
+    static func badJSON(_ detail: String) -> AdminError {
+        AdminError(status: 400, code: 1003, message: "the body is not the JSON this route takes: \(detail)")
+    }
+
+    static func invalidScenarios(_ diagnostics: [String]) -> AdminError {
+        var extra = ResponseObject()
+        extra.append("diagnostics", .list(itemName: "diagnostic", diagnostics.map { .string($0) }))
+        return AdminError(status: 422, code: 1004, message: "the scenarios do not validate; nothing was changed", extra: extra)
+    }
+
+    static func unknownAction(shopID: String, requestID: String) -> AdminError {
+        AdminError(status: 404, code: 1005, message: "no payment action with request_id '\(requestID)' in shop \(shopID)")
+    }
+
+    static func badParameter(_ message: String) -> AdminError {
+        AdminError(status: 400, code: 1006, message: message)
+    }
+
+    static let unauthorized = AdminError(
+        status: 401, code: 1007, message: "this topmock requires 'Authorization: Bearer <token>' on admin routes (--admin-token)")
+
+    static func verificationFailed(_ message: String, extra: ResponseObject) -> AdminError {
+        AdminError(status: 409, code: 1008, message: message, extra: extra)
+    }
+
+    static func unknownScenario(_ name: String) -> AdminError {
+        AdminError(status: 404, code: 1009, message: "no uploaded scenario named '\(name)'")
+    }
+
+    static let adminDisabled = AdminError(status: 404, code: 1010, message: "the admin API is off (--admin off)")
+
+    var response: HTTPResponse {
+        var error = ResponseObject()
+        error.append("code", .integer(Int64(code)))
+        error.append("message", .string(message))
+        var body = ResponseObject()
+        body.append("error", .object(error))
+        for field in extra.fields { body.append(field.name, field.value) }
+        return .json(body, status: status)
+    }
+}
+
+extension HTTPResponse {
+    static func json(_ object: ResponseObject, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json;charset=UTF-8"], body: EnvelopeEncoder.json(object))
+    }
+}

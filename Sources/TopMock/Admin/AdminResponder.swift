@@ -1,0 +1,112 @@
+import FoundationEssentials
+import Synchronization
+import TopMockHTTP
+import TopMockProtocol
+import TopMockScenarios
+
+/// `/__admin/…`: steer topmock and read what it saw. JSON in and out. One route table;
+/// docs/admin-openapi.yaml describes the same routes (a test compares them).
+struct AdminResponder: HTTPResponder {
+    let application: AdminContext
+    let enabled: Bool
+    let token: String?
+
+    /// Every route: method, path template (`{name}` is a path segment), handler.
+    static let routes: [(method: String, template: String, handler: @Sendable (AdminContext, AdminCall) throws(AdminError) -> HTTPResponse)] = [
+        ("GET", "/__admin/health", { app, _ in app.health() }),
+        ("GET", "/__admin/scenarios", { app, _ in app.listScenarios() }),
+        ("POST", "/__admin/scenarios", { app, call throws(AdminError) in try app.uploadScenario(call) }),
+        ("DELETE", "/__admin/scenarios/{name}", { app, call throws(AdminError) in try app.deleteScenario(call.segment("name")) }),
+        ("POST", "/__admin/scenarios/reload", { app, _ throws(AdminError) in try app.reloadScenarios() }),
+        ("POST", "/__admin/reset", { app, call throws(AdminError) in try app.reset(call) }),
+        ("GET", "/__admin/namespaces", { app, _ in app.listNamespaces() }),
+        ("GET", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { app, call throws(AdminError) in try app.action(call) }),
+        ("PUT", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { app, call throws(AdminError) in try app.setAction(call) }),
+        ("POST", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}/advance", { app, call throws(AdminError) in try app.advanceAction(call) }),
+        ("GET", "/__admin/namespaces/{ns}/clock", { app, call in app.clock(call.segment("ns")) }),
+        ("PUT", "/__admin/namespaces/{ns}/clock", { app, call throws(AdminError) in try app.setClock(call) }),
+        ("GET", "/__admin/requests", { app, call throws(AdminError) in try app.requests(call) }),
+        ("DELETE", "/__admin/requests", { app, call throws(AdminError) in try app.clearRequests(call) }),
+        ("GET", "/__admin/requests/count", { app, call throws(AdminError) in try app.countRequests(call) }),
+        ("POST", "/__admin/requests/verify", { app, call throws(AdminError) in try app.verify(call) }),
+    ]
+
+    func respond(to request: HTTPRequest) -> HTTPOutcome {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
+            .map { PercentDecoding.decodeString(Array($0.utf8), plusIsSpace: false) }
+        if let token, request.headers["Authorization"] != "Bearer \(token)" {
+            return .response(AdminError.unauthorized.response)
+        }
+        guard enabled || request.path == "/__admin/health" else { return .response(AdminError.adminDisabled.response) }
+        var allowed: [String] = []
+        for route in Self.routes {
+            guard let values = Self.match(route.template, segments) else { continue }
+            guard route.method == request.method || (route.method == "GET" && request.method == "HEAD") else {
+                allowed.append(route.method)
+                continue
+            }
+            do {
+                return .response(try route.handler(application, AdminCall(request: request, values: values)))
+            } catch {
+                return .response(error.response)
+            }
+        }
+        if !allowed.isEmpty { return .response(AdminError.methodNotAllowed(request.method, allowed: allowed).response) }
+        return .response(AdminError.notFound(request.path).response)
+    }
+
+    /// The template's `{name}` values, or nil when the path does not fit it.
+    static func match(_ template: String, _ segments: [String]) -> [String: String]? {
+        let parts = template.split(separator: "/")
+        guard parts.count == segments.count else { return nil }
+        var values: [String: String] = [:]
+        for (part, segment) in zip(parts, segments) {
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                values[String(part.dropFirst().dropLast())] = segment
+            } else if part != segment {
+                return nil
+            }
+        }
+        return values
+    }
+}
+
+/// One admin call: the request, its path values, its query parameters, and its JSON body.
+struct AdminCall {
+    let request: HTTPRequest
+    let values: [String: String]
+
+    func segment(_ name: String) -> String { values[name] ?? "" }
+
+    var query: [String: String] {
+        var result: [String: String] = [:]
+        for field in URLEncodedForm.parse(request.query) where result[field.name] == nil { result[field.name] = field.value }
+        return result
+    }
+
+    /// The body as `T`; an empty body decodes as `{}`.
+    func body<T: Decodable>(_ type: T.Type) throws(AdminError) -> T {
+        let bytes = request.body.isEmpty ? Array("{}".utf8) : request.body
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw .badJSON(Self.describe(error))
+        } catch {
+            throw .badJSON("\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        case .keyNotFound(let key, _):
+            return "missing key '\(key.stringValue)'"
+        case .dataCorrupted(let context):
+            return "not valid JSON (\(context.debugDescription))"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

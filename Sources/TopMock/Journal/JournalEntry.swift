@@ -1,0 +1,94 @@
+public import TopMockProtocol
+
+/// One call to `/router/rest`, as the journal keeps it (WireMock's ServeEvent). Secrets never get
+/// here: the app secret is never a parameter, and `session` values are masked.
+public struct JournalEntry: Sendable {
+    /// Increasing from 1 within a run.
+    public var id: Int
+    /// Real time of arrival, epoch milliseconds.
+    public var receivedAtMillis: Int64
+    public var namespace: String
+    public var remoteAddress: String
+    public var httpMethod: String
+    public var parameters: [TOPParameters.Parameter]
+    public var api: String?
+    public var appKey: String?
+    public var shopID: String?
+    /// `payment_action_request.request_id`, when the call got that far.
+    public var requestID: String?
+    /// `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`.
+    public var outcome: String
+    public var errorCode: Int?
+    public var errorSubCode: String?
+    public var fault: String?
+    /// The scenario rule that fired, if any.
+    public var rule: String?
+    /// Why the call was refused (the check that failed), in one line.
+    public var diagnostic: String?
+    /// For a refused call or the default answer: what came closest and what differed.
+    public var nearMiss: String?
+    public var signatureMismatch: SignatureMismatch?
+    /// The `request_id` of topmock's answer.
+    public var answerRequestID: String
+    /// Time to compute the answer, microseconds (an injected delay is `delayMillis`).
+    public var latencyMicros: Int
+    public var delayMillis: Int?
+
+    /// A rough size in bytes, for the journal's byte bound.
+    var estimatedBytes: Int {
+        var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
+        for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
+        for text in [api, appKey, shopID, requestID, rule, diagnostic, nearMiss, errorSubCode, fault] { size += text?.utf8.count ?? 0 }
+        if let mismatch = signatureMismatch { size += mismatch.canonical.utf8.count + 160 }
+        return size
+    }
+}
+
+/// Which entries a query, a count, a clear or a verify is about. Every field is optional.
+public struct JournalFilter: Sendable, Equatable {
+    public var namespace: String?
+    public var method: String?
+    public var appKey: String?
+    public var shopID: String?
+    public var requestID: String?
+    /// An outcome word, or an error code (`25`), or a fault name.
+    public var outcome: String?
+    public var sinceMillis: Int64?
+    public var untilMillis: Int64?
+
+    public init(
+        namespace: String? = nil, method: String? = nil, appKey: String? = nil, shopID: String? = nil, requestID: String? = nil,
+        outcome: String? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil
+    ) {
+        self.namespace = namespace
+        self.method = method
+        self.appKey = appKey
+        self.shopID = shopID
+        self.requestID = requestID
+        self.outcome = outcome
+        self.sinceMillis = sinceMillis
+        self.untilMillis = untilMillis
+    }
+
+    public func matches(_ entry: JournalEntry) -> Bool {
+        if let namespace, entry.namespace != namespace { return false }
+        if let method, entry.api != method { return false }
+        if let appKey, entry.appKey != appKey { return false }
+        if let shopID, entry.shopID != shopID { return false }
+        if let requestID, entry.requestID != requestID { return false }
+        if let outcome, entry.outcome != outcome, entry.errorCode.map(String.init) != outcome, entry.fault != outcome { return false }
+        if let sinceMillis, entry.receivedAtMillis < sinceMillis { return false }
+        if let untilMillis, entry.receivedAtMillis > untilMillis { return false }
+        return true
+    }
+
+    /// The criteria in words, for verify's answers.
+    public var description: String {
+        let parts: [(String, String?)] = [
+            ("namespace", namespace), ("method", method), ("app_key", appKey), ("shop_id", shopID), ("request_id", requestID),
+            ("outcome", outcome), ("since", sinceMillis.map(String.init)), ("until", untilMillis.map(String.init)),
+        ]
+        let set = parts.compactMap { name, value in value.map { "\(name)=\($0)" } }
+        return set.isEmpty ? "any request" : set.joined(separator: ", ")
+    }
+}
