@@ -51,6 +51,13 @@ public struct PaymentActionQuery: Sendable, Equatable {
         self.init(shopID: shopID, requestID: requestID, buyerID: buyerID)
     }
 
+    /// The `request_id` inside a `payment_action_request` value, if it can be read at all (for
+    /// journals of calls that were refused before their business parameters were checked).
+    public static func requestIDIfReadable(_ text: String?) -> String? {
+        guard let text, let body = try? JSONDecoder().decode(RawRequest.self, from: Data(text.utf8)) else { return nil }
+        return body.requestID?.asString
+    }
+
     /// Decimal digits only (no sign, no fraction), fitting in 64 bits.
     static func wholeNumber(_ text: String) -> Int64? {
         guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }

@@ -111,6 +111,10 @@ struct GatewayResponder: HTTPResponder {
 
     private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: String = "rejected") -> HTTPOutcome {
         call.entry.outcome = outcome
+        if call.entry.requestID == nil {
+            // Best effort, so journal filters by request_id find refused calls too (only on this path).
+            call.entry.requestID = PaymentActionQuery.requestIDIfReadable(call.entry.parameters.first { $0.name == "payment_action_request" }?.value)
+        }
         call.entry.errorCode = rejection.error.code
         call.entry.errorSubCode = rejection.error.subCode
         call.entry.diagnostic = rejection.diagnostic

@@ -34,6 +34,36 @@ public struct JournalEntry: Sendable {
     public var latencyMicros: Int
     public var delayMillis: Int?
 
+    public init(
+        id: Int, receivedAtMillis: Int64, namespace: String, remoteAddress: String, httpMethod: String,
+        parameters: [TOPParameters.Parameter], api: String? = nil, appKey: String? = nil, shopID: String? = nil,
+        requestID: String? = nil, outcome: String, errorCode: Int? = nil, errorSubCode: String? = nil, fault: String? = nil,
+        rule: String? = nil, diagnostic: String? = nil, nearMiss: String? = nil, signatureMismatch: SignatureMismatch? = nil,
+        answerRequestID: String, latencyMicros: Int, delayMillis: Int? = nil
+    ) {
+        self.id = id
+        self.receivedAtMillis = receivedAtMillis
+        self.namespace = namespace
+        self.remoteAddress = remoteAddress
+        self.httpMethod = httpMethod
+        self.parameters = parameters
+        self.api = api
+        self.appKey = appKey
+        self.shopID = shopID
+        self.requestID = requestID
+        self.outcome = outcome
+        self.errorCode = errorCode
+        self.errorSubCode = errorSubCode
+        self.fault = fault
+        self.rule = rule
+        self.diagnostic = diagnostic
+        self.nearMiss = nearMiss
+        self.signatureMismatch = signatureMismatch
+        self.answerRequestID = answerRequestID
+        self.latencyMicros = latencyMicros
+        self.delayMillis = delayMillis
+    }
+
     /// A rough size in bytes, for the journal's byte bound.
     var estimatedBytes: Int {
         var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count

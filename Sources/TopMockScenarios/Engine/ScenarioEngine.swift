@@ -146,9 +146,24 @@ public final class ScenarioEngine: Sendable {
             }
             parts.append(sentence)
         }
-        let candidates = set.rules.filter { !$0.pattern.conditions.isEmpty }.map { ($0, $0.pattern.mismatches(request)) }
-        if let (rule, mismatches) = candidates.filter({ !$0.1.isEmpty }).min(by: { $0.1.count < $1.1.count }) {
-            parts.append("closest rule '\(rule.name)' (\(rule.source)): \(mismatches.joined(separator: "; "))")
+        // A rule counts as close when it missed by one condition, by a small edit distance.
+        var closest: (rule: Rule, distance: Int)?
+        for rule in set.rules where rule.pattern.conditions.count > 0 {
+            let failing = rule.pattern.conditions.filter { condition in
+                request.value(of: condition.field).map { !condition.matcher.matches($0) } ?? true
+            }
+            guard failing.count == 1, let value = request.value(of: failing[0].field) else { continue }
+            let distance: Int
+            switch failing[0].matcher {
+            case .equals(let expected): distance = editDistance(value, expected)
+            case .prefix(let prefix): distance = editDistance(String(value.prefix(prefix.count)), prefix)
+            default: continue
+            }
+            guard distance <= max(2, value.count / 4) else { continue }
+            if closest == nil || distance < closest!.distance { closest = (rule, distance) }
+        }
+        if let closest {
+            parts.append("closest rule '\(closest.rule.name)' (\(closest.rule.source)): \(closest.rule.pattern.mismatches(request).joined(separator: "; "))")
         }
         return parts.joined(separator: "; ")
     }
