@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "TopMockTests",
             dependencies: [
-                "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP",
+                "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP", "TopMockYAML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
