@@ -27,7 +27,7 @@ public final class TopMockApplication: Sendable {
     /// diagnostic when they are invalid.
     public convenience init(
         configuration: Configuration, logger: Logger, clock: any WallClock = SystemWallClock(),
-        scheduler: any DelayScheduler = TaskDelayScheduler()
+        scheduler: any DelayScheduler = DispatchDelayScheduler()
     ) throws(StartupError) {
         try self.init(
             configuration: configuration, scenarios: ScenarioLoader.load(paths: configuration.scenarioPaths),
@@ -37,7 +37,7 @@ public final class TopMockApplication: Sendable {
     /// Uses scenarios already loaded (tests load them from texts).
     public init(
         configuration: Configuration, scenarios loaded: ScenarioLoadResult, logger: Logger,
-        clock: any WallClock = SystemWallClock(), scheduler: any DelayScheduler = TaskDelayScheduler()
+        clock: any WallClock = SystemWallClock(), scheduler: any DelayScheduler = DispatchDelayScheduler()
     ) throws(StartupError) {
         guard loaded.isValid else { throw StartupError(diagnostics: loaded.diagnostics) }
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import Dispatch
 import TopMockHTTP
 import TopMockScenarios
 
@@ -42,14 +43,17 @@ public protocol DelayScheduler: Sendable {
     func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void)
 }
 
-/// Sleeps in a `Task`: the only per-request Task in topmock, and only on delayed answers.
-public struct TaskDelayScheduler: DelayScheduler {
+/// Runs delayed completions on a private serial dispatch queue's timer. Not a `Task.sleep`: the
+/// cooperative thread pool has as many threads as cores, and anything that blocks them (a test
+/// harness doing blocking I/O, say) would hold every delayed answer back; a private queue
+/// overcommits, so it always gets a thread. The work it runs is tiny (complete + resume).
+public final class DispatchDelayScheduler: DelayScheduler {
+    private let queue = DispatchQueue(label: "topmock.delays")
+
     public init() {}
 
     public func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) {
-        Task {
-            try? await Task.sleep(for: delay)
-            work()
-        }
+        let nanoseconds = max(0, Int(delay.seconds * 1_000_000_000))
+        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: work)
     }
 }

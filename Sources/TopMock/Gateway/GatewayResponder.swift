@@ -165,7 +165,9 @@ struct CallRecord {
     /// Takes what the journal keeps from the parameters (`session` masked) and settles the
     /// namespace: the header's, else the app key's.
     mutating func adopt(_ parameters: TOPParameters, header: String?) {
-        entry.parameters = parameters.all.map { $0.name == "session" ? .init(name: "session", value: "***") : $0 }
+        // Shares the parameters' storage; copies only when a session must be masked.
+        entry.parameters = parameters["session"] == nil
+            ? parameters.all : parameters.all.map { $0.name == "session" ? .init(name: "session", value: "***") : $0 }
         entry.api = parameters["method"]
         entry.appKey = parameters["app_key"]
         entry.shopID = parameters["shop_id"]

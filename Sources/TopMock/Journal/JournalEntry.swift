@@ -65,7 +65,7 @@ public struct JournalEntry: Sendable {
     }
 
     /// A rough size in bytes, for the journal's byte bound.
-    var estimatedBytes: Int {
+    public var estimatedBytes: Int {
         var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
         for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
         for text in [api, appKey, shopID, requestID, rule, diagnostic, nearMiss, errorSubCode, fault] { size += text?.utf8.count ?? 0 }

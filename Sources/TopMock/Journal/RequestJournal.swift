@@ -13,27 +13,48 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    /// A ring over an array that grows up to `capacity` (no memory is taken for entries that never
+    /// came), each slot with its entry's size computed once.
     private struct Ring {
-        var slots: [JournalEntry?]
+        let capacity: Int
+        var slots: [(entry: JournalEntry, bytes: Int)?] = []
         var head = 0  // the oldest entry
         var count = 0
         var bytes = 0
         var evicted = 0
         var nextID = 1
 
-        init(capacity: Int) { slots = Array(repeating: nil, count: capacity) }
+        init(capacity: Int) { self.capacity = capacity }
 
+        /// Always makes progress while `count > 0`.
         mutating func evictOldest() {
-            guard count > 0, let oldest = slots[head] else { return }
-            bytes -= oldest.estimatedBytes
+            guard count > 0 else { return }
+            bytes -= slots[head]?.bytes ?? 0
             slots[head] = nil
             head = (head + 1) % slots.count
             count -= 1
             evicted += 1
         }
 
+        /// The caller has made room (`count < capacity`).
+        mutating func append(_ entry: JournalEntry, bytes size: Int) {
+            if count < slots.count {
+                // A free slot right after the newest entry.
+                slots[(head + count) % slots.count] = (entry, size)
+            } else {
+                // Every slot is taken and the array may grow: straighten the ring, then append.
+                if head != 0 {
+                    slots = Array(slots[head...] + slots[..<head])
+                    head = 0
+                }
+                slots.append((entry, size))
+            }
+            count += 1
+            bytes += size
+        }
+
         func entries() -> [JournalEntry] {
-            (0..<count).compactMap { slots[(head + $0) % slots.count] }
+            (0..<count).compactMap { slots[(head + $0) % slots.count]?.entry }
         }
     }
 
@@ -53,12 +74,10 @@ public final class RequestJournal: Sendable {
             entry.id = ring.nextID
             ring.nextID += 1
             let size = entry.estimatedBytes
-            while ring.count > 0 && (ring.count == ring.slots.count || ring.bytes + size > limits.maxBytes) {
+            while ring.count > 0 && (ring.count == ring.capacity || ring.bytes + size > limits.maxBytes) {
                 ring.evictOldest()
             }
-            ring.slots[(ring.head + ring.count) % ring.slots.count] = entry
-            ring.count += 1
-            ring.bytes += size
+            ring.append(entry, bytes: size)
             return entry.id
         }
     }
@@ -80,14 +99,10 @@ public final class RequestJournal: Sendable {
         ring.withLock { ring in
             let all = ring.entries()
             let kept = all.filter { !filter.matches($0) }
-            var fresh = Ring(capacity: ring.slots.count)
+            var fresh = Ring(capacity: ring.capacity)
             fresh.evicted = ring.evicted
             fresh.nextID = ring.nextID
-            for entry in kept {
-                fresh.slots[fresh.count] = entry
-                fresh.count += 1
-                fresh.bytes += entry.estimatedBytes
-            }
+            for entry in kept { fresh.append(entry, bytes: entry.estimatedBytes) }
             ring = fresh
             return all.count - kept.count
         }
