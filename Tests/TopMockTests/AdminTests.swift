@@ -197,7 +197,9 @@ import TopMockTesting
             let start = clock.now
             let reset = try Self.admin(client, "POST", "/__admin/reset", json: #"{"namespace":"suite-0"}"#)
             #expect(clock.now - start < .seconds(1))
-            #expect(reset.json["journal_entries_removed"] as? Int == 10)
+            #expect(reset.json["reset"] as? String == "suite-0")
+            #expect(try Self.admin(client, "GET", "/__admin/requests/count?namespace=suite-0").json["count"] as? Int == 0)
+            #expect(try Self.admin(client, "GET", "/__admin/requests/count?namespace=suite-1").json["count"] as? Int == 10)
             #expect(try Self.admin(client, "GET", "/__admin/namespaces/suite-0/actions/124/alipay-poll-0001").json["queries"] as? Int == 0)
             #expect(try Self.admin(client, "GET", "/__admin/namespaces/suite-1/actions/124/alipay-poll-0001").json["queries"] as? Int == 10)
         }
@@ -277,15 +279,21 @@ import TopMockTesting
     func keepsTheNewestWithinBothBounds(maxEntries: Int, maxBytes: Int) {
         let journal = RequestJournal(limits: RequestJournal.Limits(maxEntries: maxEntries, maxBytes: maxBytes))
         var model: [(Int64, Int)] = []  // (received, bytes) of what should be held
+        var forgottenB: Int64 = -1  // namespace b's entries up to here are forgotten
         for index in 0..<400 {
             let entry = Self.entry(index, size: (index * 37) % 900)
             journal.record(entry)
             model.append((entry.receivedAtMillis, entry.estimatedBytes))
             while model.count > maxEntries || model.reduce(0, { $0 + $1.1 }) > maxBytes { model.removeFirst() }
             if index % 50 == 49 { journal.remove(matching: JournalFilter(namespace: "a")); model.removeAll { $0.0 % 3 == 0 } }
-            #expect(journal.entries().map(\.receivedAtMillis) == model.map(\.0), "after \(index)")
+            if index % 70 == 69 {
+                journal.forget(namespace: "b")
+                forgottenB = entry.receivedAtMillis
+            }
+            let visible = model.filter { $0.0 % 3 == 0 || $0.0 > forgottenB }.map(\.0)
+            #expect(journal.entries().map(\.receivedAtMillis) == visible, "after \(index)")
         }
         let statistics = journal.statistics
-        #expect(statistics.entries == model.count && statistics.bytes <= maxBytes)
+        #expect(statistics.entries == model.filter { $0.0 % 3 == 0 || $0.0 > forgottenB }.count && statistics.bytes <= maxBytes)
     }
 }

@@ -124,10 +124,9 @@ final class AdminContext: Sendable {
     func reset(_ call: AdminCall) throws(AdminError) -> HTTPResponse {
         let namespace = try call.body(ResetBody.self).namespace
         engine.reset(namespace: namespace)
-        let removed = journal.remove(matching: JournalFilter(namespace: namespace))
+        if let namespace { journal.forget(namespace: namespace) } else { journal.remove() }
         var body = ResponseObject()
         body.append("reset", .string(namespace ?? "*"))
-        body.append("journal_entries_removed", .integer(Int64(removed)))
         return .json(body)
     }
 

@@ -23,8 +23,15 @@ public final class RequestJournal: Sendable {
         var bytes = 0
         var evicted = 0
         var nextID = 1
+        /// Per namespace, the first id still visible: a reset forgets a namespace in O(1), its
+        /// older entries age out of the ring as usual.
+        var cutoffs: [String: Int] = [:]
 
         init(capacity: Int) { self.capacity = capacity }
+
+        func isVisible(_ entry: JournalEntry) -> Bool {
+            entry.id >= (cutoffs[entry.namespace] ?? 0)
+        }
 
         /// Always makes progress while `count > 0`.
         mutating func evictOldest() {
@@ -54,7 +61,7 @@ public final class RequestJournal: Sendable {
         }
 
         func entries() -> [JournalEntry] {
-            (0..<count).compactMap { slots[(head + $0) % slots.count]?.entry }
+            (0..<count).compactMap { slots[(head + $0) % slots.count]?.entry }.filter(isVisible)
         }
     }
 
@@ -102,14 +109,21 @@ public final class RequestJournal: Sendable {
             var fresh = Ring(capacity: ring.capacity)
             fresh.evicted = ring.evicted
             fresh.nextID = ring.nextID
+            fresh.cutoffs = ring.cutoffs
             for entry in kept { fresh.append(entry, bytes: entry.estimatedBytes) }
             ring = fresh
             return all.count - kept.count
         }
     }
 
-    /// Entries held, their estimated bytes, and how many were evicted since start.
+    /// Forgets every entry of `namespace` so far, in constant time (what a namespace reset does).
+    public func forget(namespace: String) {
+        ring.withLock { $0.cutoffs[namespace] = $0.nextID }
+    }
+
+    /// Entries held (visible ones), their estimated bytes (forgotten ones included until they age
+    /// out), and how many were evicted since start.
     public var statistics: (entries: Int, bytes: Int, evicted: Int) {
-        ring.withLock { ($0.count, $0.bytes, $0.evicted) }
+        ring.withLock { ($0.entries().count, $0.bytes, $0.evicted) }
     }
 }
