@@ -115,6 +115,8 @@ import TopMockTesting
             #expect(entries.map { $0["outcome"] as? String } == ["found", "found", "error", "rejected"])
             #expect(entries[2]["error_sub_code"] as? String == "isp.top-remote-connection-timeout")
             #expect(entries[2]["rule"] as? String == "timeout")
+            #expect(entries[2]["scenario"] as? String == packageRoot + "/scenarios/platform-errors.yaml")
+            #expect(entries[0]["scenario"] as? String == packageRoot + "/scenarios/cash.yaml")
             let signature = try #require(entries[3]["signature"] as? [String: Any])
             #expect(signature["sign_method"] as? String == "md5")
             #expect((signature["signed"] as? String)?.hasPrefix("<secret>app_key12345678") == true)

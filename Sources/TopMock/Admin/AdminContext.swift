@@ -375,6 +375,7 @@ final class AdminContext: Sendable {
         body.append("error_sub_code", entry.errorSubCode.map(ResponseValue.string))
         body.append("fault", entry.fault.map(ResponseValue.string))
         body.append("rule", entry.rule.map(ResponseValue.string))
+        body.append("scenario", entry.scenario.map(ResponseValue.string))
         body.append("diagnostic", entry.diagnostic.map(ResponseValue.string))
         body.append("near_miss", entry.nearMiss.map(ResponseValue.string))
         if let mismatch = entry.signatureMismatch {

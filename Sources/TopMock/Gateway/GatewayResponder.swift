@@ -65,6 +65,7 @@ struct GatewayResponder: HTTPResponder {
         let resolution = engine.resolve(matchable, namespace: call.entry.namespace)
         call.entry.outcome = resolution.outcomeName
         call.entry.rule = resolution.ruleName
+        call.entry.scenario = resolution.scenarioPath
         call.delay = resolution.delay
         call.entry.delayMillis = resolution.delay.map { Int($0.seconds * 1000) }
         logger.debug("answered", metadata: [

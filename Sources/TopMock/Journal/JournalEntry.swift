@@ -23,6 +23,8 @@ public struct JournalEntry: Sendable {
     public var fault: String?
     /// The scenario rule that fired, if any.
     public var rule: String?
+    /// The scenario file behind the answer (the rule's, else the action's or stub's).
+    public var scenario: String?
     /// Why the call was refused (the check that failed), in one line.
     public var diagnostic: String?
     /// For a refused call or the default answer: what came closest and what differed.
@@ -68,7 +70,7 @@ public struct JournalEntry: Sendable {
     public var estimatedBytes: Int {
         var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
         for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
-        for text in [api, appKey, shopID, requestID, rule, diagnostic, nearMiss, errorSubCode, fault] { size += text?.utf8.count ?? 0 }
+        for text in [api, appKey, shopID, requestID, rule, scenario, diagnostic, nearMiss, errorSubCode, fault] { size += text?.utf8.count ?? 0 }
         if let mismatch = signatureMismatch { size += mismatch.canonical.utf8.count + 160 }
         return size
     }

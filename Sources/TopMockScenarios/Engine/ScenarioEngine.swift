@@ -104,6 +104,7 @@ public final class ScenarioEngine: Sendable {
             }
             if let rule = fired?.rule {
                 resolution.ruleName = rule.name
+                resolution.ruleSource = rule.source
                 if let delay = rule.plan.delay, fired?.quotaError == nil {
                     resolution.delay = space.rules[rule.fingerprint]?.sampleDelay(delay)
                 }
@@ -266,6 +267,20 @@ public struct Resolution: Sendable, Equatable {
     public var delay: Duration?
     /// The rule that fired, if any.
     public var ruleName: String?
+
+    /// The scenario file behind the answer: the fired rule's, else the payment action's or stub's.
+    public var scenarioPath: String? {
+        if let ruleSource { return ruleSource.path }
+        switch outcome {
+        case .answer(.action(let action, _)): return action.source.path
+        case .answer(.buyerMismatch(let action, _)): return action.source.path
+        case .stub(let stub): return stub.source.path
+        default: return nil
+        }
+    }
+
+    /// Where the fired rule was declared.
+    public var ruleSource: SourceLocation?
 
     public init(outcome: Outcome, delay: Duration? = nil, ruleName: String? = nil) {
         self.outcome = outcome
