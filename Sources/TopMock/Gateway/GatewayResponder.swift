@@ -44,7 +44,7 @@ struct GatewayResponder: HTTPResponder {
         let validated: TOPRequest
         do {
             let parameters = try request.topParameters()
-            call.adopt(parameters, header: request.headers[Self.namespaceHeader])
+            call.adopt(parameters)
             validated = try TOPRequest.validate(
                 parameters, policy: policy, nowMillis: engine.clocks.nowMillis(namespace: call.entry.namespace),
                 app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
@@ -154,25 +154,28 @@ struct GatewayResponder: HTTPResponder {
 struct CallRecord {
     var entry: JournalEntry
     var delay: Duration?
+    /// Whether the namespace came from the `X-Topmock-Namespace` header (then the app key does not pick it).
+    private let namespaceFromHeader: Bool
 
     init(request: HTTPRequest, requestID: String, receivedAtMillis: Int64) {
-        let header = request.headers[GatewayResponder.namespaceHeader]
+        let header = request.headers[GatewayResponder.namespaceHeader].flatMap { $0.isEmpty ? nil : $0 }
+        namespaceFromHeader = header != nil
         entry = JournalEntry(
-            id: 0, receivedAtMillis: receivedAtMillis, namespace: header.flatMap { $0.isEmpty ? nil : $0 } ?? ScenarioEngine.defaultNamespace,
+            id: 0, receivedAtMillis: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace,
             remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: "rejected",
             answerRequestID: requestID, latencyMicros: 0)
     }
 
     /// Takes what the journal keeps from the parameters (`session` masked) and settles the
     /// namespace: the header's, else the app key's.
-    mutating func adopt(_ parameters: TOPParameters, header: String?) {
+    mutating func adopt(_ parameters: TOPParameters) {
         // Shares the parameters' storage; copies only when a session must be masked.
         entry.parameters = parameters["session"] == nil
             ? parameters.all : parameters.all.map { $0.name == "session" ? .init(name: "session", value: "***") : $0 }
         entry.api = parameters["method"]
         entry.appKey = parameters["app_key"]
         entry.shopID = parameters["shop_id"]
-        if header?.isEmpty ?? true, let appKey = entry.appKey, !appKey.isEmpty {
+        if !namespaceFromHeader, let appKey = entry.appKey, !appKey.isEmpty {
             entry.namespace = appKey
         }
     }
