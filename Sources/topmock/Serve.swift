@@ -44,6 +44,9 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical. (env: TOPMOCK_LOG_LEVEL, default info)")
     var logLevel: Logger.Level?
 
+    @Option(help: "text, or json (one JSON object a line, with request_id). (env: TOPMOCK_LOG_FORMAT, default text)")
+    var logFormat: LogFormat?
+
     @Option(help: "How 'yyyy-MM-dd HH:mm:ss' timestamps are read: gmt8 (strict, as TOP documents), local (this server's zone), or any (either). (env: TOPMOCK_TIMESTAMP_ZONE, default any)")
     var timestampZone: TimestampPolicy.Zone?
 
@@ -99,10 +102,16 @@ struct Serve: ParsableCommand {
     func run() throws {
         let configuration = try makeConfiguration()
         let level = try Environment.resolve(logLevel, "TOPMOCK_LOG_LEVEL", default: .info)
+        let format = try Environment.resolve(logFormat, "TOPMOCK_LOG_FORMAT", default: .text)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(logLevel: level, label: label)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "topmock")
 
@@ -226,4 +235,9 @@ enum AdminSwitch: String, ExpressibleByArgument {
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// `--log-format`.
+enum LogFormat: String, ExpressibleByArgument {
+    case text, json
 }

@@ -115,6 +115,23 @@ import TopMockTesting
         #expect(server.terminate().0 == 0)
     }
 
+    @Test func logsOneJSONObjectPerLineWithTheRequestID() throws {
+        let server = try Server(["--log-format", "json"])
+        let bad = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123).signedWith(secret: "Zq7-never-logged")
+        let answer = try HTTPClient(port: server.port).send("GET", "/router/rest?" + bad.placed(.get).httpRequest().query)
+        #expect(server.terminate().0 == 0)
+        let lines = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        let objects = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(objects.count == lines.count && !lines.isEmpty, "\(lines)")
+        let rejected = try #require(objects.first { $0["message"] as? String == "rejected" })
+        #expect(rejected["level"] as? String == "info")
+        #expect(rejected["top.error.code"] as? String == "25")
+        #expect((rejected["request_id"] as? String).map { answer.bodyText.contains($0) } == true)
+        #expect((rejected["time"] as? String)?.hasSuffix("Z") == true)
+        #expect(!lines.joined().contains("Zq7-never-logged") && !lines.joined().contains("helloworld"))
+    }
+
     @Test func healthcheckFailsWhenNothingListens() throws {
         let run = try Self.run(["healthcheck", "--url", "http://127.0.0.1:1/__admin/health"])
         #expect(run.status == 1)
@@ -172,7 +189,7 @@ import TopMockTesting
         let help = try Self.run(["serve", "--help"])
         #expect(help.status == 0)
         for variable in ["TOPMOCK_HOST", "TOPMOCK_PORT", "TOPMOCK_SCENARIOS", "TOPMOCK_APPS", "TOPMOCK_NO_DEFAULT_APP", "TOPMOCK_PORT_FILE",
-                         "TOPMOCK_LOG_LEVEL", "TOPMOCK_TIMESTAMP_ZONE", "TOPMOCK_TIMESTAMP_TOLERANCE", "TOPMOCK_JSON_CONTENT_TYPE",
+                                                  "TOPMOCK_LOG_LEVEL", "TOPMOCK_LOG_FORMAT", "TOPMOCK_TIMESTAMP_ZONE", "TOPMOCK_TIMESTAMP_TOLERANCE", "TOPMOCK_JSON_CONTENT_TYPE",
                          "TOPMOCK_NO_DIAGNOSTIC_HEADER", "TOPMOCK_THREADS", "TOPMOCK_CONNECTION_LIMIT", "TOPMOCK_CONNECTION_TIMEOUT",
                          "TOPMOCK_MAX_BODY_BYTES"] {
             #expect(help.stdout.contains(variable), "\(variable)")
