@@ -61,21 +61,20 @@ public enum Signer {
         return .invalid(SignatureMismatch(
             method: method, expected: expected, received: received,
             canonical: String(decoding: canonical, as: UTF8.self),
-            likelyCause: diagnose(parameters, secret: secret, method: method, expected: expected, received: received)))
+            likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
     }
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the
     /// received signature. Runs only after a mismatch, so the extra hashing costs nothing on the
     /// normal path.
     static func diagnose(
-        _ parameters: TOPParameters, secret: String, method: SignMethod, expected: String, received: String
+        _ parameters: TOPParameters, canonical: [UInt8], secret: String, method: SignMethod, expected: String, received: String
     ) -> String {
         let signed = parameters.all.filter { $0.name != "sign" }
         let upper = received.uppercased()
         if upper == expected {
             return "the signature is lower-case hex; TOP expects upper case"
         }
-        let canonical = canonicalString(signed)
         for other in SignMethod.allCases where other != method {
             if sign(canonical: canonical, secret: secret, method: other) == upper {
                 return "the client signed with \(other.rawValue) but sent sign_method=\(method.rawValue)"

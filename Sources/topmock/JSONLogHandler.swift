@@ -1,10 +1,6 @@
 import Logging
 import TopMockProtocol
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `--log-format json`: one JSON object per line on stderr, for log collectors in CI:
 /// `{"time":"…","level":"info","label":"topmock","message":"rejected","request_id":"…",…}`.
 /// Metadata keys are kept as they are (dotted); `topmock.request.id` is also given as `request_id`.
@@ -30,14 +26,7 @@ struct JSONLogHandler: LogHandler {
         for key in all.keys.sorted() { object.append(key, .string("\(all[key]!)")) }
         var bytes = EnvelopeEncoder.json(object)
         bytes.append(10)
-        bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let n = write(STDERR_FILENO, buffer.baseAddress! + written, buffer.count - written)
-                if n <= 0 { return }
-                written += n
-            }
-        }
+        writeStandardError(bytes)
     }
 
     /// UTC, ISO 8601 with milliseconds.

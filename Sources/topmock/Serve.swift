@@ -213,12 +213,18 @@ struct Serve: ParsableCommand {
 
 /// Writes a line to standard error (unbuffered).
 func printError(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + written, bytes.count - written) }
-        if n <= 0 { return }
-        written += n
+    writeStandardError(Array((text + "\n").utf8))
+}
+
+/// Writes all of `bytes` to standard error, unbuffered (for messages and JSON log lines alike).
+func writeStandardError(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+        var written = 0
+        while written < buffer.count {
+            let n = write(STDERR_FILENO, buffer.baseAddress! + written, buffer.count - written)
+            if n <= 0 { return }
+            written += n
+        }
     }
 }
 

@@ -42,12 +42,14 @@ struct GatewayResponder: HTTPResponder {
                 &call)
         }
         let validated: TOPRequest
+        // The namespace's time, read once: the timestamp check and the engine see the same instant.
+        var now: Int64 = 0
         do {
             let parameters = try request.topParameters()
             call.adopt(parameters)
+            now = engine.clocks.nowMillis(namespace: call.entry.namespace)
             validated = try TOPRequest.validate(
-                parameters, policy: policy, nowMillis: engine.clocks.nowMillis(namespace: call.entry.namespace),
-                app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
+                parameters, policy: policy, nowMillis: now, app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
         } catch {
             return reject(error, &call)
         }
@@ -62,7 +64,7 @@ struct GatewayResponder: HTTPResponder {
             call.entry.requestID = query?.requestID
         }
         let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, query: query)
-        let resolution = engine.resolve(matchable, namespace: call.entry.namespace)
+        let resolution = engine.resolve(matchable, namespace: call.entry.namespace, nowMillis: now)
         call.entry.outcome = resolution.outcomeName
         call.entry.rule = resolution.ruleName
         call.entry.scenario = resolution.scenarioPath

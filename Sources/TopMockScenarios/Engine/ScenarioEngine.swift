@@ -70,8 +70,12 @@ public final class ScenarioEngine: Sendable {
     }
 
     /// Decides the answer to a call (and updates the namespace's state accordingly).
-    public func resolve(_ request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> Resolution {
-        let now = clocks.nowMillis(namespace: namespace)
+    /// - Parameter nowMillis: the namespace's time, when the caller has already read it (the
+    ///   gateway reads it once for the timestamp check); else it is read here.
+    public func resolve(
+        _ request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace, nowMillis: Int64? = nil
+    ) -> Resolution {
+        let now = nowMillis ?? clocks.nowMillis(namespace: namespace)
         return state.withLock { state in
             let set = state.set
             // In place: copying the namespace out and back would copy its dictionaries on every call.
@@ -80,36 +84,36 @@ public final class ScenarioEngine: Sendable {
     }
 
     private static func resolve(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution {
-            var fired: (rule: Rule, quotaError: TOPError?)?
-            for rule in set.rules where rule.pattern.matches(request) {
-                let decision = space.rules[rule.fingerprint, default: RuleProgress(rule: rule)].decide(rule, now: now)
-                if decision.fires {
-                    fired = (rule, decision.quotaError)
-                    break
-                }
+        var fired: (rule: Rule, quotaError: TOPError?)?
+        for rule in set.rules where rule.pattern.matches(request) {
+            let decision = space.rules[rule.fingerprint, default: RuleProgress(rule: rule)].decide(rule, now: now)
+            if decision.fires {
+                fired = (rule, decision.quotaError)
+                break
             }
-            var resolution: Resolution
-            switch (fired?.quotaError, fired?.rule.plan.outcome) {
-            case (let quotaError?, _):
-                resolution = Resolution(outcome: .error(quotaError))
-            case (nil, .error(let error)?):
-                resolution = Resolution(outcome: .error(error))
-            case (nil, .fault(let fault)?):
-                resolution = Resolution(outcome: .fault(fault))
-                if fault.carriesAnswer {
-                    resolution.faultedAnswer = answer(request, set: set, space: &space, now: now)
-                }
-            default:
-                resolution = Resolution(outcome: answer(request, set: set, space: &space, now: now))
+        }
+        var resolution: Resolution
+        switch (fired?.quotaError, fired?.rule.plan.outcome) {
+        case (let quotaError?, _):
+            resolution = Resolution(outcome: .error(quotaError))
+        case (nil, .error(let error)?):
+            resolution = Resolution(outcome: .error(error))
+        case (nil, .fault(let fault)?):
+            resolution = Resolution(outcome: .fault(fault))
+            if fault.carriesAnswer {
+                resolution.faultedAnswer = answer(request, set: set, space: &space, now: now)
             }
-            if let rule = fired?.rule {
-                resolution.ruleName = rule.name
-                resolution.ruleSource = rule.source
-                if let delay = rule.plan.delay, fired?.quotaError == nil {
-                    resolution.delay = space.rules[rule.fingerprint]?.sampleDelay(delay)
-                }
+        default:
+            resolution = Resolution(outcome: answer(request, set: set, space: &space, now: now))
+        }
+        if let rule = fired?.rule {
+            resolution.ruleName = rule.name
+            resolution.ruleSource = rule.source
+            if let delay = rule.plan.delay, fired?.quotaError == nil {
+                resolution.delay = space.rules[rule.fingerprint]?.sampleDelay(delay)
             }
-            return resolution
+        }
+        return resolution
     }
 
     /// The normal answer: the payment action (timeline advanced), or the method's stub.
