@@ -43,16 +43,14 @@ final class ScenarioReloader: Sendable {
         stopped.store(true, ordering: .releasing)
     }
 
-    /// Reloads now if anything changed since the last look; returns whether it loaded a new set.
-    @discardableResult
-    func checkNow(force: Bool = false) -> Bool {
+    /// Reloads if anything changed since the last look.
+    func checkNow() {
         let current = Self.signature(of: paths)
         let changed = lastSignature.withLock { last in
             defer { last = current }
             return last != current
         }
-        guard changed || force else { return false }
-        return reload()
+        if changed { reload() }
     }
 
     /// Applies a set loaded elsewhere (an upload that validated).

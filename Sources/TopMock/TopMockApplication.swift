@@ -75,13 +75,6 @@ public final class TopMockApplication: Sendable {
     /// The bound port (useful with port 0).
     public var port: Int { server.port }
 
-    /// Reloads the scenarios from disk now. Returns the diagnostics of a failed load (the last good
-    /// set keeps serving), or an empty list.
-    @discardableResult
-    public func reloadScenarios() -> [ScenarioDiagnostic] {
-        reloader.reload() ? [] : reloader.lastFailure.withLock { $0 }
-    }
-
     /// Graceful stop: no new connections, requests in flight finish (bounded), then close.
     public func stop() {
         reloader.stop()
