@@ -14,6 +14,7 @@ final class ScenarioReloader: Sendable {
     private let paths: [String]
     private let interval: Duration
     private let apply: @Sendable (ScenarioLoadResult) -> Void
+    private let metrics: GatewayMetrics
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let lastSignature = Mutex<[String: FileSignature]>([:])
@@ -25,9 +26,13 @@ final class ScenarioReloader: Sendable {
     /// Scenario documents uploaded through the admin API, by name: loaded with the files.
     let uploads = Mutex<[String: String]>([:])
 
-    init(paths: [String], interval: Duration, logger: Logger, apply: @escaping @Sendable (ScenarioLoadResult) -> Void) {
+    init(
+        paths: [String], interval: Duration, metrics: GatewayMetrics, logger: Logger,
+        apply: @escaping @Sendable (ScenarioLoadResult) -> Void
+    ) {
         self.paths = paths
         self.interval = interval
+        self.metrics = metrics
         self.logger = logger
         self.apply = apply
         lastSignature.withLock { $0 = Self.signature(of: paths) }
@@ -57,6 +62,7 @@ final class ScenarioReloader: Sendable {
     func applyLoaded(_ result: ScenarioLoadResult) {
         apply(result)
         reloads.add(1, ordering: .relaxed)
+        metrics.recordReload(succeeded: true)
         lastFailure.withLock { $0 = [] }
     }
 
@@ -72,6 +78,7 @@ final class ScenarioReloader: Sendable {
         let result = load()
         guard result.isValid else {
             failures.add(1, ordering: .relaxed)
+            metrics.recordReload(succeeded: false)
             lastFailure.withLock { $0 = result.diagnostics }
             logger.error("scenario reload failed; still serving the last good set", metadata: [
                 "scenario.errors": "\(result.diagnostics.count)", "scenario.report": "\(result.report)",
@@ -80,6 +87,7 @@ final class ScenarioReloader: Sendable {
         }
         apply(result)
         reloads.add(1, ordering: .relaxed)
+        metrics.recordReload(succeeded: true)
         lastSignature.withLock { $0 = Self.signature(of: paths) }
         lastFailure.withLock { $0 = [] }
         logger.info("scenarios reloaded", metadata: [

@@ -45,7 +45,10 @@ public final class TopMockApplication: Sendable {
         let engine = ScenarioEngine(set: loaded.set, clock: clock)
         self.registry = registry
         self.engine = engine
-        self.reloader = ScenarioReloader(paths: configuration.scenarioPaths, interval: configuration.watchInterval ?? .seconds(1), logger: logger) { result in
+        let metrics = GatewayMetrics()
+        self.reloader = ScenarioReloader(
+            paths: configuration.scenarioPaths, interval: configuration.watchInterval ?? .seconds(1), metrics: metrics, logger: logger
+        ) { result in
             engine.replace(with: result.set)
             registry.update(fileApps: result.set.apps)
         }
@@ -54,9 +57,9 @@ public final class TopMockApplication: Sendable {
         let gateway = GatewayResponder(
             engine: engine, apps: registry, journal: journal, policy: configuration.gateway, contentTypes: configuration.contentTypes,
             diagnosticHeader: configuration.diagnosticHeader, clock: clock, scheduler: scheduler,
-            requestIDs: RequestIDGenerator(), logger: logger)
+            requestIDs: RequestIDGenerator(), metrics: metrics, logger: logger)
         let admin = AdminResponder(
-            application: AdminContext(engine: engine, apps: registry, journal: journal, reloader: reloader),
+            application: AdminContext(engine: engine, apps: registry, journal: journal, reloader: reloader, metrics: metrics),
             enabled: configuration.adminEnabled, token: configuration.adminToken)
         let root = RootResponder(gateway: gateway, admin: admin)
         self.responder = root
@@ -119,14 +122,17 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The route table: `/router/rest` → the TOP gateway, `/__admin/…` → the admin API, else 404.
+/// The route table: `/router/rest` → the TOP gateway, `/__admin/…` and `/metrics` → the admin API
+/// (same switch, same token), else 404.
 struct RootResponder: HTTPResponder {
     let gateway: GatewayResponder
     let admin: AdminResponder
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {
         if request.path == "/router/rest" { return gateway.respond(to: request) }
-        if request.path == "/__admin" || request.path.hasPrefix("/__admin/") { return admin.respond(to: request) }
+        if request.path == "/__admin" || request.path.hasPrefix("/__admin/") || request.path == "/metrics" {
+            return admin.respond(to: request)
+        }
         return .response(AdminError.notFound(request.path).response)
     }
 }

@@ -10,12 +10,21 @@ final class AdminContext: Sendable {
     let apps: AppRegistry
     let journal: RequestJournal
     let reloader: ScenarioReloader
+    let metrics: GatewayMetrics
 
-    init(engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader) {
+    init(engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader, metrics: GatewayMetrics) {
         self.engine = engine
         self.apps = apps
         self.journal = journal
         self.reloader = reloader
+        self.metrics = metrics
+    }
+
+    /// `GET /metrics`: Prometheus text format 0.0.4.
+    func prometheusMetrics() -> HTTPResponse {
+        HTTPResponse(
+            status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+            body: metrics.render(journal: journal.statistics))
     }
 
     // MARK: health and scenarios

@@ -29,6 +29,7 @@ struct AdminResponder: HTTPResponder {
         ("DELETE", "/__admin/requests", { app, call throws(AdminError) in try app.clearRequests(call) }),
         ("GET", "/__admin/requests/count", { app, call throws(AdminError) in try app.countRequests(call) }),
         ("POST", "/__admin/requests/verify", { app, call throws(AdminError) in try app.verify(call) }),
+        ("GET", "/metrics", { app, _ in app.prometheusMetrics() }),
     ]
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {

@@ -16,6 +16,7 @@ struct GatewayResponder: HTTPResponder {
     let clock: any WallClock
     let scheduler: any DelayScheduler
     let requestIDs: RequestIDGenerator
+    let metrics: GatewayMetrics
     let logger: Logger
 
     /// The header that picks a namespace; without it, the call's `app_key` does.
@@ -25,8 +26,13 @@ struct GatewayResponder: HTTPResponder {
         let started = ContinuousClock.now
         var call = CallRecord(request: request, requestID: requestIDs.next(), receivedAtMillis: clock.nowMillis())
         let outcome = answer(request, &call)
-        call.entry.latencyMicros = Int((ContinuousClock.now - started).seconds * 1_000_000)
+        let latency = ContinuousClock.now - started
+        call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
         journal.record(call.entry)
+        metrics.recordCall(
+            method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
+            outcome: call.entry.outcome,
+            result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
         guard let delay = call.delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
@@ -65,6 +71,7 @@ struct GatewayResponder: HTTPResponder {
         }
         let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, query: query)
         let resolution = engine.resolve(matchable, namespace: call.entry.namespace, nowMillis: now)
+        if case .unknownMethod = resolution.outcome {} else { call.methodLabel = validated.api.rawValue }
         call.entry.outcome = resolution.outcomeName
         call.entry.rule = resolution.ruleName
         call.entry.scenario = resolution.scenarioPath
@@ -77,7 +84,11 @@ struct GatewayResponder: HTTPResponder {
         ])
         switch resolution.outcome {
         case .answer(let answer):
-            if case .action = answer {} else { call.entry.nearMiss = engine.nearMiss(for: matchable) }
+            if case .action(_, let state) = answer {
+                call.result = state.resultSuccess ? state.status.rawValue : "business_failure"
+            } else {
+                call.entry.nearMiss = engine.nearMiss(for: matchable)
+            }
             return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
         case .stub:
             return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
@@ -87,6 +98,7 @@ struct GatewayResponder: HTTPResponder {
                 outcome: "error")
         case .fault(let fault):
             call.entry.fault = fault.rawValue
+            call.result = fault.rawValue
             let answer = resolution.faultedAnswer.map { success($0, call: validated, requestID: call.entry.answerRequestID) }
                 ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(validated.format)])
             logger.info("fault", metadata: [
@@ -119,6 +131,7 @@ struct GatewayResponder: HTTPResponder {
             call.entry.requestID = PaymentActionQuery.requestIDIfReadable(call.entry.parameters.first { $0.name == "payment_action_request" }?.value)
         }
         call.entry.errorCode = rejection.error.code
+        call.result = String(rejection.error.code)
         call.entry.errorSubCode = rejection.error.subCode
         call.entry.diagnostic = rejection.diagnostic
         call.entry.signatureMismatch = rejection.signatureMismatch
@@ -156,6 +169,10 @@ struct GatewayResponder: HTTPResponder {
 struct CallRecord {
     var entry: JournalEntry
     var delay: Duration?
+    /// The `result` label of `topmock_requests_total`: action status, error code or fault.
+    var result = ""
+    /// The `method` label: the API when topmock serves it (else the gateway picks `other`/`none`).
+    var methodLabel: String?
     /// Whether the namespace came from the `X-Topmock-Namespace` header (then the app key does not pick it).
     private let namespaceFromHeader: Bool
 
