@@ -17,18 +17,22 @@ RUN swift build -c release --static-swift-stdlib --product topmock \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/topmock" /out/topmock \
  && strip /out/topmock
 
-# Runtime stage: Debian slim with the two C libraries topmock links.
+# Runtime stage: Debian slim with the two C libraries topmock links. scripts/runtime-smoke builds
+# this stage without Docker (debootstrap) and checks it; keep its instructions in the forms that
+# script reads (RUN, COPY, ENV key=value, USER, ENTRYPOINT/CMD in exec form).
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libyaml-0-2 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin topmock
+ && groupadd --gid 10001 topmock \
+ && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --shell /usr/sbin/nologin topmock
 COPY --from=build /out/topmock /usr/local/bin/topmock
 COPY scenarios /usr/share/topmock/scenarios
 ENV TOPMOCK_HOST=0.0.0.0 \
     TOPMOCK_PORT=8080 \
     TOPMOCK_SCENARIOS=/usr/share/topmock/scenarios
-USER topmock
+# Numeric, so Kubernetes' runAsNonRoot can check it without the image's /etc/passwd.
+USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["topmock", "healthcheck", "--quiet"]
 STOPSIGNAL SIGTERM
