@@ -25,14 +25,18 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libyaml-0-2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 topmock \
- && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --shell /usr/sbin/nologin topmock
+ && useradd --uid 10001 --gid 10001 --no-create-home --no-log-init --shell /usr/sbin/nologin topmock \
+ && mkdir /scenarios
 COPY --from=build /out/topmock /usr/local/bin/topmock
 COPY scenarios /usr/share/topmock/scenarios
+# The shipped scenarios, then the user's own in /scenarios (mount a directory there; set
+# TOPMOCK_SCENARIOS=/scenarios to serve only yours).
 ENV TOPMOCK_HOST=0.0.0.0 \
     TOPMOCK_PORT=8080 \
-    TOPMOCK_SCENARIOS=/usr/share/topmock/scenarios
+    TOPMOCK_SCENARIOS=/usr/share/topmock/scenarios:/scenarios
 # Numeric, so Kubernetes' runAsNonRoot can check it without the image's /etc/passwd.
 USER 10001:10001
+VOLUME ["/scenarios"]
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["topmock", "healthcheck", "--quiet"]
 STOPSIGNAL SIGTERM
