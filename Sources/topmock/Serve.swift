@@ -65,10 +65,10 @@ struct Serve: ParsableCommand {
     @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 250)")
     var watchInterval: Int?
 
-    @Option(help: "Serve the admin API under /__admin/: on or off (health stays on). (env: TOPMOCK_ADMIN, default on)")
+    @Option(help: "Serve the admin API under /__admin/ and the metrics at /metrics: on or off (health stays on). (env: TOPMOCK_ADMIN, default on)")
     var admin: AdminSwitch?
 
-    @Option(help: "Require 'Authorization: Bearer TOKEN' on every admin call, health included. (env: TOPMOCK_ADMIN_TOKEN)")
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on every admin call and /metrics, health included. (env: TOPMOCK_ADMIN_TOKEN)")
     var adminToken: String?
 
     @Option(help: "Most requests the journal keeps; the oldest go first. (env: TOPMOCK_JOURNAL_MAX_ENTRIES, default 10000)")
