@@ -6,7 +6,7 @@ import TopMockScenarios
 import Glibc
 #endif
 
-/// Watches the scenario paths by polling (every 250 ms by default: no inotify dependency, works on
+/// Watches the scenario paths by polling (every 50 ms by default: no inotify dependency, works on
 /// every file system and in containers with mounted volumes) and reloads on any change. A set that
 /// does not validate is not served: the last good one stays, and the error shows in the log and in
 /// `/__admin/health` until a good set loads.

@@ -62,7 +62,7 @@ struct Serve: ParsableCommand {
     @Flag(help: "Require a session parameter on alibaba.pos.pay.action.query (code 26 without one); TOP does not. (env: TOPMOCK_REQUIRE_SESSION=1)")
     var requireSession = false
 
-    @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 250)")
+    @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 50)")
     var watchInterval: Int?
 
     @Option(help: "Serve the admin API under /__admin/ and the metrics at /metrics: on or off (health stays on). (env: TOPMOCK_ADMIN, default on)")
@@ -195,7 +195,7 @@ struct Serve: ParsableCommand {
             throw ValidationError("the journal needs at least 1 entry and 1024 bytes")
         }
         configuration.journal = RequestJournal.Limits(maxEntries: maxEntries, maxBytes: maxBytes)
-        let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 250)
+        let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 50)
         guard watch >= 0 else { throw ValidationError("--watch-interval must not be negative") }
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
         if Environment.flag(requireSession, "TOPMOCK_REQUIRE_SESSION") {

@@ -216,7 +216,7 @@ import TopMockTesting
         try TestTarget.live.run(app) { (client: TestClient) throws in
             try Self.cash.replacing("STATUS_A", with: "STATUS_Z").write(to: file, atomically: true, encoding: .utf8)
             var seen = false
-            for _ in 0..<300 where !seen {  // the default 250 ms interval: well within 3 s
+            for _ in 0..<300 where !seen {  // the default 50 ms interval: well within 3 s
                 seen = ShippedScenarioTests.field(
                     try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status") == "STATUS_Z"
                 if !seen { usleep(10_000) }
