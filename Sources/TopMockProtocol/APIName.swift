@@ -9,8 +9,11 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// The JSON/XML root key of a success response: a leading `taobao.` stripped, dots turned into
     /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`).
     public var responseKey: String {
-        let base = rawValue.hasPrefix("taobao.") ? String(rawValue.dropFirst("taobao.".count)) : rawValue
-        return base.replacing(".", with: "_") + "_response"
+        // Bytes: `replacing` goes through _StringProcessing and cost 3.5 % of a request's CPU.
+        var bytes = Array(rawValue.utf8)
+        if bytes.starts(with: "taobao.".utf8) { bytes.removeFirst("taobao.".utf8.count) }
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") { bytes[index] = UInt8(ascii: "_") }
+        return String(decoding: bytes, as: UTF8.self) + "_response"
     }
 
     public var description: String { rawValue }

@@ -70,7 +70,9 @@ public struct JournalEntry: Sendable {
     public var estimatedBytes: Int {
         var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
         for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
-        for text in [api, appKey, shopID, requestID, rule, scenario, diagnostic, nearMiss, errorSubCode, fault] { size += text?.utf8.count ?? 0 }
+        // An InlineArray: no heap allocation on every recorded call.
+        let texts: InlineArray = [api, appKey, shopID, requestID, rule, scenario, diagnostic, nearMiss, errorSubCode, fault]
+        for index in texts.indices { size += texts[index]?.utf8.count ?? 0 }
         if let mismatch = signatureMismatch { size += mismatch.canonical.utf8.count + 160 }
         return size
     }

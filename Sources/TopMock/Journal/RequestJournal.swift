@@ -33,14 +33,18 @@ public final class RequestJournal: Sendable {
             entry.id >= (cutoffs[entry.namespace] ?? 0)
         }
 
-        /// Always makes progress while `count > 0`.
-        mutating func evictOldest() {
-            guard count > 0 else { return }
-            bytes -= slots[head]?.bytes ?? 0
+        /// Always makes progress while `count > 0`. Returns the entry, so the caller can free it
+        /// after unlocking.
+        @discardableResult
+        mutating func evictOldest() -> JournalEntry? {
+            guard count > 0 else { return nil }
+            let slot = slots[head]
+            bytes -= slot?.bytes ?? 0
             slots[head] = nil
             head = (head + 1) % slots.count
             count -= 1
             evicted += 1
+            return slot?.entry
         }
 
         /// The caller has made room (`count < capacity`).
@@ -76,17 +80,21 @@ public final class RequestJournal: Sendable {
     /// Adds an entry (its `id` is assigned here) and returns the id.
     @discardableResult
     public func record(_ entry: JournalEntry) -> Int {
-        ring.withLock { ring in
+        let size = entry.estimatedBytes
+        // The evicted entry is freed after the lock is released (its strings and arrays).
+        let (id, evicted) = ring.withLock { ring in
             var entry = entry
             entry.id = ring.nextID
             ring.nextID += 1
-            let size = entry.estimatedBytes
+            var evicted: JournalEntry?
             while ring.count > 0 && (ring.count == ring.capacity || ring.bytes + size > limits.maxBytes) {
-                ring.evictOldest()
+                if evicted == nil { evicted = ring.evictOldest() } else { ring.evictOldest() }
             }
             ring.append(entry, bytes: size)
-            return entry.id
+            return (entry.id, evicted)
         }
+        withExtendedLifetime(evicted) {}
+        return id
     }
 
     /// Matching entries, oldest first; with `limit`, the newest `limit` of them.

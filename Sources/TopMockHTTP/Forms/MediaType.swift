@@ -7,22 +7,36 @@ public struct MediaType: Sendable, Equatable {
     public var parameters: [String: String]
 
     public init?(_ text: String) {
-        let pieces = text.split(separator: ";", omittingEmptySubsequences: false)
+        // Bytes, not Characters: a header is ASCII, and this runs on every request with a body.
+        let bytes = Array(text.utf8)
+        let pieces = bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
         guard let first = pieces.first else { return nil }
-        let essence = first.trimmingASCIIWhitespace().lowercased()
-        guard essence.contains("/") else { return nil }
-        self.essence = essence
+        let essence = Self.trimmed(first)
+        guard essence.contains(UInt8(ascii: "/")) else { return nil }
+        self.essence = Self.lowercased(essence)
         var parameters: [String: String] = [:]
         for piece in pieces.dropFirst() {
-            guard let equals = piece.firstIndex(of: "=") else { continue }
-            let name = piece[..<equals].trimmingASCIIWhitespace().lowercased()
-            var value = piece[piece.index(after: equals)...].trimmingASCIIWhitespace()
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
+            guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = Self.lowercased(Self.trimmed(piece[..<equals]))
+            var value = Self.trimmed(piece[(equals + 1)...])
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
             }
-            if !name.isEmpty, parameters[name] == nil { parameters[name] = value }
+            if !name.isEmpty, parameters[name] == nil { parameters[name] = String(decoding: value, as: UTF8.self) }
         }
         self.parameters = parameters
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return []
+        }
+        return bytes[start...end]
+    }
+
+    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     public var isFormURLEncoded: Bool { essence == "application/x-www-form-urlencoded" }
