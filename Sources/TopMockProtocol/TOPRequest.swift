@@ -46,10 +46,13 @@ public struct GatewayPolicy: Sendable {
     /// APIs that require `session` (code 26 when absent). alibaba.pos.pay.action.query does not,
     /// as TOP documents it.
     public var apisRequiringSession: Set<APIName>
+    /// Most parameters a call may have (query, body and file parts together); more → code 43.
+    public var maxParameters: Int
 
-    public init(timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = []) {
+    public init(timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = [], maxParameters: Int = 1000) {
         self.timestamp = timestamp
         self.apisRequiringSession = apisRequiringSession
+        self.maxParameters = maxParameters
     }
 }
 

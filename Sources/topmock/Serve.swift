@@ -89,6 +89,12 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones get HTTP 413. (env: TOPMOCK_MAX_BODY_BYTES, default 8388608)")
     var maxBodyBytes: Int?
 
+    @Option(help: "Most parameters one call may have; more get TOP error 43. (env: TOPMOCK_MAX_PARAMETERS, default 1000)")
+    var maxParameters: Int?
+
+    @Option(help: "Memory per connection for the request line and headers, in bytes; larger headers get HTTP 431. (env: TOPMOCK_MAX_HEADER_BYTES, default 32768)")
+    var maxHeaderBytes: Int?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         for app in apps where parseApp(app) == nil {
@@ -96,6 +102,10 @@ struct Serve: ParsableCommand {
         }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if let maxBodyBytes, maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let maxParameters, maxParameters < 16 { throw ValidationError("--max-parameters must be at least 16") }
+        if let maxHeaderBytes, !(4096...(16 << 20)).contains(maxHeaderBytes) {
+            throw ValidationError("--max-header-bytes must be between 4096 and 16777216")
+        }
         if let timestampTolerance, timestampTolerance < 0 { throw ValidationError("--timestamp-tolerance must not be negative") }
     }
 
@@ -166,6 +176,9 @@ struct Serve: ParsableCommand {
         configuration.http.connectionLimit = try Environment.resolve(connectionLimit, "TOPMOCK_CONNECTION_LIMIT", default: configuration.http.connectionLimit)
         configuration.http.connectionTimeoutSeconds = try Environment.resolve(connectionTimeout, "TOPMOCK_CONNECTION_TIMEOUT", default: configuration.http.connectionTimeoutSeconds)
         configuration.http.maxBodyBytes = try Environment.resolve(maxBodyBytes, "TOPMOCK_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes)
+        configuration.gateway.maxParameters = try Environment.resolve(maxParameters, "TOPMOCK_MAX_PARAMETERS", default: configuration.gateway.maxParameters)
+        configuration.http.connectionMemoryLimit = try Environment.resolve(
+            maxHeaderBytes, "TOPMOCK_MAX_HEADER_BYTES", default: configuration.http.connectionMemoryLimit)
 
         if !scenarioPaths.isEmpty {
             configuration.scenarioPaths = scenarioPaths

@@ -41,7 +41,8 @@ struct GatewayResponder: HTTPResponder {
 
     private func answer(_ request: HTTPRequest, _ call: inout CallRecord) -> HTTPOutcome {
         guard request.method == "GET" || request.method == "POST" else {
-            let format = TOPParameters(URLEncodedForm.parse(request.query).map { ($0.name, $0.value) }).requestedFormat
+            let fields = URLEncodedForm.parse(request.query, limit: policy.maxParameters) ?? []
+            let format = TOPParameters(fields.map { ($0.name, $0.value) }).requestedFormat
             return reject(
                 TOPRejection(.httpActionNotAllowed, format: format,
                              diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
@@ -51,7 +52,7 @@ struct GatewayResponder: HTTPResponder {
         // The namespace's time, read once: the timestamp check and the engine see the same instant.
         var now: Int64 = 0
         do {
-            let parameters = try request.topParameters()
+            let parameters = try request.topParameters(limit: policy.maxParameters)
             call.adopt(parameters)
             now = engine.clocks.nowMillis(namespace: call.entry.namespace)
             validated = try TOPRequest.validate(

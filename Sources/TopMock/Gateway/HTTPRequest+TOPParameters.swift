@@ -5,17 +5,26 @@ extension HTTPRequest {
     /// The TOP parameters of this request: the query string first, then the body when it is
     /// `application/x-www-form-urlencoded` or `multipart/form-data` (any parameter order in the
     /// Content-Type, part headers with or without spaces). Other bodies are ignored, as TOP does
-    /// for normal calls. `+` decodes as a space everywhere.
-    func topParameters() throws(TOPRejection) -> TOPParameters {
+    /// for normal calls. `+` decodes as a space everywhere. More than `limit` parameters (query,
+    /// body and file parts together) is refused with code 43.
+    func topParameters(limit: Int = .max) throws(TOPRejection) -> TOPParameters {
         var parameters = TOPParameters()
-        for field in URLEncodedForm.parse(query) {
+        func tooMany() -> TOPRejection {
+            TOPRejection(
+                .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "more than \(limit) parameters"),
+                format: parameters.requestedFormat,
+                diagnostic: "the call has more than \(limit) parameters (--max-parameters)")
+        }
+        guard let queryFields = URLEncodedForm.parse(query, limit: limit) else { throw tooMany() }
+        for field in queryFields {
             parameters.append(field)
         }
         guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
             return parameters
         }
         if mediaType.isFormURLEncoded {
-            for field in URLEncodedForm.parse(body) {
+            guard let bodyFields = URLEncodedForm.parse(body, limit: limit - queryFields.count) else { throw tooMany() }
+            for field in bodyFields {
                 parameters.append(field)
             }
         } else if mediaType.isMultipartFormData {
@@ -33,6 +42,7 @@ extension HTTPRequest {
                     .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "malformed multipart body"),
                     format: parameters.requestedFormat, diagnostic: error.description)
             }
+            guard fields.count <= limit - queryFields.count else { throw tooMany() }
             for field in fields {
                 if field.isFile {
                     parameters.appendFile(name: field.name)

@@ -22,6 +22,12 @@ public enum URLEncodedForm {
     /// Splits on `&`, then on the first `=`; empty segments are skipped, a segment without `=` is a
     /// name with an empty value.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [FormField] {
+        parse(bytes, limit: .max) ?? []
+    }
+
+    /// At most `limit` fields, or nil when there are more (parsing stops there, so a body of
+    /// millions of tiny fields costs no more memory than the limit allows).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [FormField]? {
         var fields: [FormField] = []
         var start = 0
         let count = bytes.count
@@ -33,6 +39,7 @@ public enum URLEncodedForm {
                 end += 1
             }
             if end > start {
+                guard fields.count < limit else { return nil }
                 let nameEnd = equals < 0 ? end : equals
                 let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]))
                 let value = equals < 0 ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
@@ -50,5 +57,14 @@ public enum URLEncodedForm {
     public static func parse(_ text: String) -> [FormField] {
         var text = text
         return text.withUTF8 { parse($0) }
+    }
+
+    public static func parse(_ bytes: [UInt8], limit: Int) -> [FormField]? {
+        bytes.withUnsafeBufferPointer { parse($0, limit: limit) }
+    }
+
+    public static func parse(_ text: String, limit: Int) -> [FormField]? {
+        var text = text
+        return text.withUTF8 { parse($0, limit: limit) }
     }
 }
