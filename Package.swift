@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
+import Foundation
+
+/// `TOPMOCK_FUZZ=1` (scripts/fuzz) builds topmock-fuzz as a libFuzzer target (no main of its own).
+let fuzzing = ProcessInfo.processInfo.environment["TOPMOCK_FUZZ"] == "1"
 
 /// Every Swift target: Swift 6 language mode (set at the package level), plus the upcoming
 /// features the style guide asks for.
@@ -14,6 +18,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "topmock", targets: ["topmock"]),
+        .executable(name: "topmock-fuzz", targets: ["topmock-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +81,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
+        ),
+        // Fuzz targets (scripts/fuzz); without TOPMOCK_FUZZ=1, a tool that replays a corpus.
+        .executableTarget(
+            name: "topmock-fuzz",
+            dependencies: [
+                "TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings + (fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [])
         ),
 
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
