@@ -148,9 +148,9 @@ struct Serve: ParsableCommand {
         }
         let port = application.port
         if let path = try Environment.resolve(portFile, "TOPMOCK_PORT_FILE", default: "") as String?, !path.isEmpty {
-            guard writeFile(path, contents: "\(port)\n") else {
+            if let reason = writeFile(path, contents: "\(port)\n") {
                 application.stop()
-                printError("topmock: cannot write the port file '\(path)'")
+                printError("topmock: cannot write the port file '\(path)': \(reason)")
                 throw ExitCode(2)
             }
         }
@@ -241,10 +241,14 @@ func writeStandardError(_ bytes: [UInt8]) {
     }
 }
 
-func writeFile(_ path: String, contents: String) -> Bool {
-    guard let file = fopen(path, "w") else { return false }
-    let ok = fputs(contents, file) >= 0
-    return fclose(file) == 0 && ok
+/// Writes the file; nil when it worked, else the reason (`strerror`).
+func writeFile(_ path: String, contents: String) -> String? {
+    guard let file = fopen(path, "w") else { return String(cString: strerror(errno)) }
+    var failure: Int32 = 0
+    if fputs(contents, file) < 0 { failure = errno }
+    // A full disk shows at the flush in fclose.
+    if fclose(file) != 0, failure == 0 { failure = errno }
+    return failure == 0 ? nil : String(cString: strerror(failure))
 }
 
 /// `--admin on|off`.

@@ -2,6 +2,10 @@ import FoundationEssentials
 import TopMockProtocol
 import TopMockYAML
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The outcome of loading a directory: the set (empty of anything from a broken file) and every
 /// diagnostic. A set with errors must not be served; ``ScenarioLoadResult/isValid`` says so.
 public struct ScenarioLoadResult: Sendable {
@@ -27,10 +31,9 @@ public enum ScenarioLoader {
         var sources: [(path: String, text: String)] = []
         var diagnostics: [ScenarioDiagnostic] = []
         for path in paths {
-            switch readSources(at: path) {
-            case .success(let found): sources += found
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
-            }
+            let (found, problems) = readSources(at: path)
+            sources += found
+            diagnostics += problems
         }
         var result = load(sources: sources + extraSources)
         result.diagnostics.insert(contentsOf: diagnostics, at: 0)
@@ -123,16 +126,18 @@ public enum ScenarioLoader {
         return file
     }
 
-    private static func readSources(at path: String) -> Result<[(path: String, text: String)], ScenarioDiagnostic> {
+    /// The texts of a file, or of a directory's YAML files; one diagnostic per file that cannot
+    /// be read (with the system's reason), so one bad file does not hide another.
+    private static func readSources(at path: String) -> (sources: [(path: String, text: String)], problems: [ScenarioDiagnostic]) {
         let manager = FileManager.default
         var isDirectory = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(fileDiagnostic(path, "no such file or directory"))
+            return ([], [fileDiagnostic(path, "no such file or directory")])
         }
         var files: [String] = []
         if isDirectory {
             guard let names = try? manager.contentsOfDirectory(atPath: path) else {
-                return .failure(fileDiagnostic(path, "cannot list the directory (permission denied?)"))
+                return ([], [fileDiagnostic(path, "cannot list the directory: \(reason(errno))")])
             }
             let prefix = path.hasSuffix("/") ? path : path + "/"
             files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted().map { prefix + $0 }
@@ -140,16 +145,51 @@ public enum ScenarioLoader {
             files = [path]
         }
         var sources: [(path: String, text: String)] = []
+        var problems: [ScenarioDiagnostic] = []
         for file in files {
-            guard let data = manager.contents(atPath: file) else {
-                return .failure(fileDiagnostic(file, "cannot read the file (permission denied?)"))
+            switch readFile(file) {
+            case .failure(let message):
+                problems.append(fileDiagnostic(file, message))
+            case .success(let bytes):
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    problems.append(fileDiagnostic(file, "the file is not valid UTF-8"))
+                    continue
+                }
+                sources.append((path: file, text: text))
             }
-            guard let text = String(validating: data, as: UTF8.self) else {
-                return .failure(fileDiagnostic(file, "the file is not valid UTF-8"))
-            }
-            sources.append((path: file, text: text))
         }
-        return .success(sources)
+        return (sources, problems)
+    }
+
+    /// A file's bytes, or why they cannot be read ("No such file or directory" for a dangling
+    /// link, "Is a directory", "Permission denied", …).
+    private static func readFile(_ path: String) -> Result<[UInt8], FileProblem> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(FileProblem(errno: errno)) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(FileProblem(errno: errno))
+            }
+            if count == 0 { return .success(bytes) }
+            bytes += chunk[..<count]
+        }
+    }
+
+    private struct FileProblem: Error {
+        var errno: Int32
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+
+    private static func fileDiagnostic(_ path: String, _ problem: FileProblem) -> ScenarioDiagnostic {
+        fileDiagnostic(path, "cannot read the file: \(reason(problem.errno))")
     }
 
     private static func fileDiagnostic(_ path: String, _ message: String) -> ScenarioDiagnostic {
