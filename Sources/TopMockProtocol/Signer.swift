@@ -59,9 +59,17 @@ public enum Signer {
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }
         }
         return .invalid(SignatureMismatch(
-            method: method, expected: expected, received: received,
-            canonical: String(decoding: canonical, as: UTF8.self),
+            method: method, expected: expected, received: received == secret ? "<secret>" : received,
+            canonical: String(decoding: canonicalString(parameters.all.map { masked($0, secret: secret) }), as: UTF8.self),
             likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
+    }
+
+    /// A parameter as diagnostics may show it: `session` as `***`, a value that is the app's secret
+    /// (a client that sent it by mistake) as `<secret>`.
+    public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
+        if parameter.name == "session" { return .init(name: parameter.name, value: "***") }
+        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: "<secret>") }
+        return parameter
     }
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the
@@ -121,12 +129,14 @@ public enum SignatureVerdict: Sendable, Equatable {
     case invalid(SignatureMismatch)
 }
 
-/// What did not match, for diagnostics. The canonical string holds no secret.
+/// What did not match, for diagnostics. Nothing here holds the secret or a session: the canonical
+/// string shows them masked (``Signer/masked(_:secret:)``).
 public struct SignatureMismatch: Sendable, Equatable {
     public var method: SignMethod
     public var expected: String
     public var received: String
-    /// The sorted, concatenated parameters that topmock signed (without md5's secret affixes).
+    /// The sorted, concatenated parameters that topmock signed (without md5's secret affixes),
+    /// `session` and any value equal to the secret masked.
     public var canonical: String
     /// The likeliest cause, in one line.
     public var likelyCause: String

@@ -28,6 +28,8 @@ struct GatewayResponder: HTTPResponder {
         let outcome = answer(request, &call)
         let latency = ContinuousClock.now - started
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
+        if call.secret == nil, call.entry.outcome == "rejected", let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
+        if let secret = call.secret { call.entry.maskParameters(equalTo: secret) }
         journal.record(call.entry)
         metrics.recordCall(
             method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
@@ -56,7 +58,13 @@ struct GatewayResponder: HTTPResponder {
             call.adopt(parameters)
             now = engine.clocks.nowMillis(namespace: call.entry.namespace)
             validated = try TOPRequest.validate(
-                parameters, policy: policy, nowMillis: now, app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
+                parameters, policy: policy, nowMillis: now,
+                app: { key in
+                    let found = apps[key]
+                    call.secret = found?.secret
+                    return found
+                },
+                isKnownAPI: { engine.serves($0) })
         } catch {
             return reject(error, &call)
         }
@@ -174,6 +182,8 @@ struct CallRecord {
     var result = ""
     /// The `method` label: the API when topmock serves it (else the gateway picks `other`/`none`).
     var methodLabel: String?
+    /// The app's secret once looked up: no parameter equal to it reaches the journal.
+    var secret: String?
     /// Whether the namespace came from the `X-Topmock-Namespace` header (then the app key does not pick it).
     private let namespaceFromHeader: Bool
 
