@@ -40,8 +40,10 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
 
+        // A lock ThreadSanitizer can see (pthread), with Mutex's withLock.
+        .target(name: "TopMockLock", swiftSettings: strictSettings),
         // Transport: libmicrohttpd, knows nothing of TOP.
-        .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
+        .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD", "TopMockLock"], swiftSettings: strictSettings),
         // YAML node tree with line/column marks, over libyaml.
         .target(name: "TopMockYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
         // The TOP wire protocol: parameters, signing, errors, envelopes. No HTTP, YAML or C.
@@ -53,14 +55,14 @@ let package = Package(
         // Scenario model, loading with diagnostics, engine. No HTTP.
         .target(
             name: "TopMockScenarios",
-            dependencies: ["TopMockYAML", "TopMockProtocol"],
+            dependencies: ["TopMockYAML", "TopMockProtocol", "TopMockLock"],
             swiftSettings: strictSettings
         ),
         // Composition: gateway, admin.
         .target(
             name: "TopMock",
             dependencies: [
-                "TopMockHTTP", "TopMockProtocol", "TopMockScenarios",
+                "TopMockHTTP", "TopMockProtocol", "TopMockScenarios", "TopMockLock",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -70,7 +72,7 @@ let package = Package(
         // Test harness shared by the test targets (signed requests, a raw HTTP client).
         .target(
             name: "TopMockTesting",
-            dependencies: ["TopMock", "TopMockHTTP", "TopMockProtocol"],
+            dependencies: ["TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockLock"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -93,7 +95,9 @@ let package = Package(
         ),
 
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
-        .testTarget(name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting", "TopMockProtocol"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",
             dependencies: ["TopMockScenarios", "TopMockYAML", "TopMockProtocol", "TopMockTesting"],
@@ -102,14 +106,14 @@ let package = Package(
         .testTarget(
             name: "TopMockTests",
             dependencies: [
-                "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP", "TopMockYAML",
+                "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP", "TopMockYAML", "TopMockLock",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TopMockCLITests",
-            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios"],
+            dependencies: ["topmock", "TopMockTesting", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios", "TopMockLock"],
             swiftSettings: strictSettings
         ),
     ],

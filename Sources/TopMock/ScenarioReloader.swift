@@ -4,6 +4,7 @@ import TopMockScenarios
 
 #if canImport(Glibc)
 import Glibc
+import TopMockLock
 #endif
 
 /// Watches the scenario paths by polling (every 50 ms by default: no inotify dependency, works on
@@ -17,14 +18,14 @@ final class ScenarioReloader: Sendable {
     private let metrics: GatewayMetrics
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
-    private let lastSignature = Mutex<[String: FileSignature]>([:])
+    private let lastSignature = Locked<[String: FileSignature]>([:])
     /// The diagnostics of the last failed reload; empty once a good set is loaded.
-    let lastFailure = Mutex<[ScenarioDiagnostic]>([])
+    let lastFailure = Locked<[ScenarioDiagnostic]>([])
     let reloads = Atomic<Int>(0)
     let failures = Atomic<Int>(0)
 
     /// Scenario documents uploaded through the admin API, by name: loaded with the files.
-    let uploads = Mutex<[String: String]>([:])
+    let uploads = Locked<[String: String]>([:])
 
     init(
         paths: [String], interval: Duration, metrics: GatewayMetrics, logger: Logger,

@@ -2,7 +2,7 @@ public import Logging
 public import TopMockHTTP
 public import TopMockProtocol
 public import TopMockScenarios
-import Synchronization
+import TopMockLock
 
 /// topmock assembled from a ``Configuration``: scenarios loaded and checked, apps merged, the
 /// gateway and admin routes behind one ``HTTPResponder``.
@@ -90,7 +90,7 @@ public final class TopMockApplication: Sendable {
 final class AppRegistry: Sendable {
     private let base: [String: AppCredentials]
     private let overrides: [String: AppCredentials]
-    private let current: Mutex<[String: AppCredentials]>
+    private let current: Locked<[String: AppCredentials]>
 
     init(configuration: Configuration, fileApps: [String: AppCredentials]) {
         var base: [String: AppCredentials] = [:]
@@ -99,7 +99,7 @@ final class AppRegistry: Sendable {
         }
         self.base = base
         self.overrides = configuration.apps
-        self.current = Mutex([:])
+        self.current = Locked([:])
         update(fileApps: fileApps)
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import TopMockLock
 
 /// The one thing the transport asks of the application: turn a request into an outcome.
 ///
@@ -44,7 +44,7 @@ public final class DeferredResponse: Sendable {
         case finished
     }
 
-    private let state = Mutex<State>(.waiting)
+    private let state = Locked<State>(.waiting)
 
     public init() {}
 

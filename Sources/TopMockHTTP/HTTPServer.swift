@@ -1,7 +1,7 @@
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import TopMockLock
 #endif
 
 /// An HTTP/1.1 server over libmicrohttpd that hands every request to an ``HTTPResponder``.
@@ -15,7 +15,7 @@ import Glibc
 public final class HTTPServer: Sendable {
     public let configuration: Configuration
     private let responder: any HTTPResponder
-    private let daemon = Mutex<MHDDaemon?>(nil)
+    private let daemon = Locked<MHDDaemon?>(nil)
 
     public init(configuration: Configuration, responder: any HTTPResponder) {
         self.configuration = configuration

@@ -1,15 +1,15 @@
 import Dispatch
-import Synchronization
 public import TopMock
 public import TopMockHTTP
 public import TopMockProtocol
+import TopMockLock
 
 /// A clock the test sets by hand; nothing ever sleeps.
 public final class ManualWallClock: WallClock {
-    private let millis: Mutex<Int64>
+    private let millis: Locked<Int64>
 
     public init(millis: Int64 = SystemWallClock().nowMillis()) {
-        self.millis = Mutex(millis)
+        self.millis = Locked(millis)
     }
 
     public func nowMillis() -> Int64 { millis.withLock { $0 } }
@@ -103,6 +103,6 @@ public struct TestClient: Sendable {
 }
 
 private final class OutcomeBox: Sendable {
-    let outcome = Mutex<HTTPOutcome?>(nil)
+    let outcome = Locked<HTTPOutcome?>(nil)
     let ready = DispatchSemaphore(value: 0)
 }

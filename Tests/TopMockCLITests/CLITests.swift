@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 import Testing
 import TopMockHTTP
 import TopMockScenarios
 import TopMockTesting
+import TopMockLock
 
 /// Runs the built `topmock` binary, as a user or a CI script would.
 @Suite struct CLITests {
@@ -281,7 +281,7 @@ let signatureOfAB = "C99D63A6DF3B5047BCE2EDFDB7F91405"
     @Test func sigtermUnderLoadAnswersOrClosesEveryRequestAndExitsZero() throws {
         let server = try CLITests.Server()
         let port = server.port
-        let outcomes = Mutex<[String]>([])
+        let outcomes = Locked<[String]>([])
         let threads = (0..<24).map { index in
             Thread {
                 let id = index % 3 == 0 ? "slow-0001" : "cash-0001"

@@ -4,6 +4,7 @@ import Glibc
 import Synchronization
 import Testing
 import TopMockHTTP
+import TopMockLock
 
 /// Live tests: real libmicrohttpd on an ephemeral port, real sockets.
 @Suite struct HTTPServerTests {
@@ -144,7 +145,7 @@ import TopMockHTTP
         let server = HTTPServer(configuration: configuration, responder: Outcomes())
         try server.start()
         let client = HTTPClient(port: server.port)
-        let outcome = Mutex<String>("")
+        let outcome = Locked<String>("")
         let thread = Thread {
             do {
                 _ = try client.send("GET", "/never")

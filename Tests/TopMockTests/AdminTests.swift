@@ -1,13 +1,13 @@
 import Dispatch
 import Foundation
 import Logging
-import Synchronization
 import Testing
 import TopMock
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
+import TopMockLock
 
 /// The admin API, the journal, namespaces and virtual clocks, in-process and live.
 @Suite struct AdminTests {
@@ -180,7 +180,7 @@ import TopMockTesting
     @Test func parallelNamespacesDoNotInterfere() throws {
         let app = try GatewayTests.makeApplication()
         try TestTarget.live.run(app) { (client: TestClient) throws in
-            let paying = Mutex<[String: Int]>([:])
+            let paying = Locked<[String: Int]>([:])
             DispatchQueue.concurrentPerform(iterations: 8) { index in
                 let namespace = "suite-\(index)"
                 for _ in 0..<10 {

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import Synchronization
 import Testing
 import TopMock
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
+import TopMockLock
 
 /// An app's secret and its callers' session keys never leave topmock: not in the logs (at trace
 /// level, text and metadata), the journal, the diagnostics header, the admin API or the metrics —
@@ -17,7 +17,7 @@ import TopMockTesting
 
     /// Keeps every log record, rendered with its metadata.
     final class Capture: LogHandler, @unchecked Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -1,5 +1,6 @@
 import Synchronization
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 

@@ -1,4 +1,4 @@
-import Synchronization
+import TopMockLock
 
 /// Every call to `/router/rest`, newest last, bounded by entry count *and* bytes: the oldest
 /// entries go first, counted in ``evicted``. Memory stays flat under endless traffic.
@@ -75,11 +75,11 @@ public final class RequestJournal: Sendable {
     }
 
     public let limits: Limits
-    private let ring: Mutex<Ring>
+    private let ring: Locked<Ring>
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
-        self.ring = Mutex(Ring(capacity: limits.maxEntries))
+        self.ring = Locked(Ring(capacity: limits.maxEntries))
     }
 
     /// Adds an entry (its `id` is assigned here) and returns the id.

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Prometheus
-import Synchronization
+import TopMockLock
 
 /// What topmock counts, recorded through swift-metrics with a per-application Prometheus backend
 /// (no global `MetricsSystem.bootstrap`: every application, and so every in-process test, has its
@@ -23,14 +23,14 @@ final class GatewayMetrics: Sendable {
 
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let handles = Mutex(Handles())
+    private let handles = Locked(Handles())
     private let journalEntries: CoreMetrics.Gauge
     private let journalBytes: CoreMetrics.Gauge
     private let journalEvictions: CoreMetrics.Counter
     private let reloadSuccesses: CoreMetrics.Counter
     private let reloadFailures: CoreMetrics.Counter
     /// Evictions already added to `journalEvictions` (the journal keeps its own running total).
-    private let reportedEvictions = Mutex(0)
+    private let reportedEvictions = Locked(0)
 
     private struct RequestKey: Hashable {
         var method: String

@@ -3,6 +3,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import TopMockLock
 #endif
 
 /// Owns one `struct MHD_Daemon *` and the context its callbacks reach through `cls`.
@@ -89,7 +90,7 @@ final class MHDDaemonContext: Sendable {
     let maxBodyBytes: Int
     /// Requests between the URI-log callback and the completion callback.
     let inFlight = Atomic<Int>(0)
-    private let pending = Mutex<[ObjectIdentifier: DeferredResponse]>([:])
+    private let pending = Locked<[ObjectIdentifier: DeferredResponse]>([:])
 
     init(responder: any HTTPResponder, maxBodyBytes: Int) {
         self.responder = responder
@@ -112,9 +113,9 @@ final class MHDDaemonContext: Sendable {
 
 /// The daemon pointer, taken exactly once by stop().
 private final class DaemonHandle: Sendable {
-    private let pointer: Mutex<SendablePointer?>
+    private let pointer: Locked<SendablePointer?>
 
-    init(pointer: OpaquePointer) { self.pointer = Mutex(SendablePointer(raw: pointer)) }
+    init(pointer: OpaquePointer) { self.pointer = Locked(SendablePointer(raw: pointer)) }
 
     func take() -> OpaquePointer? {
         pointer.withLock { value in

@@ -1,4 +1,4 @@
-import Synchronization
+import TopMockLock
 
 /// Per-request state, created in the URI-log callback (it becomes libmicrohttpd's `*req_cls`) and
 /// released in the completion callback.
@@ -24,7 +24,7 @@ final class MHDRequestState: @unchecked Sendable {
     var method = ""
     var headers = HTTPHeaders()
     var body: [UInt8] = []
-    private let resumedOutcome = Mutex<HTTPOutcome?>(nil)
+    private let resumedOutcome = Locked<HTTPOutcome?>(nil)
 
     init(target: String, remoteAddress: String) {
         self.target = target

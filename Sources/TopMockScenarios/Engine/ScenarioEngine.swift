@@ -1,8 +1,8 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 public import TopMockProtocol
+import TopMockLock
 
 /// Answers validated calls from the loaded ``ScenarioSet``: rules first (in priority order, first
 /// one that fires wins), then the payment action (one hash lookup on shop + request id, its
@@ -19,12 +19,12 @@ public import TopMockProtocol
 public final class ScenarioEngine: Sendable {
     public static let defaultNamespace = "default"
 
-    private let state: Mutex<EngineState>
+    private let state: Locked<EngineState>
     /// The time of each namespace (real unless a test froze or moved it).
     public let clocks: VirtualClocks
 
     public init(set: ScenarioSet, clock: any WallClock = SystemWallClock()) {
-        self.state = Mutex(EngineState(set: set))
+        self.state = Locked(EngineState(set: set))
         self.clocks = VirtualClocks(base: clock)
     }
 

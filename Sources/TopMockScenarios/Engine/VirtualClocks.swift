@@ -1,5 +1,5 @@
-import Synchronization
 public import TopMockProtocol
+import TopMockLock
 
 /// One clock per namespace over a real one: real time by default; frozen at an instant; or real
 /// time shifted by an offset (what "advance" does to a clock that is not frozen). It drives
@@ -13,7 +13,7 @@ public final class VirtualClocks: Sendable {
     }
 
     private let base: any WallClock
-    private let settings = Mutex<[String: Setting]>([:])
+    private let settings = Locked<[String: Setting]>([:])
 
     public init(base: any WallClock) {
         self.base = base
