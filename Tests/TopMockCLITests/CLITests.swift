@@ -238,7 +238,7 @@ let signatureOfAB = "C99D63A6DF3B5047BCE2EDFDB7F91405"
         var paths = [CLITests.root + "/Tests/Fuzz/corpus/" + target]
         if target == "scenarios" { paths += [CLITests.root + "/scenarios", CLITests.root + "/benchmarks/scenarios"] }
         process.arguments = [target] + paths
-        process.environment = ["TOPMOCK_FUZZ_SCENARIOS": CLITests.root + "/scenarios"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TOPMOCK_FUZZ_SCENARIOS": CLITests.root + "/scenarios"]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
