@@ -19,22 +19,55 @@ public struct JournalEntry: Sendable {
     /// `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`.
     public var outcome: String
     public var errorCode: Int?
-    public var errorSubCode: String?
-    public var fault: String?
+    public var errorSubCode: String? {
+        get { details.first?.errorSubCode }
+        set { updateDetails { $0.errorSubCode = newValue } }
+    }
+    public var fault: String? {
+        get { details.first?.fault }
+        set { updateDetails { $0.fault = newValue } }
+    }
     /// The scenario rule that fired, if any.
     public var rule: String?
     /// The scenario file behind the answer (the rule's, else the action's or stub's).
     public var scenario: String?
     /// Why the call was refused (the check that failed), in one line.
-    public var diagnostic: String?
+    public var diagnostic: String? {
+        get { details.first?.diagnostic }
+        set { updateDetails { $0.diagnostic = newValue } }
+    }
     /// For a refused call or the default answer: what came closest and what differed.
-    public var nearMiss: String?
-    public var signatureMismatch: SignatureMismatch?
+    public var nearMiss: String? {
+        get { details.first?.nearMiss }
+        set { updateDetails { $0.nearMiss = newValue } }
+    }
+    public var signatureMismatch: SignatureMismatch? {
+        get { details.first?.signatureMismatch }
+        set { updateDetails { $0.signatureMismatch = newValue } }
+    }
     /// The `request_id` of topmock's answer.
     public var answerRequestID: String
     /// Time to compute the answer, microseconds (an injected delay is `delayMillis`).
     public var latencyMicros: Int
     public var delayMillis: Int?
+
+    /// The fields only a refused, faulted or near-miss call has, out of line (an empty array takes
+    /// no allocation): a normal entry is ~150 bytes smaller, which a 100,000-entry journal feels.
+    private var details: [Details] = []
+
+    private struct Details: Sendable {
+        var errorSubCode: String?
+        var fault: String?
+        var diagnostic: String?
+        var nearMiss: String?
+        var signatureMismatch: SignatureMismatch?
+    }
+
+    private mutating func updateDetails(_ change: (inout Details) -> Void) {
+        var value = details.first ?? Details()
+        change(&value)
+        details = [value]
+    }
 
     public init(
         id: Int, receivedAtMillis: Int64, namespace: String, remoteAddress: String, httpMethod: String,
@@ -55,15 +88,13 @@ public struct JournalEntry: Sendable {
         self.requestID = requestID
         self.outcome = outcome
         self.errorCode = errorCode
-        self.errorSubCode = errorSubCode
-        self.fault = fault
         self.rule = rule
-        self.diagnostic = diagnostic
-        self.nearMiss = nearMiss
-        self.signatureMismatch = signatureMismatch
         self.answerRequestID = answerRequestID
         self.latencyMicros = latencyMicros
         self.delayMillis = delayMillis
+        if errorSubCode != nil || fault != nil || diagnostic != nil || nearMiss != nil || signatureMismatch != nil {
+            details = [Details(errorSubCode: errorSubCode, fault: fault, diagnostic: diagnostic, nearMiss: nearMiss, signatureMismatch: signatureMismatch)]
+        }
     }
 
     /// A rough size in bytes, for the journal's byte bound.
