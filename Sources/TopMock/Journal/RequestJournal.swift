@@ -58,8 +58,9 @@ public final class RequestJournal: Sendable {
                     slots = Array(slots[head...] + slots[..<head])
                     head = 0
                 }
-                // Grow by doubling, but never past the entry limit: a full 100,000-entry journal
-                // would otherwise carry 31,072 empty slots (~14 MB) of a 131,072-slot array.
+                // Grow by doubling, but never past the entry limit (slots past it would never be
+                // used; being untouched they cost address space, not RSS — measured, see
+                // docs/benchmarks.md).
                 if slots.count == slots.capacity {
                     slots.reserveCapacity(Swift.min(capacity, Swift.max(16, slots.count * 2)))
                 }

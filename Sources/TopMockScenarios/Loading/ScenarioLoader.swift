@@ -148,8 +148,8 @@ public enum ScenarioLoader {
         var problems: [ScenarioDiagnostic] = []
         for file in files {
             switch readFile(file) {
-            case .failure(let message):
-                problems.append(fileDiagnostic(file, message))
+            case .failure(let problem):
+                problems.append(fileDiagnostic(file, problem))
             case .success(let bytes):
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     problems.append(fileDiagnostic(file, "the file is not valid UTF-8"))
