@@ -13,6 +13,8 @@ RUN apt-get update \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
+# SwiftPM checks every target's folder when it reads the manifest, test targets included.
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product topmock \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/topmock" /out/topmock \
  && strip /out/topmock
