@@ -19,32 +19,17 @@ public struct JournalEntry: Sendable {
     /// `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`.
     public var outcome: String
     public var errorCode: Int?
-    public var errorSubCode: String? {
-        get { details.first?.errorSubCode }
-        set { updateDetails { $0.errorSubCode = newValue } }
-    }
-    public var fault: String? {
-        get { details.first?.fault }
-        set { updateDetails { $0.fault = newValue } }
-    }
+    public var errorSubCode: String? { get { self[detail: \.errorSubCode] } set { self[detail: \.errorSubCode] = newValue } }
+    public var fault: String? { get { self[detail: \.fault] } set { self[detail: \.fault] = newValue } }
     /// The scenario rule that fired, if any.
     public var rule: String?
     /// The scenario file behind the answer (the rule's, else the action's or stub's).
     public var scenario: String?
     /// Why the call was refused (the check that failed), in one line.
-    public var diagnostic: String? {
-        get { details.first?.diagnostic }
-        set { updateDetails { $0.diagnostic = newValue } }
-    }
+    public var diagnostic: String? { get { self[detail: \.diagnostic] } set { self[detail: \.diagnostic] = newValue } }
     /// For a refused call or the default answer: what came closest and what differed.
-    public var nearMiss: String? {
-        get { details.first?.nearMiss }
-        set { updateDetails { $0.nearMiss = newValue } }
-    }
-    public var signatureMismatch: SignatureMismatch? {
-        get { details.first?.signatureMismatch }
-        set { updateDetails { $0.signatureMismatch = newValue } }
-    }
+    public var nearMiss: String? { get { self[detail: \.nearMiss] } set { self[detail: \.nearMiss] = newValue } }
+    public var signatureMismatch: SignatureMismatch? { get { self[detail: \.signatureMismatch] } set { self[detail: \.signatureMismatch] = newValue } }
     /// The `request_id` of topmock's answer.
     public var answerRequestID: String
     /// Time to compute the answer, microseconds (an injected delay is `delayMillis`).
@@ -63,10 +48,13 @@ public struct JournalEntry: Sendable {
         var signatureMismatch: SignatureMismatch?
     }
 
-    private mutating func updateDetails(_ change: (inout Details) -> Void) {
-        var value = details.first ?? Details()
-        change(&value)
-        details = [value]
+    private subscript<Field>(detail field: WritableKeyPath<Details, Field?>) -> Field? {
+        get { details.first?[keyPath: field] }
+        set {
+            var value = details.first ?? Details()
+            value[keyPath: field] = newValue
+            details = [value]
+        }
     }
 
     public init(
