@@ -29,7 +29,7 @@ struct GatewayResponder: HTTPResponder {
         let latency = ContinuousClock.now - started
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
         if call.secret == nil, call.entry.outcome == "rejected", let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
-        if let secret = call.secret { call.entry.maskParameters(equalTo: secret) }
+        call.entry.maskParameters(secret: call.secret)
         journal.record(call.entry)
         metrics.recordCall(
             method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
@@ -196,12 +196,10 @@ struct CallRecord {
             answerRequestID: requestID, latencyMicros: 0)
     }
 
-    /// Takes what the journal keeps from the parameters (`session` masked) and settles the
-    /// namespace: the header's, else the app key's.
+    /// Takes what the journal keeps from the parameters (sharing their storage; masked before the
+    /// entry is recorded) and settles the namespace: the header's, else the app key's.
     mutating func adopt(_ parameters: TOPParameters) {
-        // Shares the parameters' storage; copies only when a session must be masked.
-        entry.parameters = parameters["session"] == nil
-            ? parameters.all : parameters.all.map { $0.name == "session" ? .init(name: "session", value: "***") : $0 }
+        entry.parameters = parameters.all
         entry.api = parameters["method"]
         entry.appKey = parameters["app_key"]
         entry.shopID = parameters["shop_id"]

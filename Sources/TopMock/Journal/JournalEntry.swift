@@ -85,13 +85,16 @@ public struct JournalEntry: Sendable {
         }
     }
 
-    /// A rough size in bytes, for the journal's byte bound.
-    /// A client that sent its app secret as a value by mistake: the journal shows `<secret>`.
-    mutating func maskParameters(equalTo secret: String) {
-        guard !secret.isEmpty, parameters.contains(where: { $0.value == secret }) else { return }
-        parameters = parameters.map { $0.value == secret ? .init(name: $0.name, value: "<secret>") : $0 }
+    /// Masks what must not be kept, by the one rule signature diagnostics follow too
+    /// (``Signer/masked(_:secret:)``): `session` as `***`, a value equal to the app's secret (a
+    /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
+    mutating func maskParameters(secret: String?) {
+        let secret = secret ?? ""
+        guard parameters.contains(where: { $0.name == "session" || (!secret.isEmpty && $0.value == secret) }) else { return }
+        parameters = parameters.map { Signer.masked($0, secret: secret) }
     }
 
+    /// A rough size in bytes, for the journal's byte bound.
     public var estimatedBytes: Int {
         var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
         for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }

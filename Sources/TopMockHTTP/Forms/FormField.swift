@@ -51,12 +51,11 @@ public enum URLEncodedForm {
     }
 
     public static func parse(_ bytes: [UInt8]) -> [FormField] {
-        bytes.withUnsafeBufferPointer { parse($0) }
+        parse(bytes, limit: .max) ?? []
     }
 
     public static func parse(_ text: String) -> [FormField] {
-        var text = text
-        return text.withUTF8 { parse($0) }
+        parse(text, limit: .max) ?? []
     }
 
     public static func parse(_ bytes: [UInt8], limit: Int) -> [FormField]? {
