@@ -101,11 +101,6 @@ struct Serve: ParsableCommand {
             throw ValidationError("--app '\(app)' must be KEY:SECRET with a non-empty key and secret")
         }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
-        if let maxBodyBytes, maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes must be at least 1024") }
-        if let maxParameters, maxParameters < 16 { throw ValidationError("--max-parameters must be at least 16") }
-        if let maxHeaderBytes, !(4096...(16 << 20)).contains(maxHeaderBytes) {
-            throw ValidationError("--max-header-bytes must be between 4096 and 16777216")
-        }
         if let timestampTolerance, timestampTolerance < 0 { throw ValidationError("--timestamp-tolerance must not be negative") }
     }
 
@@ -179,6 +174,12 @@ struct Serve: ParsableCommand {
         configuration.gateway.maxParameters = try Environment.resolve(maxParameters, "TOPMOCK_MAX_PARAMETERS", default: configuration.gateway.maxParameters)
         configuration.http.connectionMemoryLimit = try Environment.resolve(
             maxHeaderBytes, "TOPMOCK_MAX_HEADER_BYTES", default: configuration.http.connectionMemoryLimit)
+        // Checked after resolving, so a value from the environment is held to the same bounds.
+        guard configuration.http.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard configuration.gateway.maxParameters >= 16 else { throw ValidationError("--max-parameters must be at least 16") }
+        guard (4096...(16 << 20)).contains(configuration.http.connectionMemoryLimit) else {
+            throw ValidationError("--max-header-bytes must be between 4096 and 16777216")
+        }
 
         if !scenarioPaths.isEmpty {
             configuration.scenarioPaths = scenarioPaths

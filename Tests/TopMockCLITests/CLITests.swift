@@ -191,6 +191,17 @@ import TopMockLock
         #expect(badEnvironment.stderr.contains("environment variable TOPMOCK_PORT='eighty' is not a valid value"))
     }
 
+    @Test func limitsFromTheEnvironmentAreHeldToTheSameBounds() throws {
+        for (variable, value, message) in [
+            ("TOPMOCK_MAX_PARAMETERS", "3", "--max-parameters must be at least 16"),
+            ("TOPMOCK_MAX_HEADER_BYTES", "10", "--max-header-bytes must be between 4096 and 16777216"),
+            ("TOPMOCK_MAX_BODY_BYTES", "5", "--max-body-bytes must be at least 1024"),
+        ] {
+            let run = try Self.run(["serve", "--port", "0"], environment: [variable: value])
+            #expect(run.status == 64 && run.stderr.contains(message), "\(variable): \(run.stderr)")
+        }
+    }
+
     /// `serve --help` and docs/configuration.md's table name the same variables, so neither drifts.
     @Test func helpListsEveryEnvironmentVariableTheDocsList() throws {
         let help = try Self.run(["serve", "--help"])
