@@ -16,17 +16,13 @@ extension HTTPRequest {
                 diagnostic: "the call has more than \(limit) parameters (--max-parameters)")
         }
         guard let queryFields = URLEncodedForm.parse(query, limit: limit) else { throw tooMany() }
-        for field in queryFields {
-            parameters.append(field)
-        }
+        parameters.append(queryFields)
         guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
             return parameters
         }
         if mediaType.isFormURLEncoded {
             guard let bodyFields = URLEncodedForm.parse(body, limit: limit - queryFields.count) else { throw tooMany() }
-            for field in bodyFields {
-                parameters.append(field)
-            }
+            parameters.append(bodyFields)
         } else if mediaType.isMultipartFormData {
             guard let boundary = mediaType.parameters["boundary"] else {
                 throw TOPRejection(
@@ -56,6 +52,13 @@ extension HTTPRequest {
 }
 
 extension TOPParameters {
+    mutating func append(_ fields: [FormField]) {
+        reserveCapacity(count + fields.count)
+        for field in fields {
+            append(field)
+        }
+    }
+
     mutating func append(_ field: FormField) {
         if !field.isValidUTF8 { markInvalidEncoding(name: field.name) }
         append(name: field.name, value: field.value)

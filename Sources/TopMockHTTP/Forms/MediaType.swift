@@ -8,35 +8,46 @@ public struct MediaType: Sendable, Equatable {
 
     public init?(_ text: String) {
         // Bytes, not Characters: a header is ASCII, and this runs on every request with a body.
-        let bytes = Array(text.utf8)
+        // Slices of the string's own buffer: no copy, no reference counting per piece.
+        var text = text
+        guard let (essence, parameters) = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.essence = essence
+        self.parameters = parameters
+    }
+
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (essence: String, parameters: [String: String])? {
         let pieces = bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
         guard let first = pieces.first else { return nil }
-        let essence = Self.trimmed(first)
+        let essence = trimmed(first)
         guard essence.contains(UInt8(ascii: "/")) else { return nil }
-        self.essence = Self.lowercased(essence)
         var parameters: [String: String] = [:]
         for piece in pieces.dropFirst() {
             guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = Self.lowercased(Self.trimmed(piece[..<equals]))
-            var value = Self.trimmed(piece[(equals + 1)...])
+            let name = lowercased(trimmed(piece[..<equals]))
+            var value = trimmed(piece[(equals + 1)...])
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
             if !name.isEmpty, parameters[name] == nil { parameters[name] = String(decoding: value, as: UTF8.self) }
         }
-        self.parameters = parameters
+        return (lowercased(essence), parameters)
     }
 
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    private static func trimmed(_ bytes: Bytes) -> Bytes {
         let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else {
-            return []
+            return bytes[bytes.startIndex..<bytes.startIndex]
         }
         return bytes[start...end]
     }
 
-    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    private static func lowercased(_ bytes: Bytes) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (offset, byte) in bytes.enumerated() { buffer[offset] = asciiLowercased(byte) }
+            return bytes.count
+        }
     }
 
     public var isFormURLEncoded: Bool { essence == "application/x-www-form-urlencoded" }
