@@ -16,6 +16,12 @@ public struct ResponseObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public init() { fields = [] }
 
+    /// An empty object with room for `capacity` fields (answers are built on every call).
+    public init(capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(dictionaryLiteral elements: (String, ResponseValue)...) {
         fields = elements.map { (name: $0.0, value: $0.1) }
     }
