@@ -32,7 +32,7 @@ public struct PaymentActionQuery: Sendable, Equatable {
         }
         let body: RawRequest
         do {
-            body = try JSONDecoder().decode(RawRequest.self, from: Data(requestText.utf8))
+            body = try Self.decoder.decode(RawRequest.self, from: Data(requestText.utf8))
         } catch {
             throw .invalidArguments("payment_action_request")
         }
@@ -54,9 +54,12 @@ public struct PaymentActionQuery: Sendable, Equatable {
     /// The `request_id` inside a `payment_action_request` value, if it can be read at all (for
     /// journals of calls that were refused before their business parameters were checked).
     public static func requestIDIfReadable(_ text: String?) -> String? {
-        guard let text, let body = try? JSONDecoder().decode(RawRequest.self, from: Data(text.utf8)) else { return nil }
+        guard let text, let body = try? Self.decoder.decode(RawRequest.self, from: Data(text.utf8)) else { return nil }
         return body.requestID?.asString
     }
+
+    /// One decoder for every call: it has no options set and keeps no state between decodes.
+    private static let decoder = JSONDecoder()
 
     /// Decimal digits only (no sign, no fraction), fitting in 64 bits.
     static func wholeNumber(_ text: String) -> Int64? {
@@ -65,37 +68,47 @@ public struct PaymentActionQuery: Sendable, Equatable {
     }
 
     private struct RawRequest: Decodable {
-        var requestID: Scalar<StringFirst>?
-        var buyerID: Scalar<NumberFirst>?
+        var requestID: Scalar?
+        var buyerID: Scalar?
 
         enum CodingKeys: String, CodingKey {
             case requestID = "request_id"
             case buyerID = "buyer_id"
         }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            requestID = Scalar(container, .requestID, stringFirst: true)
+            buyerID = Scalar(container, .buyerID, stringFirst: false)
+        }
     }
 
-    /// Which type a field usually has: tried first, so the usual call decodes without a thrown
-    /// (and discarded) `DecodingError`, which costs more than the rest of the decoding.
-    private protocol ScalarOrder { static var stringFirst: Bool { get } }
-    private enum StringFirst: ScalarOrder { static let stringFirst = true }
-    private enum NumberFirst: ScalarOrder { static let stringFirst = false }
-
     /// Any JSON value, reduced to what the checks need.
-    private enum Scalar<Order: ScalarOrder>: Decodable {
+    private enum Scalar {
         case integer(Int64)
         case string(String)
         case other
 
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if Order.stringFirst, let string = try? container.decode(String.self) {
-                self = .string(string)
-            } else if let integer = try? container.decode(Int64.self) {
-                self = .integer(integer)
-            } else if !Order.stringFirst, let string = try? container.decode(String.self) {
-                self = .string(string)
-            } else {
-                self = .other
+        /// The field's value, or nil when it is missing or null. The type a field usually has is
+        /// tried first, so the usual call decodes without a thrown (and discarded)
+        /// `DecodingError`, which costs more than the rest of the decoding; and the keyed
+        /// container decodes it directly (a `Decodable` wrapper per field cost a nested decoder
+        /// and a generic-metadata lookup each).
+        init?(_ container: KeyedDecodingContainer<RawRequest.CodingKeys>, _ key: RawRequest.CodingKeys, stringFirst: Bool) {
+            do {
+                let usual = stringFirst
+                    ? try container.decodeIfPresent(String.self, forKey: key).map(Self.string)
+                    : try container.decodeIfPresent(Int64.self, forKey: key).map(Self.integer)
+                guard let usual else { return nil }
+                self = usual
+            } catch {
+                if stringFirst, let integer = try? container.decode(Int64.self, forKey: key) {
+                    self = .integer(integer)
+                } else if !stringFirst, let string = try? container.decode(String.self, forKey: key) {
+                    self = .string(string)
+                } else {
+                    self = .other
+                }
             }
         }
 
