@@ -107,6 +107,41 @@ import TopMockTesting
         #expect(engine.resolve(Self.query("x-1", app: "a")).ruleName == "regex")
     }
 
+    /// The rule index (candidates by the request_id's first byte) must pick exactly the rule a
+    /// scan of every rule in order picks: random sets of gated and ungated rules at random
+    /// priorities, random request ids, compared with the scan done here.
+    @Test func ruleIndexPicksWhatAFullScanPicks() throws {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "ab", "abc", "b", "ba", "x-", "x-1", "é", ""]
+        for round in 0..<20 {
+            var text = "rules:\n"
+            for number in 0..<30 {
+                let value = pieces[random(pieces.count)]
+                let when: String
+                switch random(6) {
+                case 0: when = "{request_id: {prefix: '\(value)'}}"
+                case 1: when = value.isEmpty ? "{request_id: {prefix: ''}}" : "{request_id: '\(value)'}"
+                case 2: when = "{request_id: {regex: '\(value).*'}}"
+                case 3: when = "{app_key: k\(random(2))}"
+                case 4: when = "{request_id: {one_of: ['\(value)1', b]}, app_key: k0}"
+                default: when = "{request_id: {prefix: '\(value)'}, shop_id: {range: [0, \(random(3))]}}"
+                }
+                text += "  - {name: r\(number), priority: \(random(3)), when: \(when), error: isp.service-error}\n"
+            }
+            let engine = try Self.engine(text)
+            for _ in 0..<50 {
+                let requestID = pieces[random(pieces.count - 1)] + pieces[random(pieces.count)] + String(random(3))
+                let request = Self.query(requestID, shop: Int64(random(3)), app: "k\(random(2))")
+                let scanned = engine.set.rules.first { $0.pattern.matches(request) }?.name
+                #expect(engine.resolve(request).ruleName == scanned, "round \(round), request_id '\(requestID)'")
+            }
+        }
+    }
+
     @Test func nthFiresOnceAndFirstRecovers() throws {
         let engine = try Self.engine(Self.rules + "\n  - {name: first, when: {request_id: flaky}, first: 2, error: isp.service-error}\n")
         #expect((0..<4).map { _ in Self.status(engine.resolve(Self.query("nth"))) } == ["not-found", "error 10 ", "not-found", "not-found"])

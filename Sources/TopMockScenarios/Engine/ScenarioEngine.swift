@@ -78,14 +78,19 @@ public final class ScenarioEngine: Sendable {
         let now = nowMillis ?? clocks.nowMillis(namespace: namespace)
         return state.withLock { state in
             let set = state.set
+            let candidates = state.ruleIndex.candidates(for: request)
             // In place: copying the namespace out and back would copy its dictionaries on every call.
-            return Self.resolve(request, set: set, space: &state.namespaces[namespace, default: NamespaceState()], now: now)
+            return Self.resolve(
+                request, set: set, candidates: candidates, space: &state.namespaces[namespace, default: NamespaceState()], now: now)
         }
     }
 
-    private static func resolve(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution {
+    private static func resolve(
+        _ request: MatchableRequest, set: ScenarioSet, candidates: RuleIndex.Candidates, space: inout NamespaceState, now: Int64
+    ) -> Resolution {
         var fired: (rule: Rule, quotaError: TOPError?)?
-        for rule in set.rules where rule.pattern.matches(request) {
+        for position in candidates where set.rules[position].pattern.matches(request) {
+            let rule = set.rules[position]
             let decision = space.rules[rule.fingerprint, default: RuleProgress(rule: rule)].decide(rule, now: now)
             if decision.fires {
                 fired = (rule, decision.quotaError)
@@ -313,8 +318,15 @@ extension Stub: Equatable {
 // MARK: state
 
 struct EngineState {
-    var set: ScenarioSet
+    var set: ScenarioSet { didSet { ruleIndex = RuleIndex(set.rules) } }
+    /// Built whenever the set changes.
+    private(set) var ruleIndex: RuleIndex
     var namespaces: [String: NamespaceState] = [:]
+
+    init(set: ScenarioSet) {
+        self.set = set
+        self.ruleIndex = RuleIndex(set.rules)
+    }
 }
 
 struct NamespaceState {
@@ -438,11 +450,11 @@ public enum QueryAnswer: Sendable, Equatable {
     /// The `result` object of the API's response (top-protocol.md §7.1): `model` (when the
     /// result succeeded), then `msg_code`, `msg_info`, `success`.
     public var responseFields: ResponseObject {
-        var result = ResponseObject()
+        var result = ResponseObject(capacity: 4)
         switch self {
         case .action(let action, let state):
             if state.resultSuccess {
-                var model = ResponseObject()
+                var model = ResponseObject(capacity: 5)
                 model.append("result_code", state.resultCode.map(ResponseValue.string))
                 model.append("result_message", state.resultMessage.map(ResponseValue.string))
                 model.append("channel_name", .string(action.channel))
@@ -462,7 +474,7 @@ public enum QueryAnswer: Sendable, Equatable {
             result.append("msg_info", .string("payment action '\(action.key.requestID)' belongs to another buyer than \(queried)"))
             result.append("success", .bool(false))
         }
-        var fields = ResponseObject()
+        var fields = ResponseObject(capacity: 2)  // the envelope adds request_id
         fields.append("result", .object(result))
         return fields
     }
