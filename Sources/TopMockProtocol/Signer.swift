@@ -10,14 +10,25 @@ import Crypto
 public enum Signer {
     /// The string that is hashed, without the secret affixes md5 adds.
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
-        let sorted = parameters.filter { $0.name != "sign" }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var signed: [TOPParameters.Parameter] = []
+        signed.reserveCapacity(parameters.underestimatedCount)
+        for parameter in parameters where parameter.name != "sign" {
+            signed.append(parameter)
+        }
+        signed.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(sorted.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
-        for parameter in sorted {
-            bytes.append(contentsOf: parameter.name.utf8)
-            bytes.append(contentsOf: parameter.value.utf8)
+        bytes.reserveCapacity(signed.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
+        for parameter in signed {
+            appendUTF8(parameter.name, to: &bytes)
+            appendUTF8(parameter.value, to: &bytes)
         }
         return bytes
+    }
+
+    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time).
+    private static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).

@@ -101,7 +101,7 @@ extension TOPRequest {
         guard let version = nonEmpty(parameters["v"]) else {
             throw reject(.missingVersion, "the v parameter is missing")
         }
-        guard isVersionShaped(version) else {
+        guard version == "2.0" || isVersionShaped(version) else {
             throw reject(.invalidVersion, "v '\(version)' is not a version number")
         }
         guard version == "2.0" else {

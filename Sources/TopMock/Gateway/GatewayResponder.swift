@@ -30,12 +30,13 @@ struct GatewayResponder: HTTPResponder {
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
         if call.secret == nil, call.entry.outcome == "rejected", let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
         call.entry.maskParameters(secret: call.secret)
-        journal.record(call.entry)
         metrics.recordCall(
             method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
-        guard let delay = call.delay, delay > .zero else { return outcome }
+        let delay = call.delay
+        journal.record(call.entry)  // the record's last use: its entry moves into the journal
+        guard let delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
         return .deferred(deferred)
@@ -98,9 +99,9 @@ struct GatewayResponder: HTTPResponder {
             } else {
                 call.entry.nearMiss = engine.nearMiss(for: matchable)
             }
-            return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
-        case .stub:
-            return .response(success(resolution.outcome, call: validated, requestID: call.entry.answerRequestID))
+            return .response(success(answer.responseFields, call: validated, requestID: call.entry.answerRequestID))
+        case .stub(let stub):
+            return .response(success(stub.response, call: validated, requestID: call.entry.answerRequestID))
         case .error(let error):
             return reject(
                 TOPRejection(error, format: validated.format, diagnostic: "injected by rule '\(resolution.ruleName ?? "?")'"), &call,
@@ -108,7 +109,7 @@ struct GatewayResponder: HTTPResponder {
         case .fault(let fault):
             call.entry.fault = fault.rawValue
             call.result = fault.rawValue
-            let answer = resolution.faultedAnswer.map { success($0, call: validated, requestID: call.entry.answerRequestID) }
+            let answer = resolution.faultedAnswer.map { success(Self.fields(of: $0), call: validated, requestID: call.entry.answerRequestID) }
                 ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(validated.format)])
             logger.info("fault", metadata: [
                 "topmock.request.id": "\(call.entry.answerRequestID)", "fault.kind": "\(fault.rawValue)",
@@ -122,13 +123,16 @@ struct GatewayResponder: HTTPResponder {
         }
     }
 
-    private func success(_ outcome: Resolution.Outcome, call: TOPRequest, requestID: String) -> HTTPResponse {
-        let fields: ResponseObject
+    /// The fields of the answer a faulted call would have had (a fault that carries it).
+    private static func fields(of outcome: Resolution.Outcome) -> ResponseObject {
         switch outcome {
-        case .answer(let answer): fields = answer.responseFields
-        case .stub(let stub): fields = stub.response
-        default: fields = ResponseObject()
+        case .answer(let answer): return answer.responseFields
+        case .stub(let stub): return stub.response
+        default: return ResponseObject()
         }
+    }
+
+    private func success(_ fields: consuming ResponseObject, call: TOPRequest, requestID: String) -> HTTPResponse {
         let body = EnvelopeEncoder.success(fields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
         return HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body)
     }

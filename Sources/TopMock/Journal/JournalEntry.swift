@@ -96,13 +96,15 @@ public struct JournalEntry: Sendable {
 
     /// A rough size in bytes, for the journal's byte bound.
     public var estimatedBytes: Int {
-        var size = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
-        for parameter in parameters { size += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
-        // An InlineArray: no heap allocation on every recorded call.
-        let texts: InlineArray = [api, appKey, shopID, requestID, rule, scenario, diagnostic, nearMiss, errorSubCode, fault]
-        for index in texts.indices { size += texts[index]?.utf8.count ?? 0 }
-        if let mismatch = signatureMismatch { size += mismatch.canonical.utf8.count + 160 }
-        return size
+        func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
+        var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
+        for parameter in parameters { total += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
+        total += size(api) + size(appKey) + size(shopID) + size(requestID) + size(rule) + size(scenario)
+        if let details = details.first {
+            total += size(details.errorSubCode) + size(details.fault) + size(details.diagnostic) + size(details.nearMiss)
+            if let mismatch = details.signatureMismatch { total += mismatch.canonical.utf8.count + 160 }
+        }
+        return total
     }
 }
 

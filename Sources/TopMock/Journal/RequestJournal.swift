@@ -48,7 +48,7 @@ public final class RequestJournal: Sendable {
         }
 
         /// The caller has made room (`count < capacity`).
-        mutating func append(_ entry: JournalEntry, bytes size: Int) {
+        mutating func append(_ entry: consuming JournalEntry, bytes size: Int) {
             if count < slots.count {
                 // A free slot right after the newest entry.
                 slots[(head + count) % slots.count] = (entry, size)
@@ -85,11 +85,13 @@ public final class RequestJournal: Sendable {
 
     /// Adds an entry (its `id` is assigned here) and returns the id.
     @discardableResult
-    public func record(_ entry: JournalEntry) -> Int {
+    public func record(_ entry: consuming JournalEntry) -> Int {
         let size = entry.estimatedBytes
+        // Moved into the ring, not copied (a copy retains and later releases each of its strings).
+        var pending = Optional(entry)
         // The evicted entry is freed after the lock is released (its strings and arrays).
         let (id, evicted) = ring.withLock { ring in
-            var entry = entry
+            var entry = pending.take()!
             entry.id = ring.nextID
             ring.nextID += 1
             var evicted: JournalEntry?
