@@ -50,10 +50,16 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
 extension String {
     /// ASCII case-insensitive comparison, as HTTP field names and media types need.
+    /// Over the two strings' bytes in place (a `zip` of their UTF-8 views went through the
+    /// generic iterator a byte at a time; every header lookup runs this).
     package func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        let lhs = utf8, rhs = other.utf8
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+        guard utf8.count == other.utf8.count else { return false }
+        var lhs = self, rhs = other
+        return lhs.withUTF8 { lhs in
+            rhs.withUTF8 { rhs in
+                lhs.indices.allSatisfy { asciiLowercased(lhs[$0]) == asciiLowercased(rhs[$0]) }
+            }
+        }
     }
 }
 

@@ -10,17 +10,15 @@ import Crypto
 public enum Signer {
     /// The string that is hashed, without the secret affixes md5 adds.
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
-        var signed: [TOPParameters.Parameter] = []
-        signed.reserveCapacity(parameters.underestimatedCount)
-        for parameter in parameters where parameter.name != "sign" {
-            signed.append(parameter)
-        }
-        signed.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let all = Array(parameters)
+        // Positions are sorted, not the parameters: moving a parameter retains and releases its strings.
+        var signed = all.indices.filter { all[$0].name != "sign" }
+        signed.sort { all[$0].name.utf8.lexicographicallyPrecedes(all[$1].name.utf8) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(signed.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
-        for parameter in signed {
-            appendUTF8(parameter.name, to: &bytes)
-            appendUTF8(parameter.value, to: &bytes)
+        bytes.reserveCapacity(signed.reduce(0) { $0 + all[$1].name.utf8.count + all[$1].value.utf8.count })
+        for position in signed {
+            appendUTF8(all[position].name, to: &bytes)
+            appendUTF8(all[position].value, to: &bytes)
         }
         return bytes
     }

@@ -35,7 +35,7 @@ struct GatewayResponder: HTTPResponder {
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
         let delay = call.delay
-        journal.record(call.entry)  // the record's last use: its entry moves into the journal
+        journal.record(call.finish())
         guard let delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
@@ -198,6 +198,11 @@ struct CallRecord {
             id: 0, receivedAtMillis: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace,
             remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: "rejected",
             answerRequestID: requestID, latencyMicros: 0)
+    }
+
+    /// The journal entry, moved out (copying it would retain and release each of its strings).
+    consuming func finish() -> JournalEntry {
+        entry
     }
 
     /// Takes what the journal keeps from the parameters (sharing their storage; masked before the

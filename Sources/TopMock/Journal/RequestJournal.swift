@@ -92,14 +92,15 @@ public final class RequestJournal: Sendable {
         // The evicted entry is freed after the lock is released (its strings and arrays).
         let (id, evicted) = ring.withLock { ring in
             var entry = pending.take()!
-            entry.id = ring.nextID
+            let id = ring.nextID
+            entry.id = id
             ring.nextID += 1
             var evicted: JournalEntry?
             while ring.count > 0 && (ring.count == ring.capacity || ring.bytes + size > limits.maxBytes) {
                 if evicted == nil { evicted = ring.evictOldest() } else { ring.evictOldest() }
             }
-            ring.append(entry, bytes: size)
-            return (entry.id, evicted)
+            ring.append(consume entry, bytes: size)
+            return (id, evicted)
         }
         withExtendedLifetime(evicted) {}
         return id

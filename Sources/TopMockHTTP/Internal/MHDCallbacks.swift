@@ -168,8 +168,10 @@ private func topmockCollectHeader(
 
 private func clientAddress(of connection: OpaquePointer?) -> String {
     guard let connection else { return "" }
-    var buffer = [CChar](repeating: 0, count: 64)
-    let ok = buffer.withUnsafeMutableBufferPointer { topmock_mhd_client_address(connection, $0.baseAddress, $0.count) }
-    guard ok != 0 else { return "" }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        guard topmock_mhd_client_address(connection, buffer.baseAddress, buffer.count) != 0, let text = buffer.baseAddress else {
+            return ""
+        }
+        return String(cString: text)
+    }
 }

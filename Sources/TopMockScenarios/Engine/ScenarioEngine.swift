@@ -435,7 +435,7 @@ struct SplitMix64 {
 }
 
 /// What a query of a payment action comes to, in business terms.
-public enum QueryAnswer: Sendable, Equatable {
+public indirect enum QueryAnswer: Sendable, Equatable {
     /// The action, and the result of its current timeline step.
     case action(PaymentAction, ActionResult)
     /// No action has this shop and request id.
