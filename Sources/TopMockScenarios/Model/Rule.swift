@@ -7,8 +7,8 @@ import Glibc
 /// A rule: when a request matches its pattern (and its frequency lets it fire), the plan decides
 /// the answer. WireMock's StubMapping = RequestPattern + ResponseDefinition.
 ///
-/// A final class: immutable once loaded, and the engine scans every rule on every call, where a
-/// reference costs one retain instead of one per field.
+/// A final class: immutable once loaded, and the engine tests rules on every call (those its
+/// `RuleIndex` leaves), where a reference costs one retain instead of one per field.
 public final class Rule: Sendable {
     /// The rule's name (from the file, or `rule #N` of its file).
     public let name: String
