@@ -23,7 +23,7 @@ public struct TOPParameters: Sendable, Equatable {
     public private(set) var invalidEncodingNames: [String] = []
     /// Position by name, built only once a call has more than ``indexThreshold`` parameters:
     /// below that, comparing a handful of short names costs less than hashing them (a profile
-    /// put the always-on index at ~5 % of a request); above it, lookups stay O(1) for a call
+    /// put the always-on index at ~7 % of a request); above it, lookups stay O(1) for a call
     /// with a thousand parameters.
     private var index: [String: Int]?
     static let indexThreshold = 16

@@ -30,13 +30,12 @@ struct GatewayResponder: HTTPResponder {
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
         if call.secret == nil, call.entry.outcome == "rejected", let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
         call.entry.maskParameters(secret: call.secret)
+        journal.record(call.entry)
         metrics.recordCall(
             method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
-        let delay = call.delay
-        journal.record(call.finish())
-        guard let delay, delay > .zero else { return outcome }
+        guard let delay = call.delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
         return .deferred(deferred)
@@ -198,11 +197,6 @@ struct CallRecord {
             id: 0, receivedAtMillis: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace,
             remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: "rejected",
             answerRequestID: requestID, latencyMicros: 0)
-    }
-
-    /// The journal entry, moved out (copying it would retain and release each of its strings).
-    consuming func finish() -> JournalEntry {
-        entry
     }
 
     /// Takes what the journal keeps from the parameters (sharing their storage; masked before the
