@@ -12,7 +12,11 @@ public enum Signer {
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
         let all = Array(parameters)
         // Positions are sorted, not the parameters: moving a parameter retains and releases its strings.
-        var signed = all.indices.filter { all[$0].name != "sign" }
+        var signed: [Int] = []
+        signed.reserveCapacity(all.count)
+        for position in all.indices where all[position].name != "sign" {
+            signed.append(position)
+        }
         signed.sort { all[$0].name.utf8.lexicographicallyPrecedes(all[$1].name.utf8) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(signed.reduce(0) { $0 + all[$1].name.utf8.count + all[$1].value.utf8.count })

@@ -43,6 +43,10 @@ final class GatewayMetrics: Sendable {
         var requests: [RequestKey: CoreMetrics.Counter] = [:]
         var durations: [String: CoreMetrics.Timer] = [:]
         var namespaces: Set<String> = []
+        /// The last call's labels (namespace as received) and the handles they led to: calls come
+        /// in runs with the same labels, and a comparison is cheaper than hashing four strings
+        /// for two dictionaries and a set.
+        var last: (labels: RequestKey, counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)?
     }
 
     init() {
@@ -66,7 +70,9 @@ final class GatewayMetrics: Sendable {
 
     /// One call to `/router/rest`. `method` must already be bounded (a served API or `other`).
     func recordCall(method: String, outcome: String, result: String, namespace: String, duration: Duration) {
+        let labels = RequestKey(method: method, outcome: outcome, result: result, namespace: namespace)
         let (counter, timer) = handles.withLock { handles in
+            if let last = handles.last, last.labels == labels { return (last.counter, last.timer) }
             var namespaceLabel = namespace
             if !handles.namespaces.contains(namespace) {
                 if handles.namespaces.count < Self.namespaceLabelLimit {
@@ -90,6 +96,7 @@ final class GatewayMetrics: Sendable {
                 handles.durations[method] = made
                 return made
             }()
+            handles.last = (labels, counter, timer)
             return (counter, timer)
         }
         counter.increment()

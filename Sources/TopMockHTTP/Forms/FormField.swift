@@ -29,8 +29,10 @@ public enum URLEncodedForm {
     /// millions of tiny fields costs no more memory than the limit allows).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [FormField]? {
         var fields: [FormField] = []
-        let separators = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
-        fields.reserveCapacity(min(limit, separators + 1))
+        if !bytes.isEmpty {
+            let separators = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
+            fields.reserveCapacity(min(limit, separators + 1))
+        }
         var start = 0
         let count = bytes.count
         while start < count {
