@@ -1,7 +1,7 @@
+import TopMockLock
 
 #if canImport(Glibc)
 import Glibc
-import TopMockLock
 #endif
 
 /// An HTTP/1.1 server over libmicrohttpd that hands every request to an ``HTTPResponder``.

@@ -67,20 +67,17 @@ import TopMockTesting
     }
 
     @Test func reloadsAndFailedReloadsAreCounted() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("hot.yaml")
-        try HotReloadTests.cash.write(to: file, atomically: true, encoding: .utf8)
-        let app = try GatewayTests.makeApplication { $0.scenarioPaths = [directory.path] }
-        try TestTarget.inProcess.run(app) { (client: TestClient) throws in
-            #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status == 200)
-            try "shops: [\n".write(to: file, atomically: true, encoding: .utf8)
-            #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status != 200)
-            #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status != 200)
-            let lines = try Self.scrape(client).lines
-            #expect(Self.value(lines, #"topmock_scenario_reloads_total{result="success"}"#) == 1)
-            #expect(Self.value(lines, #"topmock_scenario_reloads_total{result="failure"}"#) == 2)
+        try HotReloadTests.withScenarioFile { directory, file in
+            let app = try GatewayTests.makeApplication { $0.scenarioPaths = [directory.path] }
+            try TestTarget.inProcess.run(app) { (client: TestClient) throws in
+                #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status == 200)
+                try "shops: [\n".write(to: file, atomically: true, encoding: .utf8)
+                #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status != 200)
+                #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios/reload").status != 200)
+                let lines = try Self.scrape(client).lines
+                #expect(Self.value(lines, #"topmock_scenario_reloads_total{result="success"}"#) == 1)
+                #expect(Self.value(lines, #"topmock_scenario_reloads_total{result="failure"}"#) == 2)
+            }
         }
     }
 

@@ -160,68 +160,72 @@ import TopMockTesting
                   - {request_id: hot-2, buyer_id: 1, channel: cash, status: STATUS_A}
         """
 
+    /// Runs `body` with a scenario folder holding `hot.yaml` (written with ``cash``), removed after.
+    static func withScenarioFile(_ body: (_ folder: URL, _ file: URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("hot.yaml")
+        try cash.write(to: file, atomically: true, encoding: .utf8)
+        try body(folder, file)
+    }
+
     @Test func reloadsChangedFilesKeepsUnchangedStateAndSurvivesBrokenFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-reload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("hot.yaml")
-        try Self.cash.write(to: file, atomically: true, encoding: .utf8)
-        let app = try GatewayTests.makeApplication {
-            $0.scenarioPaths = [directory.path]
-            $0.watchInterval = .milliseconds(20)
-        }
-        try TestTarget.live.run(app) { (client: TestClient) throws in
-            func status(_ id: String) throws -> String? {
-                ShippedScenarioTests.field(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: 1)), "action_status")
+        try HotReloadTests.withScenarioFile { directory, file in
+            let app = try GatewayTests.makeApplication {
+                $0.scenarioPaths = [directory.path]
+                $0.watchInterval = .milliseconds(20)
             }
-            func waitFor(_ id: String, _ expected: String) throws -> Bool {
+            try TestTarget.live.run(app) { (client: TestClient) throws in
+                func status(_ id: String) throws -> String? {
+                    ShippedScenarioTests.field(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: 1)), "action_status")
+                }
+                func waitFor(_ id: String, _ expected: String) throws -> Bool {
+                    for _ in 0..<200 {
+                        if try status(id) == expected { return true }
+                        usleep(10_000)
+                    }
+                    return false
+                }
+                #expect(try status("hot-1") == "PAYING")
+                // Change hot-2 only: hot-1 keeps its place in its timeline.
+                try Self.cash.replacing("STATUS_A", with: "STATUS_B").write(to: file, atomically: true, encoding: .utf8)
+                #expect(try waitFor("hot-2", "STATUS_B"))
+                #expect(try status("hot-1") == "SUCCESS")
+
+                // A broken file: the last good set keeps serving, health says why.
+                try "shops: [\n".write(to: file, atomically: true, encoding: .utf8)
+                var health = ""
                 for _ in 0..<200 {
-                    if try status(id) == expected { return true }
+                    health = try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText
+                    if health.contains("last_reload_errors") { break }
                     usleep(10_000)
                 }
-                return false
-            }
-            #expect(try status("hot-1") == "PAYING")
-            // Change hot-2 only: hot-1 keeps its place in its timeline.
-            try Self.cash.replacing("STATUS_A", with: "STATUS_B").write(to: file, atomically: true, encoding: .utf8)
-            #expect(try waitFor("hot-2", "STATUS_B"))
-            #expect(try status("hot-1") == "SUCCESS")
+                #expect(health.contains(#""last_reload_errors":["\#(file.path):2:1: error: YAML syntax: did not find expected node content while parsing a flow node"]"#))
+                #expect(try status("hot-2") == "STATUS_B")
 
-            // A broken file: the last good set keeps serving, health says why.
-            try "shops: [\n".write(to: file, atomically: true, encoding: .utf8)
-            var health = ""
-            for _ in 0..<200 {
-                health = try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText
-                if health.contains("last_reload_errors") { break }
-                usleep(10_000)
+                // Fixed again: the error goes away.
+                try Self.cash.replacing("STATUS_A", with: "STATUS_C").write(to: file, atomically: true, encoding: .utf8)
+                #expect(try waitFor("hot-2", "STATUS_C"))
+                #expect(!(try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText.contains("last_reload_errors")))
             }
-            #expect(health.contains(#""last_reload_errors":["\#(file.path):2:1: error: YAML syntax: did not find expected node content while parsing a flow node"]"#))
-            #expect(try status("hot-2") == "STATUS_B")
-
-            // Fixed again: the error goes away.
-            try Self.cash.replacing("STATUS_A", with: "STATUS_C").write(to: file, atomically: true, encoding: .utf8)
-            #expect(try waitFor("hot-2", "STATUS_C"))
-            #expect(!(try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText.contains("last_reload_errors")))
         }
     }
 
     /// File write → new answer, measured (reported in docs/benchmarks.md by benchmarks/run too).
     @Test func reloadIsQuick() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-reload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("hot.yaml")
-        try Self.cash.write(to: file, atomically: true, encoding: .utf8)
-        let app = try GatewayTests.makeApplication { $0.scenarioPaths = [directory.path] }
-        try TestTarget.live.run(app) { (client: TestClient) throws in
-            try Self.cash.replacing("STATUS_A", with: "STATUS_Z").write(to: file, atomically: true, encoding: .utf8)
-            var seen = false
-            for _ in 0..<300 where !seen {  // the default 50 ms interval: well within 3 s
-                seen = ShippedScenarioTests.field(
-                    try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status") == "STATUS_Z"
-                if !seen { usleep(10_000) }
+        try HotReloadTests.withScenarioFile { directory, file in
+            let app = try GatewayTests.makeApplication { $0.scenarioPaths = [directory.path] }
+            try TestTarget.live.run(app) { (client: TestClient) throws in
+                try Self.cash.replacing("STATUS_A", with: "STATUS_Z").write(to: file, atomically: true, encoding: .utf8)
+                var seen = false
+                for _ in 0..<300 where !seen {  // the default 50 ms interval: well within 3 s
+                    seen = ShippedScenarioTests.field(
+                        try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status") == "STATUS_Z"
+                    if !seen { usleep(10_000) }
+                }
+                #expect(seen)
             }
-            #expect(seen)
         }
     }
 }

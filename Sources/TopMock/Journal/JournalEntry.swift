@@ -51,6 +51,7 @@ public struct JournalEntry: Sendable {
     private subscript<Field>(detail field: WritableKeyPath<Details, Field?>) -> Field? {
         get { details.first?[keyPath: field] }
         set {
+            if newValue == nil && details.isEmpty { return }  // clearing a field never set: no record
             var value = details.first ?? Details()
             value[keyPath: field] = newValue
             details = [value]

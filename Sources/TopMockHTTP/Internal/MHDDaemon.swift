@@ -1,9 +1,9 @@
 internal import CMicroHTTPD
 import Synchronization
+import TopMockLock
 
 #if canImport(Glibc)
 import Glibc
-import TopMockLock
 #endif
 
 /// Owns one `struct MHD_Daemon *` and the context its callbacks reach through `cls`.

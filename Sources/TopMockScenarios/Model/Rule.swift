@@ -118,9 +118,9 @@ public final class CompiledRegex: @unchecked Sendable {
 
 /// One condition of a pattern: a field and how its value is tested.
 ///
-/// A final class, not a tuple: the engine tests the conditions of every rule on every call, and
-/// iterating enum-valued tuples copied (and released) each field and matcher per test — about
-/// half of the engine's time in a profile; a reference costs one retain.
+/// A final class, not a tuple: the engine tests the conditions of its candidate rules on every
+/// call, and iterating enum-valued tuples copied (and released) each field and matcher per test —
+/// about half of the engine's time in a profile; a reference costs one retain.
 public final class Condition: Sendable {
     public let field: MatchField
     public let matcher: Matcher
