@@ -11,26 +11,50 @@ public enum Signer {
     /// The string that is hashed, without the secret affixes md5 adds.
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
         let all = Array(parameters)
-        // Positions are sorted, not the parameters: moving a parameter retains and releases its strings.
-        var signed: [Int] = []
+        // Positions are sorted, not the parameters: moving a parameter retains and releases its
+        // strings. Each carries its name's first eight bytes as a number, which orders the names
+        // as their bytes do unless the eight are equal; only then are the names compared whole
+        // (comparing two names through their UTF-8 views cost ~300 instructions).
+        var signed: [(prefix: UInt64, position: Int)] = []
         signed.reserveCapacity(all.count)
         for position in all.indices where all[position].name != "sign" {
-            signed.append(position)
+            signed.append((namePrefix(all[position].name), position))
         }
-        signed.sort { all[$0].name.utf8.lexicographicallyPrecedes(all[$1].name.utf8) }
+        signed.sort {
+            $0.prefix != $1.prefix
+                ? $0.prefix < $1.prefix
+                : all[$0.position].name.utf8.lexicographicallyPrecedes(all[$1.position].name.utf8)
+        }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(signed.reduce(0) { $0 + all[$1].name.utf8.count + all[$1].value.utf8.count })
-        for position in signed {
+        bytes.reserveCapacity(signed.reduce(0) { $0 + all[$1.position].name.utf8.count + all[$1.position].value.utf8.count })
+        for (_, position) in signed {
             appendUTF8(all[position].name, to: &bytes)
             appendUTF8(all[position].value, to: &bytes)
         }
         return bytes
     }
 
-    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time).
+    /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
+    /// of a longer one gets the smaller number, as in byte order (a tie is resolved by the caller).
+    static func namePrefix(_ name: String) -> UInt64 {
+        func prefix(of bytes: some Collection<UInt8>) -> UInt64 {
+            var prefix: UInt64 = 0
+            var taken = 0
+            for byte in bytes.prefix(8) {
+                prefix = prefix << 8 | UInt64(byte)
+                taken += 1
+            }
+            return taken == 8 ? prefix : prefix << (8 * (8 - taken))
+        }
+        return name.utf8.withContiguousStorageIfAvailable(prefix(of:)) ?? prefix(of: name.utf8)
+    }
+
+    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time), read in
+    /// place (`withUTF8` needs a copy of the string: a retain and a release per call).
     private static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)  // a bridged string, which topmock never makes
+        }
     }
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).

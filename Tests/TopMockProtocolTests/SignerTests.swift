@@ -44,6 +44,27 @@ import TopMockProtocol
         #expect(canonical == #"app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodmd5timestamp2016-01-01 12:00:00v2.0"#)
     }
 
+    /// The sort compares the names' first eight bytes as a number and only then the whole names:
+    /// against a plain byte-wise sort, for names that share eight bytes, are prefixes of one
+    /// another (shorter than, exactly, and longer than eight bytes), contain NUL or are not ASCII.
+    @Test func canonicalOrderIsByteOrderForAwkwardNames() {
+        let names = [
+            "payment_action_request", "payment_action", "payment_", "payment", "paymentZ", "payment_b",
+            "a", "ab", "ab\0", "ab\0c", "b", "", "v", "timestamp", "timestam", "timestamq",
+            "é", "e\u{301}", "\u{FF}", "\u{1F600}", "z\u{7F}", "ZZZZZZZZZ", "zzzzzzzz", "zzzzzzzzz",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let shuffled = names.shuffled(using: &generator)
+            // Values tell the pairs apart whatever the names: value = the name's position in `names`.
+            let parameters = shuffled.map { TOPParameters.Parameter(name: $0, value: "<\(names.firstIndex(of: $0)!)>") }
+            let expected = parameters
+                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+                .flatMap { Array($0.name.utf8) + Array($0.value.utf8) }
+            #expect(Signer.canonicalString(parameters) == expected)
+        }
+    }
+
     /// top-protocol.md §3.2 (c): the official Python SDK (epoch ms, partner_id).
     @Test func signsPythonSDKStyleCall() {
         var parameters = Self.payActionQuery(.md5)
