@@ -9,11 +9,26 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// The JSON/XML root key of a success response: a leading `taobao.` stripped, dots turned into
     /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`).
     public var responseKey: String {
-        // Bytes: `replacing` goes through _StringProcessing and cost 3.5 % of a request's CPU.
-        var bytes = Array(rawValue.utf8)
-        if bytes.starts(with: "taobao.".utf8) { bytes.removeFirst("taobao.".utf8.count) }
-        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") { bytes[index] = UInt8(ascii: "_") }
-        return String(decoding: bytes, as: UTF8.self) + "_response"
+        // Bytes in one pass into the new string: `replacing` went through _StringProcessing (3.5 %
+        // of a request's CPU), and an array, a decode and a concatenation cost ~2,000 instructions.
+        func key(_ name: UnsafeBufferPointer<UInt8>) -> String {
+            let start = name.starts(with: "taobao.".utf8) ? "taobao.".utf8.count : 0
+            let suffix = "_response".utf8
+            return String(unsafeUninitializedCapacity: name.count - start + suffix.count) { key in
+                var end = 0
+                for byte in name[start...] {
+                    key[end] = byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte
+                    end += 1
+                }
+                for byte in suffix {
+                    key[end] = byte
+                    end += 1
+                }
+                return end
+            }
+        }
+        var name = rawValue
+        return name.withUTF8(key)
     }
 
     public var description: String { rawValue }

@@ -1,7 +1,7 @@
 /// A TOP response tree, rendered to JSON or XML by ``EnvelopeEncoder``. Fields keep their order;
 /// absent fields are simply not there (TOP never sends null, and an empty XML element for a
 /// number or boolean breaks the .NET SDK).
-public indirect enum ResponseValue: Sendable, Equatable {
+public enum ResponseValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case bool(Bool)

@@ -21,6 +21,45 @@ import TopMockProtocol
         ])
     }
 
+    /// The byte scanner (`memchr` for `&`, `=`, `%`, `+`) against a plain reading of the format, on
+    /// random bodies over the bytes that matter, with and without a field limit.
+    @Test func parsesRandomFormsLikeAPlainReading() {
+        let alphabet = Array("ab=&%+2B3f".utf8) + [0xC3, 0xA9, 0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let body = (0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let segments = body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+            let expected = segments.map { segment -> FormField in
+                let equals = segment.firstIndex(of: UInt8(ascii: "=")) ?? segment.endIndex
+                let name = Self.plainDecode(segment[..<equals])
+                let value = equals == segment.endIndex ? (text: "", valid: true) : Self.plainDecode(segment[(equals + 1)...])
+                return FormField(name: name.text, value: value.text, isValidUTF8: name.valid && value.valid)
+            }
+            #expect(URLEncodedForm.parse(body) == expected, "body \(body)")
+            let limit = Int.random(in: 0...4, using: &generator)
+            #expect(URLEncodedForm.parse(body, limit: limit) == (expected.count > limit ? nil : expected), "body \(body), limit \(limit)")
+        }
+    }
+
+    /// `%XX` with two hex digits → the byte, `+` → space, anything else as it is; then UTF-8.
+    static func plainDecode(_ bytes: ArraySlice<UInt8>) -> (text: String, valid: Bool) {
+        let bytes = Array(bytes)
+        var decoded: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let hex = index + 2 < bytes.count ? String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self) : ""
+            if bytes[index] == UInt8(ascii: "%"), hex.allSatisfy(\.isHexDigit), let value = UInt8(hex, radix: 16) {
+                decoded.append(value)
+                index += 3
+            } else {
+                decoded.append(bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
+                index += 1
+            }
+        }
+        let valid = String(validating: decoded, as: UTF8.self) != nil
+        return (String(decoding: decoded, as: UTF8.self), valid)
+    }
+
     @Test func encodesLikeJavaURLEncoder() {
         #expect(PercentEncoding.encodeFormComponent(#"{"a":1} x*~"#) == "%7B%22a%22%3A1%7D+x*%7E")
         let round = PercentEncoding.formEncode([("timestamp", "2016-01-01 12:00:00"), ("名", "值")])

@@ -29,24 +29,16 @@ public enum URLEncodedForm {
     /// millions of tiny fields costs no more memory than the limit allows).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [FormField]? {
         var fields: [FormField] = []
-        if !bytes.isEmpty {
-            let separators = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
-            fields.reserveCapacity(min(limit, separators + 1))
-        }
+        fields.reserveCapacity(min(limit, 16))  // a TOP call has about ten
         var start = 0
         let count = bytes.count
         while start < count {
-            var end = start
-            var equals = -1
-            while end < count && bytes[end] != UInt8(ascii: "&") {
-                if equals < 0 && bytes[end] == UInt8(ascii: "=") { equals = end }
-                end += 1
-            }
+            let end = bytes.position(of: UInt8(ascii: "&"), in: start..<count)
             if end > start {
                 guard fields.count < limit else { return nil }
-                let nameEnd = equals < 0 ? end : equals
-                let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]))
-                let value = equals < 0 ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
+                let equals = bytes.position(of: UInt8(ascii: "="), in: start..<end)
+                let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<equals]))
+                let value = equals == end ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
                 fields.append(FormField(name: name.text, value: value.text, isValidUTF8: name.isValidUTF8 && value.isValidUTF8))
             }
             start = end + 1
