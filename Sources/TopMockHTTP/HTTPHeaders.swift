@@ -30,6 +30,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.append((name: name, value: value))
     }
 
+    /// Room for `count` fields, so a request's headers are collected without regrowing.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Replaces every field called `name` with one field holding `value`.
     public mutating func replaceOrAdd(name: String, value: String) {
         fields.removeAll { $0.name.equalsIgnoringASCIICase(name) }

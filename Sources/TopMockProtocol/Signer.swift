@@ -1,4 +1,5 @@
 import Crypto
+internal import FoundationEssentials  // ContiguousBytes, which digests and MACs conform to
 
 /// TOP request signing (top-protocol.md §3): parameters sorted by name in byte order, concatenated
 /// as `name1value1name2value2…` (raw values, not URL-encoded), `sign` and files left out; then
@@ -148,14 +149,18 @@ public enum Signer {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
+    /// Written straight into the string from the digest's bytes (iterating a digest as a
+    /// `Sequence` copied it into an array first, and the hex went through a second one).
+    private static func hex(_ digest: some ContiguousBytes) -> String {
+        digest.withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: digest.count * 2) { text in
+                for (offset, byte) in digest.enumerated() {
+                    text[2 * offset] = hexDigits[Int(byte >> 4)]
+                    text[2 * offset + 1] = hexDigits[Int(byte & 0x0F)]
+                }
+                return digest.count * 2
+            }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

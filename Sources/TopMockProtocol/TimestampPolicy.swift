@@ -57,7 +57,11 @@ public struct TimestampPolicy: Sendable, Equatable {
     /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
     /// (i.e. as if it were UTC); nil when malformed or not a real date.
     public static func wallClockSeconds(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
+        // The string's own bytes (an Array copy cost an allocation on every call).
+        text.utf8.withContiguousStorageIfAvailable(wallClockSeconds) ?? Array(text.utf8).withUnsafeBufferPointer(wallClockSeconds)
+    }
+
+    private static func wallClockSeconds(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count == 19, b[4] == 45, b[7] == 45, b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0

@@ -144,25 +144,23 @@ private func payloadTooLarge(limit: Int) -> HTTPResponse {
 }
 
 private func requestHeaders(of connection: OpaquePointer) -> HTTPHeaders {
-    let collector = HeaderCollector()
-    withExtendedLifetime(collector) {
-        _ = MHD_get_connection_values(
-            connection, .HEADER_KIND, topmockCollectHeader, Unmanaged.passUnretained(collector).toOpaque())
-    }
-    return collector.headers
-}
-
-private final class HeaderCollector {
+    // Counted first (no iterator: MHD returns the count), collected into a value on this stack:
+    // no collector object, no regrowing list.
     var headers = HTTPHeaders()
+    headers.reserveCapacity(Int(MHD_get_connection_values(connection, .HEADER_KIND, nil, nil)))
+    withUnsafeMutablePointer(to: &headers) { headers in
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, topmockCollectHeader, UnsafeMutableRawPointer(headers))
+    }
+    return headers
 }
 
-/// MHD_KeyValueIterator for MHD_get_connection_values.
+/// MHD_KeyValueIterator for MHD_get_connection_values; `cls` is the `HTTPHeaders` being filled.
 private func topmockCollectHeader(
     cls: UnsafeMutableRawPointer?, kind: MHD_ValueKind, key: UnsafePointer<CChar>?, value: UnsafePointer<CChar>?
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
-    let collector = Unmanaged<HeaderCollector>.fromOpaque(cls).takeUnretainedValue()
-    collector.headers.add(name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
+    cls.assumingMemoryBound(to: HTTPHeaders.self).pointee.add(
+        name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
     return .YES
 }
 

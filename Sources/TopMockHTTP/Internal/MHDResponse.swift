@@ -27,7 +27,12 @@ final class MHDResponse {
 
     private static func add(_ headers: HTTPHeaders, to pointer: OpaquePointer) -> Bool {
         for field in headers {
-            guard MHD_add_response_header(pointer, field.name, field.value) == .YES else { return false }
+            // withCString, not the implicit conversion: that copies a small string (such as
+            // "Content-Type") into a new heap array; withCString copies it to the stack.
+            let added = field.name.withCString { name in
+                field.value.withCString { value in MHD_add_response_header(pointer, name, value) }
+            }
+            guard added == .YES else { return false }
         }
         return true
     }
