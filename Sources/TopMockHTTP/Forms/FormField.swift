@@ -29,7 +29,7 @@ public enum URLEncodedForm {
     /// millions of tiny fields costs no more memory than the limit allows).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [FormField]? {
         var fields: [FormField] = []
-        fields.reserveCapacity(min(limit, 16))  // a TOP call has about ten
+        if !bytes.isEmpty { fields.reserveCapacity(min(limit, 16)) }  // a TOP call has about ten
         var start = 0
         let count = bytes.count
         while start < count {

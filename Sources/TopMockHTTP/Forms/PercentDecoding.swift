@@ -82,6 +82,7 @@ extension UnsafeBufferPointer<UInt8> {
     /// bodies are scanned for `&`, `=`, `%` and `+` on every request, and it reads them a word or
     /// a vector at a time where a Swift loop compared byte by byte.
     func position(of byte: UInt8, in range: Range<Int>) -> Int {
+        assert(range.lowerBound >= 0 && range.upperBound <= count, "range \(range) outside 0..<\(count)")
         guard !range.isEmpty, let base = baseAddress,
               let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return range.upperBound }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))

@@ -147,7 +147,7 @@ private func requestHeaders(of connection: OpaquePointer) -> HTTPHeaders {
     // Counted first (no iterator: MHD returns the count), collected into a value on this stack:
     // no collector object, no regrowing list.
     var headers = HTTPHeaders()
-    headers.reserveCapacity(Int(MHD_get_connection_values(connection, .HEADER_KIND, nil, nil)))
+    headers.reserveCapacity(max(0, Int(MHD_get_connection_values(connection, .HEADER_KIND, nil, nil))))
     withUnsafeMutablePointer(to: &headers) { headers in
         _ = MHD_get_connection_values(connection, .HEADER_KIND, topmockCollectHeader, UnsafeMutableRawPointer(headers))
     }
