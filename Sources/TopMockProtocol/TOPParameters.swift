@@ -3,6 +3,13 @@
 /// When a name appears more than once, the first occurrence wins (query string before body). Which
 /// one the real gateway takes is unknown (top-protocol.md §1.3); no official SDK sends a name twice.
 /// File parts are kept apart: TOP leaves them out of the signature.
+///
+/// Two names are the same name when they have the same UTF-8 length and Swift's `==` holds. So
+/// `"\u{E9}"` and `"e\u{301}"` (é as one code point, and as e with a combining accent) are two
+/// parameters, as for the Java gateway's `String.equals` and for the client that signs them both;
+/// only spellings of equal length that Unicode calls equivalent (combining marks in another order)
+/// still count as one. The length goes first because it is cheap: most names a look-up passes
+/// differ in length, and `==` cost ~45 instructions a name (a call made ~100 such comparisons).
 public struct TOPParameters: Sendable, Equatable {
     public struct Parameter: Sendable, Equatable {
         public var name: String
@@ -25,8 +32,23 @@ public struct TOPParameters: Sendable, Equatable {
     /// below that, comparing a handful of short names costs less than hashing them (a profile
     /// put the always-on index at ~7 % of a request); above it, lookups stay O(1) for a call
     /// with a thousand parameters.
-    private var index: [String: Int]?
+    private var index: [Name: Int]?
     static let indexThreshold = 16
+
+    /// A name as the index's key, equal and hashed as ``sameName(_:_:)`` compares.
+    private struct Name: Hashable {
+        let text: String
+        static func == (lhs: Name, rhs: Name) -> Bool { sameName(lhs.text, rhs.text) }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(text.utf8.count)
+            hasher.combine(text)
+        }
+    }
+
+    /// Whether two names are the same parameter's (see the type's documentation).
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs == rhs
+    }
 
     public init() {}
 
@@ -42,29 +64,30 @@ public struct TOPParameters: Sendable, Equatable {
 
     public mutating func append(name: String, value: String) {
         if position(of: name) != nil {
-            if !duplicatedNames.contains(name) { duplicatedNames.append(name) }
+            if !duplicatedNames.contains(where: { Self.sameName($0, name) }) { duplicatedNames.append(name) }
             return
         }
         all.append(Parameter(name: name, value: value))
         if index != nil {
-            index?[name] = all.count - 1
+            index?[Name(text: name)] = all.count - 1
         } else if all.count > Self.indexThreshold {
-            index = Dictionary(uniqueKeysWithValues: all.indices.map { (all[$0].name, $0) })
+            index = Dictionary(uniqueKeysWithValues: all.indices.map { (Name(text: all[$0].name), $0) })
         }
     }
 
     private func position(of name: String) -> Int? {
-        if let index { return index[name] }
-        return all.firstIndex { $0.name == name }
+        if let index { return index[Name(text: name)] }
+        let length = name.utf8.count
+        return all.firstIndex { $0.name.utf8.count == length && $0.name == name }
     }
 
     /// Records that a parameter was not valid UTF-8 (it is appended all the same, repaired).
     public mutating func markInvalidEncoding(name: String) {
-        if !invalidEncodingNames.contains(name) { invalidEncodingNames.append(name) }
+        if !invalidEncodingNames.contains(where: { Self.sameName($0, name) }) { invalidEncodingNames.append(name) }
     }
 
     public mutating func appendFile(name: String) {
-        if !fileNames.contains(name) { fileNames.append(name) }
+        if !fileNames.contains(where: { Self.sameName($0, name) }) { fileNames.append(name) }
     }
 
     public subscript(name: String) -> String? {
