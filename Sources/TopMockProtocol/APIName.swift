@@ -27,8 +27,7 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
                 return end
             }
         }
-        var name = rawValue
-        return name.withUTF8(key)
+        return rawValue.withUTF8Buffer(key)
     }
 
     public var description: String { rawValue }

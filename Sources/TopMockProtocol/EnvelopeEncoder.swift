@@ -129,8 +129,7 @@ public enum EnvelopeEncoder {
         /// is; "": dropped). Runs between escapes are copied whole: values rarely need escaping,
         /// and a byte-at-a-time append cost ~25 instructions a byte in a profile.
         mutating func writeEscaped(_ text: String, _ escape: (UInt8) -> String?) {
-            var text = text
-            text.withUTF8 { utf8 in
+            text.withUTF8Buffer { utf8 in
                 var runStart = 0
                 for (offset, byte) in utf8.enumerated() {
                     guard let replacement = escape(byte) else { continue }

@@ -65,8 +65,7 @@ public struct PaymentActionQuery: Sendable, Equatable {
     /// generic `Sequence` initialiser, which asks the runtime on every call whether the view
     /// conforms to `ContiguousBytes` (a dynamic cast; ~700 instructions more per call).
     private static func data(_ text: String) -> Data {
-        var text = text
-        return text.withUTF8 { Data(buffer: $0) }
+        text.withUTF8Buffer { Data(buffer: $0) }
     }
 
     /// Decimal digits only (no sign, no fraction), fitting in 64 bits.

@@ -38,24 +38,16 @@ public enum Signer {
     /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
     /// of a longer one gets the smaller number, as in byte order (a tie is resolved by the caller).
     static func namePrefix(_ name: String) -> UInt64 {
-        func prefix(of bytes: some Collection<UInt8>) -> UInt64 {
+        name.withUTF8Buffer { bytes in
             var prefix: UInt64 = 0
-            var taken = 0
-            for byte in bytes.prefix(8) {
-                prefix = prefix << 8 | UInt64(byte)
-                taken += 1
-            }
-            return taken == 8 ? prefix : prefix << (8 * (8 - taken))
+            for offset in 0..<8 { prefix = prefix << 8 | (offset < bytes.count ? UInt64(bytes[offset]) : 0) }
+            return prefix
         }
-        return name.utf8.withContiguousStorageIfAvailable(prefix(of:)) ?? prefix(of: name.utf8)
     }
 
-    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time), read in
-    /// place (`withUTF8` needs a copy of the string: a retain and a release per call).
+    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time).
     private static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)  // a bridged string, which topmock never makes
-        }
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).

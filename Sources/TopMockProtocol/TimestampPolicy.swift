@@ -57,8 +57,7 @@ public struct TimestampPolicy: Sendable, Equatable {
     /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
     /// (i.e. as if it were UTC); nil when malformed or not a real date.
     public static func wallClockSeconds(_ text: String) -> Int64? {
-        // The string's own bytes (an Array copy cost an allocation on every call).
-        text.utf8.withContiguousStorageIfAvailable(wallClockSeconds) ?? Array(text.utf8).withUnsafeBufferPointer(wallClockSeconds)
+        text.withUTF8Buffer(wallClockSeconds)  // in place: an Array copy cost an allocation per call
     }
 
     private static func wallClockSeconds(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {

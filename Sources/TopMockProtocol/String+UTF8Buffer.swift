@@ -1,0 +1,11 @@
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes, in place: the request path reads names and
+    /// values this way without copying them. (`withUTF8` is `mutating`, so calling it on a copy
+    /// retained and released the string's storage each time.) A bridged string, which topmock never
+    /// makes, is copied first.
+    func withUTF8Buffer<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+}
