@@ -97,9 +97,13 @@ public enum Signer {
     /// A parameter as diagnostics may show it: `session` as `***`, a value that is the app's secret
     /// (a client that sent it by mistake) as `<secret>`.
     public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
-        if parameter.name == "session" { return .init(name: parameter.name, value: "***") }
-        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: "<secret>") }
-        return parameter
+        guard needsMasking(parameter, secret: secret) else { return parameter }
+        return .init(name: parameter.name, value: parameter.name == "session" ? "***" : "<secret>")
+    }
+
+    /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
+    public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
+        parameter.name == "session" || (!secret.isEmpty && parameter.value == secret)
     }
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the

@@ -77,8 +77,7 @@ public struct TOPParameters: Sendable, Equatable {
 
     private func position(of name: String) -> Int? {
         if let index { return index[Name(text: name)] }
-        let length = name.utf8.count
-        return all.firstIndex { $0.name.utf8.count == length && $0.name == name }
+        return all.firstIndex { Self.sameName($0.name, name) }
     }
 
     /// Records that a parameter was not valid UTF-8 (it is appended all the same, repaired).

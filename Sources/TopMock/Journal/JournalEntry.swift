@@ -91,7 +91,7 @@ public struct JournalEntry: Sendable {
     /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        guard parameters.contains(where: { $0.name == "session" || (!secret.isEmpty && $0.value == secret) }) else { return }
+        guard parameters.contains(where: { Signer.needsMasking($0, secret: secret) }) else { return }
         parameters = parameters.map { Signer.masked($0, secret: secret) }
     }
 
