@@ -108,7 +108,7 @@ let package = Package(
 
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
+            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",
