@@ -35,14 +35,12 @@ public struct TOPParameters: Sendable, Equatable {
     private var index: [Name: Int]?
     static let indexThreshold = 16
 
-    /// A name as the index's key, equal and hashed as ``sameName(_:_:)`` compares.
+    /// A name as the index's key, equal as ``sameName(_:_:)`` compares. Hashed as the text alone:
+    /// names that are the same are `==`, so their hashes agree.
     private struct Name: Hashable {
         let text: String
         static func == (lhs: Name, rhs: Name) -> Bool { sameName(lhs.text, rhs.text) }
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(text.utf8.count)
-            hasher.combine(text)
-        }
+        func hash(into hasher: inout Hasher) { hasher.combine(text) }
     }
 
     /// Whether two names are the same parameter's (see the type's documentation).
