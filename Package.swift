@@ -106,6 +106,16 @@ let package = Package(
             swiftSettings: strictSettings + (fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [])
         ),
 
+        // benchmarks/run's floor: what JSONDecoder and MD5 cost per call, with no topmock code.
+        .executableTarget(
+            name: "topmock-floor",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
