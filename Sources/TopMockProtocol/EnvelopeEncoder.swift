@@ -186,4 +186,15 @@ public struct ContentTypes: Sendable, Equatable {
     }
 
     public func of(_ format: ResponseFormat) -> String { format == .json ? json : xml }
+
+    /// Why the official Node SDK would not parse JSON answers labelled `json`, or nil when it
+    /// would: its `network.js` parses a body only when the content type contains
+    /// `application/json` or `text/javascript` (case-insensitive), and otherwise hands back the raw
+    /// string with no error — a code-25 answer then looks like a success.
+    public var nodeSDKWarning: String? {
+        let lowered = json.lowercased()
+        guard !lowered.contains("application/json"), !lowered.contains("text/javascript") else { return nil }
+        return "JSON answers are labelled '\(json)': the official Node SDK parses only application/json or "
+            + "text/javascript, and hands any other body back as a string with no error (an error answer looks like a success)"
+    }
 }

@@ -119,6 +119,9 @@ struct Serve: ParsableCommand {
             }
         }
         let logger = Logger(label: "topmock")
+        if let warning = configuration.contentTypes.nodeSDKWarning {
+            logger.warning("\(warning)")
+        }
 
         // Block SIGINT/SIGTERM before any server thread exists (threads inherit the mask), then
         // wait for them with sigwait on this thread.

@@ -138,6 +138,18 @@ import TopMockLock
         #expect(!lines.joined().contains("Zq7-never-logged") && !lines.joined().contains("helloworld"))
     }
 
+    /// The official Node SDK parses only application/json or text/javascript: serve says so at
+    /// start for any other JSON content type, and says nothing for the two it parses.
+    @Test func warnsAboutAJSONContentTypeTheNodeSDKDoesNotParse() throws {
+        let server = try Server(["--json-content-type", "text/plain;charset=UTF-8"])
+        let quiet = try Server(["--json-content-type", "text/javascript;charset=UTF-8"])
+        #expect(server.terminate().0 == 0 && quiet.terminate().0 == 0)
+        let warned = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(warned.contains("warning") && warned.contains("'text/plain;charset=UTF-8'") && warned.contains("Node SDK"), "\(warned)")
+        let silent = String(decoding: quiet.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!silent.contains("Node SDK"), "\(silent)")
+    }
+
     @Test func healthcheckFailsWhenNothingListens() throws {
         let run = try Self.run(["healthcheck", "--url", "http://127.0.0.1:1/__admin/health"])
         #expect(run.status == 1)
