@@ -1,5 +1,6 @@
 public import TopMockHTTP
 public import TopMockProtocol
+public import TopMockScenarios
 
 /// Everything `topmock serve` can be told. Defaults suit a mock on a developer's machine.
 public struct Configuration: Sendable {
@@ -24,6 +25,8 @@ public struct Configuration: Sendable {
     public var adminToken: String?
     /// Bounds of the request journal.
     public var journal = RequestJournal.Limits()
+    /// Bounds on what calls create at run time (payment actions per namespace).
+    public var engine = EngineLimits()
 
     /// The app every fresh topmock knows: the key and secret of TOP's own signing example
     /// (top-protocol.md §3.2), so published test vectors work as they are.

@@ -42,7 +42,7 @@ public final class TopMockApplication: Sendable {
         guard loaded.isValid else { throw StartupError(diagnostics: loaded.diagnostics) }
         self.configuration = configuration
         let registry = AppRegistry(configuration: configuration, fileApps: loaded.set.apps)
-        let engine = ScenarioEngine(set: loaded.set, clock: clock)
+        let engine = ScenarioEngine(set: loaded.set, clock: clock, limits: configuration.engine)
         self.registry = registry
         self.engine = engine
         let metrics = GatewayMetrics()

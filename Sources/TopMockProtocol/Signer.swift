@@ -98,12 +98,49 @@ public enum Signer {
     /// (a client that sent it by mistake) as `<secret>`.
     public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
         guard needsMasking(parameter, secret: secret) else { return parameter }
-        return .init(name: parameter.name, value: parameter.name == "session" ? "***" : "<secret>")
+        if parameter.name == "session" { return .init(name: parameter.name, value: "***") }
+        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: "<secret>") }
+        return .init(name: parameter.name, value: maskedPayCodes(parameter.value))
     }
 
     /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
     public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
         parameter.name == "session" || (!secret.isEmpty && parameter.value == secret)
+            || mentionsPayCode(parameter.value)
+    }
+
+    /// Whether a JSON object's text names `channel_account`: a byte scan of values that start
+    /// with `{` (the only ones that can hold it), run on every parameter of every call.
+    static func mentionsPayCode(_ value: String) -> Bool {
+        value.withUTF8Buffer { bytes in
+            let key = payCodeKey.utf8
+            guard bytes.first == UInt8(ascii: "{"), bytes.count > key.count else { return false }
+            let first = UInt8(ascii: "c")
+            var index = 0
+            while index + key.count <= bytes.count {
+                if bytes[index] == first && bytes[index..<(index + key.count)].elementsEqual(key) { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// The field that carries a scanned pay code or card number (`pay_request.channel_account`).
+    static let payCodeKey = "channel_account"
+
+    /// A JSON object's `channel_account` values (at any depth) as `***`; text that mentions the
+    /// key but is not a JSON object is masked whole, since where the code sits cannot be told.
+    public static func maskedPayCodes(_ text: String) -> String {
+        guard let object = JSONValue.object(parsing: text) else { return "***" }
+        func mask(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let fields):
+                return .object(fields.reduce(into: [:]) { $0[$1.key] = $1.key == payCodeKey ? .string("***") : mask($1.value) })
+            case .array(let items): return .array(items.map(mask))
+            default: return value
+            }
+        }
+        return mask(.object(object)).jsonText
     }
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the

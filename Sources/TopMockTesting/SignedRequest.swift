@@ -60,6 +60,25 @@ public struct SignedRequest: Sendable {
         return SignedRequest(parameters: parameters, secret: secret, signMethod: signMethod)
     }
 
+    /// A signed `alibaba.pos.order.pay` call with `pay_request` as given (a JSON object's text).
+    public static func orderPay(
+        shopID: Int64, payRequest: String, appKey: String = "12345678", secret: String = "helloworld",
+        nowMillis: Int64 = SystemWallClock().nowMillis()
+    ) -> SignedRequest {
+        payActionQuery(shopID: shopID, requestID: "", buyerID: 0, appKey: appKey, secret: secret, nowMillis: nowMillis)
+            .setting("method", APIName.posOrderPay.rawValue).removing("payment_action_request").setting("pay_request", payRequest)
+    }
+
+    /// A signed `alibaba.pos.paystatus.query` call.
+    public static func payStatusQuery(
+        shopID: Int64, checkoutID: String, buyerID: Int64, appKey: String = "12345678", secret: String = "helloworld",
+        nowMillis: Int64 = SystemWallClock().nowMillis()
+    ) -> SignedRequest {
+        payActionQuery(shopID: shopID, requestID: "", buyerID: 0, appKey: appKey, secret: secret, nowMillis: nowMillis)
+            .setting("method", APIName.posPayStatusQuery.rawValue).removing("payment_action_request")
+            .setting("pay_status_request", #"{"checkout_id":"\#(checkoutID)","buyer_id":\#(buyerID)}"#)
+    }
+
     public func placed(_ placement: Placement) -> SignedRequest {
         var copy = self
         copy.placement = placement

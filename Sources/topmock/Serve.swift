@@ -77,6 +77,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Most bytes the journal keeps (estimated). (env: TOPMOCK_JOURNAL_MAX_BYTES, default 16777216)")
     var journalMaxBytes: Int?
 
+    @Option(help: "Most payment actions order.pay and action templates may create in one namespace; past it they answer CREATED_ACTIONS_LIMIT. (env: TOPMOCK_MAX_CREATED_ACTIONS, default 100000)")
+    var maxCreatedActions: Int?
+
     @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
     var threads: Int?
 
@@ -212,6 +215,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("the journal needs at least 1 entry and 1024 bytes")
         }
         configuration.journal = RequestJournal.Limits(maxEntries: maxEntries, maxBytes: maxBytes)
+        let maxCreated = try Environment.resolve(maxCreatedActions, "TOPMOCK_MAX_CREATED_ACTIONS", default: configuration.engine.maxCreatedActions)
+        guard maxCreated >= 1 else { throw ValidationError("--max-created-actions must be at least 1") }
+        configuration.engine.maxCreatedActions = maxCreated
         let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 50)
         guard watch >= 0 else { throw ValidationError("--watch-interval must not be negative") }
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)

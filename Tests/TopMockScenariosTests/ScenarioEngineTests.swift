@@ -16,14 +16,20 @@ import TopMockTesting
     static func query(_ requestID: String, buyer: Int64 = 1, shop: Int64 = 1, app: String = "k", extra: [(String, String)] = []) -> MatchableRequest {
         MatchableRequest(
             api: .posPayActionQuery, appKey: app, parameters: TOPParameters([("shop_id", String(shop))] + extra),
-            query: PaymentActionQuery(shopID: shop, requestID: requestID, buyerID: buyer))
+            call: PaymentActionQuery(shopID: shop, requestID: requestID, buyerID: buyer))
+    }
+
+    /// The `result.model` object of an answer.
+    static func model(_ answer: MethodAnswer) -> ResponseObject? {
+        guard case .object(let result)? = answer.fields["result"], case .object(let model)? = result["model"] else { return nil }
+        return model
     }
 
     static func status(_ resolution: Resolution) -> String {
         switch resolution.outcome {
-        case .answer(.action(_, let result)): return result.status.rawValue
-        case .answer(.notFound): return "not-found"
-        case .answer(.buyerMismatch): return "buyer-mismatch"
+        case .answer(let answer) where answer.outcome == .notFound: return "not-found"
+        case .answer(let answer) where answer.outcome == .buyerMismatch: return "buyer-mismatch"
+        case .answer(let answer): return answer.actionStatus?.rawValue ?? answer.outcome.rawValue
         case .error(let error): return "error \(error.code) \(error.subCode ?? "")"
         case .fault(let fault): return "fault \(fault.rawValue)"
         case .stub: return "stub"
@@ -56,8 +62,8 @@ import TopMockTesting
         let engine = try Self.engine(Self.timelines)
         let statuses = (0..<5).map { _ in Self.status(engine.resolve(Self.query("polls"))) }
         #expect(statuses == ["PAYING", "PAYING", "SUCCESS", "SUCCESS", "SUCCESS"])
-        guard case .answer(.action(_, let result)) = engine.resolve(Self.query("polls")).outcome else { Issue.record("no action"); return }
-        #expect(result.resultCode == "WAIT")  // inherited from the initial result
+        guard case .answer(let answer) = engine.resolve(Self.query("polls")).outcome else { Issue.record("no action"); return }
+        #expect(Self.model(answer)?["result_code"] == .string("WAIT"))  // inherited from the initial result
         #expect(engine.progress(of: ActionKey(shopID: 1, requestID: "polls"))?.queries == 6)
     }
 
@@ -201,7 +207,7 @@ import TopMockTesting
         let engine = try Self.engine("stubs: [{method: taobao.time.get, response: {time: '2026-01-01 00:00:00'}}]")
         #expect(engine.serves(APIName(rawValue: "taobao.time.get")))
         #expect(!engine.serves(APIName(rawValue: "taobao.item.get")))
-        let resolution = engine.resolve(MatchableRequest(api: APIName(rawValue: "taobao.time.get"), appKey: "k", parameters: TOPParameters(), query: nil))
+        let resolution = engine.resolve(MatchableRequest(api: APIName(rawValue: "taobao.time.get"), appKey: "k", parameters: TOPParameters(), call: nil))
         guard case .stub(let stub) = resolution.outcome else { Issue.record("no stub"); return }
         #expect(stub.response == ["time": .string("2026-01-01 00:00:00")])
     }
@@ -323,7 +329,7 @@ import TopMockTesting
               - {method: taobao.y.get, response: [1]}
             """
         #expect(ScenarioLoader.load(sources: [(path: "s.yaml", text: text)]).diagnostics.map(\.headline) == [
-            "s.yaml:2:14: error: alibaba.pos.pay.action.query is answered from shops and rules; a stub cannot replace it",
+            "s.yaml:2:14: error: alibaba.pos.pay.action.query is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
             "s.yaml:3:42: error: 'a' is null; TOP leaves absent fields out, so leave the key out",
             "s.yaml:4:38: error: a stub's response must be a mapping, found a list",
         ])

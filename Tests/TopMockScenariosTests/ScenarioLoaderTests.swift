@@ -161,16 +161,24 @@ import TopMockScenarios
         func resolve(_ shop: Int64, _ request: String, _ buyer: Int64) -> Resolution.Outcome {
             engine.resolve(MatchableRequest(
                 api: .posPayActionQuery, appKey: "k", parameters: TOPParameters(),
-                query: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))).outcome
+                call: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))).outcome
         }
-        guard case .answer(.action(let action, let result)) = resolve(124, "split-cash", 456) else {
+        guard case .answer(let answer) = resolve(124, "split-cash", 456) else {
             Issue.record("not found")
             return
         }
-        #expect(action.channel == "cash")
-        #expect(result.status == .success)
-        #expect(resolve(125, "split-cash", 456) == .answer(.notFound(ActionKey(shopID: 125, requestID: "split-cash"))))
-        #expect(resolve(124, "split-cash", 1) == .answer(.buyerMismatch(action, queried: 1)))
+        guard case .object(let result)? = answer.fields["result"], case .object(let model)? = result["model"] else {
+            Issue.record("no model in \(answer.fields)")
+            return
+        }
+        #expect(model["channel_name"] == .string("cash"))
+        #expect(answer.outcome == .found && answer.actionStatus == .success)
+        guard case .answer(let missing) = resolve(125, "split-cash", 456), case .answer(let other) = resolve(124, "split-cash", 1) else {
+            Issue.record("no answers")
+            return
+        }
+        #expect(missing.outcome == .notFound && !missing.isSuccess)
+        #expect(other.outcome == .buyerMismatch && !other.isSuccess)
     }
 }
 

@@ -21,6 +21,7 @@ import TopMockProtocol
         ("paymentOrder", ScenarioCompiler.orderKeys), ("paymentAction", ScenarioCompiler.actionKeys),
         ("timelineStep", ScenarioCompiler.stepKeys), ("resultLevel", ScenarioCompiler.resultKeys),
         ("rule", ScenarioCompiler.ruleKeys), ("stub", ScenarioCompiler.stubKeys),
+        ("channelProfile", ScenarioCompiler.profileKeys), ("actionTemplate", ScenarioCompiler.templateKeys),
     ] as [(String?, [String])])
     func schemaHasTheLoadersKeys(definition: String?, keys: [String]) {
         #expect(Self.properties(definition) == Set(keys), "\(definition ?? "root")")

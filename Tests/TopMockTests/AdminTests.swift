@@ -170,7 +170,7 @@ import TopMockLock
             bytes.record(JournalEntry(
                 id: 0, receivedAtMillis: 0, namespace: "x", remoteAddress: "", httpMethod: "POST",
                 parameters: [.init(name: "payment_action_request", value: String(repeating: "x", count: 500))],
-                outcome: "found", answerRequestID: "r\(index)", latencyMicros: 1))
+                outcome: .found, answerRequestID: "r\(index)", latencyMicros: 1))
         }
         let statistics = bytes.statistics
         #expect(statistics.bytes <= 4096 && statistics.entries < 10 && statistics.entries + statistics.evicted == 100)
@@ -273,7 +273,7 @@ import TopMockLock
     static func entry(_ index: Int, size: Int) -> JournalEntry {
         JournalEntry(
             id: 0, receivedAtMillis: Int64(index), namespace: index % 3 == 0 ? "a" : "b", remoteAddress: "", httpMethod: "POST",
-            parameters: [.init(name: "p", value: String(repeating: "x", count: size))], outcome: "found",
+            parameters: [.init(name: "p", value: String(repeating: "x", count: size))], outcome: .found,
             answerRequestID: "r\(index)", latencyMicros: 1)
     }
 

@@ -135,7 +135,7 @@ import TopMockTesting
     static let cases: [(Int, String, @Sendable (SignedRequest) -> HTTPRequest)] = [
         (9, #"{"code":9,"msg":"Http Action Not Allowed""#, { var r = $0.placed(.get).httpRequest(); r.method = "PUT"; return r }),
         (21, #"{"code":21,"msg":"Missing method""#, { $0.removing("method").httpRequest() }),
-        (22, #"{"code":22,"msg":"Invalid method""#, { $0.setting("method", "alibaba.pos.order.pay").httpRequest() }),
+        (22, #"{"code":22,"msg":"Invalid method""#, { $0.setting("method", "alibaba.pos.order.cancel").httpRequest() }),
         (23, #"<code>23</code><msg>Invalid format</msg>"#, { $0.setting("format", "yaml").httpRequest() }),
         (24, #"{"code":24,"msg":"Missing signature""#, { var r = $0.placed(.get).httpRequest(); r.query = r.query.replacing(/&sign=[0-9A-F]+/, with: ""); return r }),
         (25, #"{"code":25,"msg":"Invalid signature""#, { $0.withSign("00000000000000000000000000000000").httpRequest() }),

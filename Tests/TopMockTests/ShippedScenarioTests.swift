@@ -136,9 +136,9 @@ import TopMockTesting
 
     @Test func stubsAnswerSiblingAPIs() throws {
         try Self.withLive { (client: TestClient) throws in
-            let paystatus = SignedRequest.payActionQuery(shopID: 124, requestID: "x", buyerID: 1)
-                .setting("method", "alibaba.pos.paystatus.query").removing("payment_action_request")
-            #expect(GatewayTests.normalized(try client.execute(paystatus)) == #"{"alibaba_pos_paystatus_query_response":{"result":{"model":{"checkout_status":1,"checkout_id":"123"},"success":true},"request_id":"RID"}}"#)
+            // paystatus.query is served for real now: the split payment order of split-cash-alipay.yaml is paid.
+            let paystatus = SignedRequest.payStatusQuery(shopID: 124, checkoutID: "PO-124-0003", buyerID: 456)
+            #expect(GatewayTests.normalized(try client.execute(paystatus)) == #"{"alibaba_pos_paystatus_query_response":{"result":{"model":{"checkout_status":1,"checkout_id":"PO-124-0003"},"success":true},"request_id":"RID"}}"#)
             let features = SignedRequest.payActionQuery(shopID: 124, requestID: "x", buyerID: 1)
                 .setting("method", "alibaba.pos.service.features.get").removing("payment_action_request")
             let wrapped = try client.execute(features)

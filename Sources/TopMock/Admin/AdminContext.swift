@@ -158,15 +158,18 @@ final class AdminContext: Sendable {
         body.append("namespace", .string(namespace))
         body.append("shop_id", .integer(snapshot.action.key.shopID))
         body.append("request_id", .string(snapshot.action.key.requestID))
-        body.append("buyer_id", .integer(snapshot.action.buyerID))
+        body.append("buyer_id", snapshot.action.buyerID.map { .integer($0) })
         body.append("channel", .string(snapshot.action.channel))
         body.append("status", .string(snapshot.current.status.rawValue))
         body.append("result_code", snapshot.current.resultCode.map(ResponseValue.string))
         body.append("result_message", snapshot.current.resultMessage.map(ResponseValue.string))
+        body.append("amount_fen", snapshot.action.amountFen.map { .integer($0) })
+        body.append("checkout_id", snapshot.action.paymentOrderID.map(ResponseValue.string))
         body.append("step", .integer(Int64(snapshot.step)))
         body.append("steps", .integer(Int64(snapshot.action.timeline.count)))
         body.append("queries", .integer(Int64(snapshot.queries)))
         body.append("set_by_admin", .bool(snapshot.isOverridden))
+        body.append("created", .bool(snapshot.isCreated))
         return body
     }
 
@@ -284,9 +287,12 @@ final class AdminContext: Sendable {
             guard let value = Int64(text) else { throw .badParameter("\(name) must be epoch milliseconds, not '\(text)'") }
             return value
         }
+        var fields: [String: String] = [:]
+        for (name, value) in query where name.hasPrefix("field.") && name.count > 6 { fields[String(name.dropFirst(6))] = value }
         return JournalFilter(
             namespace: query["namespace"], method: query["method"], appKey: query["app_key"], shopID: query["shop_id"],
-            requestID: query["request_id"], outcome: query["outcome"], sinceMillis: try millis("since"), untilMillis: try millis("until"))
+            requestID: query["request_id"], outcome: query["outcome"], sinceMillis: try millis("since"), untilMillis: try millis("until"),
+            fields: fields)
     }
 
     func requests(_ call: AdminCall) throws(AdminError) -> HTTPResponse {
@@ -329,9 +335,11 @@ final class AdminContext: Sendable {
         var count: Int?
         var atLeast: Int?
         var atMost: Int?
+        /// Field path → value: a JSON string, number or boolean, compared as the journal's text.
+        var fields: [String: JSONValue]?
 
         enum CodingKeys: String, CodingKey {
-            case namespace, method, outcome, since, until, count
+            case namespace, method, outcome, since, until, count, fields
             case appKey = "app_key"
             case shopID = "shop_id"
             case requestID = "request_id"
@@ -343,9 +351,16 @@ final class AdminContext: Sendable {
     /// 200 when the journal holds the expected number of matching requests; 409 with what it saw.
     func verify(_ call: AdminCall) throws(AdminError) -> HTTPResponse {
         let body = try call.body(VerifyBody.self)
+        var fields: [String: String] = [:]
+        for (path, value) in body.fields ?? [:] {
+            guard let text = value.scalarText else {
+                throw .badParameter("fields.\(path) must be a string, a number or a boolean (one field path per value)")
+            }
+            fields[path] = text
+        }
         let filter = JournalFilter(
             namespace: body.namespace, method: body.method, appKey: body.appKey, shopID: body.shopID, requestID: body.requestID,
-            outcome: body.outcome, sinceMillis: body.since, untilMillis: body.until)
+            outcome: body.outcome, sinceMillis: body.since, untilMillis: body.until, fields: fields)
         let expectations = [body.count.map { ("exactly", $0) }, body.atLeast.map { ("at least", $0) }, body.atMost.map { ("at most", $0) }].compactMap { $0 }
         let matched = journal.count(matching: filter)
         let expectation = expectations.isEmpty ? ("at least", 1) : expectations[0]
@@ -380,7 +395,7 @@ final class AdminContext: Sendable {
         body.append("app_key", entry.appKey.map(ResponseValue.string))
         body.append("shop_id", entry.shopID.map(ResponseValue.string))
         body.append("request_id", entry.requestID.map(ResponseValue.string))
-        body.append("outcome", .string(entry.outcome))
+        body.append("outcome", .string(entry.outcome.rawValue))
         body.append("error_code", entry.errorCode.map { .integer(Int64($0)) })
         body.append("error_sub_code", entry.errorSubCode.map(ResponseValue.string))
         body.append("fault", entry.fault.map(ResponseValue.string))

@@ -48,6 +48,14 @@ struct AdminError: Error {
 
     static let adminDisabled = AdminError(status: 404, code: 1010, message: "the admin API is off (--admin off)")
 
+    static func unknownCheckout(shopID: String, checkoutID: String) -> AdminError {
+        AdminError(status: 404, code: 1011, message: "no checkout with checkout_id '\(checkoutID)' in shop \(shopID)")
+    }
+
+    static func checkoutConflict(_ message: String) -> AdminError {
+        AdminError(status: 409, code: 1012, message: message)
+    }
+
     var response: HTTPResponse {
         var error = ResponseObject()
         error.append("code", .integer(Int64(code)))

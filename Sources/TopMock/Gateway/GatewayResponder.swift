@@ -28,7 +28,7 @@ struct GatewayResponder: HTTPResponder {
         let outcome = answer(request, &call)
         let latency = ContinuousClock.now - started
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
-        if call.secret == nil, call.entry.outcome == "rejected", let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
+        if call.secret == nil, call.entry.outcome == .rejected, let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
         call.entry.maskParameters(secret: call.secret)
         journal.record(call.entry)
         metrics.recordCall(
@@ -69,42 +69,39 @@ struct GatewayResponder: HTTPResponder {
             return reject(error, &call)
         }
 
-        var query: PaymentActionQuery?
-        if validated.api == .posPayActionQuery {
-            do {
-                query = try PaymentActionQuery(parameters: validated.parameters)
-            } catch {
-                return reject(TOPRejection(error, format: validated.format, diagnostic: "business parameters: \(error.msg)"), &call)
-            }
-            call.entry.requestID = query?.requestID
+        let business: (any MethodCall)?
+        do {
+            business = try TOPMethods.parse(validated.api, validated.parameters)
+        } catch {
+            return reject(TOPRejection(error, format: validated.format, diagnostic: "business parameters: \(error.msg)"), &call)
         }
-        let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, query: query)
+        call.entry.requestID = business?.matchRequestID
+        let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, call: business)
         let resolution = engine.resolve(matchable, namespace: call.entry.namespace, nowMillis: now)
         if case .unknownMethod = resolution.outcome {} else { call.methodLabel = validated.api.rawValue }
-        call.entry.outcome = resolution.outcomeName
+        call.entry.outcome = resolution.callOutcome
         call.entry.rule = resolution.ruleName
         call.entry.scenario = resolution.scenarioPath
         call.delay = resolution.delay
         call.entry.delayMillis = resolution.delay.map { Int($0.seconds * 1000) }
         logger.debug("answered", metadata: [
             "topmock.request.id": "\(call.entry.answerRequestID)", "top.api": "\(validated.api)", "top.app_key": "\(validated.appKey)",
-            "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.outcomeName)",
+            "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.callOutcome.rawValue)",
             "scenario.rule": "\(resolution.ruleName ?? "-")",
         ])
         switch resolution.outcome {
         case .answer(let answer):
-            if case .action(_, let state) = answer {
-                call.result = state.resultSuccess ? state.status.rawValue : "business_failure"
-            } else {
+            call.result = answer.resultLabel
+            if answer.outcome == .notFound || answer.outcome == .buyerMismatch {
                 call.entry.nearMiss = engine.nearMiss(for: matchable)
             }
-            return .response(success(answer.responseFields, call: validated, requestID: call.entry.answerRequestID))
+            return .response(success(answer.fields, call: validated, requestID: call.entry.answerRequestID))
         case .stub(let stub):
             return .response(success(stub.response, call: validated, requestID: call.entry.answerRequestID))
         case .error(let error):
             return reject(
                 TOPRejection(error, format: validated.format, diagnostic: "injected by rule '\(resolution.ruleName ?? "?")'"), &call,
-                outcome: "error")
+                outcome: .error)
         case .fault(let fault):
             call.entry.fault = fault.rawValue
             call.result = fault.rawValue
@@ -125,7 +122,7 @@ struct GatewayResponder: HTTPResponder {
     /// The fields of the answer a faulted call would have had (a fault that carries it).
     private static func fields(of outcome: Resolution.Outcome) -> ResponseObject {
         switch outcome {
-        case .answer(let answer): return answer.responseFields
+        case .answer(let answer): return answer.fields
         case .stub(let stub): return stub.response
         default: return ResponseObject()
         }
@@ -136,11 +133,11 @@ struct GatewayResponder: HTTPResponder {
         return HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body)
     }
 
-    private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: String = "rejected") -> HTTPOutcome {
+    private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: CallOutcome = .rejected) -> HTTPOutcome {
         call.entry.outcome = outcome
         if call.entry.requestID == nil {
             // Best effort, so journal filters by request_id find refused calls too (only on this path).
-            call.entry.requestID = PaymentActionQuery.requestIDIfReadable(call.entry.parameters.first { $0.name == "payment_action_request" }?.value)
+            call.entry.requestID = Self.requestIDIfReadable(call.entry.parameters)
         }
         call.entry.errorCode = rejection.error.code
         call.result = String(rejection.error.code)
@@ -165,6 +162,16 @@ struct GatewayResponder: HTTPResponder {
         }
         let body = EnvelopeEncoder.failure(rejection.error, requestID: call.entry.answerRequestID, format: rejection.format)
         return .response(HTTPResponse(status: 200, headers: headers, body: body))
+    }
+
+    /// The `request_id` inside `payment_action_request` or `pay_request`, if it can be read at all
+    /// (for journals of calls refused before their business parameters were checked).
+    static func requestIDIfReadable(_ parameters: [TOPParameters.Parameter]) -> String? {
+        for name in ["payment_action_request", "pay_request"] {
+            guard let text = parameters.first(where: { $0.name == name })?.value else { continue }
+            if let id = JSONValue.object(parsing: text)?["request_id"]?.scalarText { return id }
+        }
+        return nil
     }
 
     /// One line of printable ASCII, at most 512 bytes: a header value every client accepts.
@@ -195,7 +202,7 @@ struct CallRecord {
         namespaceFromHeader = header != nil
         entry = JournalEntry(
             id: 0, receivedAtMillis: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace,
-            remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: "rejected",
+            remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: .rejected,
             answerRequestID: requestID, latencyMicros: 0)
     }
 

@@ -1,4 +1,5 @@
 public import TopMockProtocol
+public import TopMockScenarios
 
 /// One call to `/router/rest`, as the journal keeps it (WireMock's ServeEvent). Secrets never get
 /// here: the app secret is never a parameter, and `session` values are masked.
@@ -14,10 +15,11 @@ public struct JournalEntry: Sendable {
     public var api: String?
     public var appKey: String?
     public var shopID: String?
-    /// `payment_action_request.request_id`, when the call got that far.
+    /// The `request_id` of the payment action the call named (`payment_action_request.request_id`,
+    /// `pay_request.request_id`), when it could be read.
     public var requestID: String?
-    /// `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`.
-    public var outcome: String
+    /// How the call ended.
+    public var outcome: CallOutcome
     public var errorCode: Int?
     public var errorSubCode: String? { get { self[detail: \.errorSubCode] } set { self[detail: \.errorSubCode] = newValue } }
     public var fault: String? { get { self[detail: \.fault] } set { self[detail: \.fault] = newValue } }
@@ -61,7 +63,7 @@ public struct JournalEntry: Sendable {
     public init(
         id: Int, receivedAtMillis: Int64, namespace: String, remoteAddress: String, httpMethod: String,
         parameters: [TOPParameters.Parameter], api: String? = nil, appKey: String? = nil, shopID: String? = nil,
-        requestID: String? = nil, outcome: String, errorCode: Int? = nil, errorSubCode: String? = nil, fault: String? = nil,
+        requestID: String? = nil, outcome: CallOutcome, errorCode: Int? = nil, errorSubCode: String? = nil, fault: String? = nil,
         rule: String? = nil, diagnostic: String? = nil, nearMiss: String? = nil, signatureMismatch: SignatureMismatch? = nil,
         answerRequestID: String, latencyMicros: Int, delayMillis: Int? = nil
     ) {
@@ -98,7 +100,7 @@ public struct JournalEntry: Sendable {
     /// A rough size in bytes, for the journal's byte bound.
     public var estimatedBytes: Int {
         func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
-        var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + outcome.utf8.count + answerRequestID.utf8.count
+        var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + answerRequestID.utf8.count
         for parameter in parameters { total += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
         total += size(api) + size(appKey) + size(shopID) + size(requestID) + size(rule) + size(scenario)
         if let details = details.first {
@@ -120,11 +122,15 @@ public struct JournalFilter: Sendable, Equatable {
     public var outcome: String?
     public var sinceMillis: Int64?
     public var untilMillis: Int64?
+    /// Business fields by dotted path (`pay_request.pay_fee` → `1500`), each of which the call
+    /// must have with that value (JSON parameters looked into; see ``FieldPaths``).
+    public var fields: [String: String]
 
     public init(
         namespace: String? = nil, method: String? = nil, appKey: String? = nil, shopID: String? = nil, requestID: String? = nil,
-        outcome: String? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil
+        outcome: String? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil, fields: [String: String] = [:]
     ) {
+        self.fields = fields
         self.namespace = namespace
         self.method = method
         self.appKey = appKey
@@ -141,9 +147,14 @@ public struct JournalFilter: Sendable, Equatable {
         if let appKey, entry.appKey != appKey { return false }
         if let shopID, entry.shopID != shopID { return false }
         if let requestID, entry.requestID != requestID { return false }
-        if let outcome, entry.outcome != outcome, entry.errorCode.map(String.init) != outcome, entry.fault != outcome { return false }
+        if let outcome, entry.outcome.rawValue != outcome, entry.errorCode.map(String.init) != outcome, entry.fault != outcome { return false }
         if let sinceMillis, entry.receivedAtMillis < sinceMillis { return false }
         if let untilMillis, entry.receivedAtMillis > untilMillis { return false }
+        if !fields.isEmpty {
+            // Read from the kept (masked) parameters, only for entries every other criterion let through.
+            let paths = FieldPaths(entry.parameters)
+            return fields.allSatisfy { paths[$0.key] == $0.value }
+        }
         return true
     }
 
@@ -154,6 +165,7 @@ public struct JournalFilter: Sendable, Equatable {
             ("outcome", outcome), ("since", sinceMillis.map(String.init)), ("until", untilMillis.map(String.init)),
         ]
         let set = parts.compactMap { name, value in value.map { "\(name)=\($0)" } }
+            + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return set.isEmpty ? "any request" : set.joined(separator: ", ")
     }
 }

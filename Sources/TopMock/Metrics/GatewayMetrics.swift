@@ -1,3 +1,4 @@
+import TopMockScenarios
 import CoreMetrics
 import Prometheus
 import TopMockLock
@@ -69,8 +70,8 @@ final class GatewayMetrics: Sendable {
     }
 
     /// One call to `/router/rest`. `method` must already be bounded (a served API or `other`).
-    func recordCall(method: String, outcome: String, result: String, namespace: String, duration: Duration) {
-        let labels = RequestKey(method: method, outcome: outcome, result: result, namespace: namespace)
+    func recordCall(method: String, outcome: CallOutcome, result: String, namespace: String, duration: Duration) {
+        let labels = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespace)
         let (counter, timer) = handles.withLock { handles in
             if let last = handles.last, last.labels == labels { return (last.counter, last.timer) }
             var namespaceLabel = namespace
@@ -81,11 +82,11 @@ final class GatewayMetrics: Sendable {
                     namespaceLabel = "_other"
                 }
             }
-            let key = RequestKey(method: method, outcome: outcome, result: result, namespace: namespaceLabel)
+            let key = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespaceLabel)
             let counter = handles.requests[key] ?? {
                 let made = CoreMetrics.Counter(
                     label: "topmock_requests_total",
-                    dimensions: [("method", method), ("outcome", outcome), ("result", result), ("namespace", namespaceLabel)],
+                    dimensions: [("method", method), ("outcome", outcome.rawValue), ("result", result), ("namespace", namespaceLabel)],
                     factory: factory)
                 handles.requests[key] = made
                 return made

@@ -32,9 +32,9 @@ struct RuleIndex {
     }
 
     /// The positions to test for a call, ascending: every rule when the call has no
-    /// `request_id` (another method, or none read).
+    /// `request_id` (a method without one, or none read).
     func candidates(for request: MatchableRequest) -> Candidates {
-        guard let byte = request.query?.requestID.utf8.first else {
+        guard let byte = request.requestID?.utf8.first else {
             return Candidates(first: all, second: [])
         }
         return Candidates(first: everyCall, second: byFirstByte[byte] ?? [])

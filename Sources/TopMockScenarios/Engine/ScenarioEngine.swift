@@ -4,9 +4,9 @@ import Glibc
 public import TopMockProtocol
 import TopMockLock
 
-/// Answers validated calls from the loaded ``ScenarioSet``: rules first (in priority order, first
-/// one that fires wins), then the payment action (one hash lookup on shop + request id, its
-/// timeline advanced) or the method's stub.
+/// Answers validated calls from the loaded ``ScenarioSet`` and each namespace's own state: rules
+/// first (in priority order, first one that fires wins), then the call's method (``TOPMethods``:
+/// a payment action, a checkout, a new payment) or the method's stub.
 ///
 /// All mutable state — query counts, timeline positions, rule counters, quota windows, random
 /// streams — lives per namespace behind one mutex, so concurrent requests never lose or
@@ -23,21 +23,26 @@ public final class ScenarioEngine: Sendable {
     /// The time of each namespace (real unless a test froze or moved it).
     public let clocks: VirtualClocks
 
-    public init(set: ScenarioSet, clock: any WallClock = SystemWallClock()) {
+    /// Bounds on what calls create at run time.
+    public let limits: EngineLimits
+
+    public init(set: ScenarioSet, clock: any WallClock = SystemWallClock(), limits: EngineLimits = EngineLimits()) {
         self.state = Locked(EngineState(set: set))
         self.clocks = VirtualClocks(base: clock)
+        self.limits = limits
     }
 
     /// The set being served.
     public var set: ScenarioSet { state.withLock { $0.set } }
 
-    /// Whether a method is served: this API, or a stub.
+    /// Whether a method is served: one of ``TOPMethods``, or a stub.
     public func serves(_ api: APIName) -> Bool {
-        api == .posPayActionQuery || state.withLock { $0.set.stubs[api] != nil }
+        TOPMethods.serves(api) || state.withLock { $0.set.stubs[api] != nil }
     }
 
-    /// Swaps in a new set whole. State is kept for every payment action whose definition did not
-    /// change and every rule whose text did not change; everything else starts afresh.
+    /// Swaps in a new set whole: the seeds change, what calls created stays. Progress is kept for
+    /// every created action, every seeded action whose definition did not change and every rule
+    /// whose text did not change; everything else starts afresh.
     public func replace(with set: ScenarioSet) {
         state.withLock { state in
             let oldActions = state.set.actions
@@ -45,6 +50,7 @@ public final class ScenarioEngine: Sendable {
             state.namespaces = state.namespaces.mapValues { space in
                 var kept = space
                 kept.actions = space.actions.filter { key, _ in
+                    if space.created[key] != nil { return true }
                     guard let old = oldActions[key], let new = set.actions[key] else { return false }
                     return old.sameDefinition(as: new)
                 }
@@ -55,8 +61,9 @@ public final class ScenarioEngine: Sendable {
         }
     }
 
-    /// Forgets every count, timeline position, quota and random stream of `namespace` (all of
-    /// them when nil), and puts its clock back to real time.
+    /// Puts `namespace` (every namespace when nil) back to its seed: forgets every count,
+    /// timeline position, quota and random stream, every created action, checkout and
+    /// `order.pay` record, and puts its clock back to real time.
     public func reset(namespace: String? = nil) {
         state.withLock { state in
             if let namespace { state.namespaces[namespace] = nil } else { state.namespaces = [:] }
@@ -80,12 +87,12 @@ public final class ScenarioEngine: Sendable {
             let set = state.set
             let candidates = state.ruleIndex.candidates(for: request)
             // In place: copying the namespace out and back would copy its dictionaries on every call.
-            return Self.resolve(
+            return resolve(
                 request, set: set, candidates: candidates, space: &state.namespaces[namespace, default: NamespaceState()], now: now)
         }
     }
 
-    private static func resolve(
+    private func resolve(
         _ request: MatchableRequest, set: ScenarioSet, candidates: RuleIndex.Candidates, space: inout NamespaceState, now: Int64
     ) -> Resolution {
         var fired: (rule: Rule, quotaError: TOPError?)?
@@ -105,7 +112,7 @@ public final class ScenarioEngine: Sendable {
             resolution = Resolution(outcome: .error(error))
         case (nil, .fault(let fault)?):
             resolution = Resolution(outcome: .fault(fault))
-            if fault.carriesAnswer {
+            if fault.carriesAnswer || fired?.rule.plan.takesEffect == true {
                 resolution.faultedAnswer = answer(request, set: set, space: &space, now: now)
             }
         default:
@@ -121,28 +128,27 @@ public final class ScenarioEngine: Sendable {
         return resolution
     }
 
-    /// The normal answer: the payment action (timeline advanced), or the method's stub.
-    private static func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
-        guard let query = request.query else {
+    /// The normal answer: the call's method's (its effect on the namespace included), or the
+    /// method's stub.
+    private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
+        guard let call = request.call, let method = TOPMethods.registry[request.api],
+              let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
+        else {
             guard let stub = set.stubs[request.api] else { return .unknownMethod }
             return .stub(stub)
         }
-        let key = ActionKey(shopID: query.shopID, requestID: query.requestID)
-        guard let action = set.actions[key] else { return .answer(.notFound(key)) }
-        guard action.buyerID == query.buyerID else { return .answer(.buyerMismatch(action, queried: query.buyerID)) }
-        let result = space.actions[key, default: ActionProgress()].query(action, now: now)
-        return .answer(.action(action, result))
+        return .answer(answer)
     }
 
     /// Why a call got the default answer (no action, or another buyer's): the nearest action by
     /// request_id (same shop preferred), and the rule that came closest with the fields that
     /// differed. Only computed on that path; at most 20,000 actions are compared.
     public func nearMiss(for request: MatchableRequest) -> String? {
-        guard let query = request.query else { return nil }
+        guard let query = request.call as? PaymentActionQuery else { return nil }
         let set = self.set
         var parts: [String] = []
         if let action = set.actions[ActionKey(shopID: query.shopID, requestID: query.requestID)] {
-            parts.append("payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer \(action.buyerID), not \(query.buyerID)")
+            parts.append("payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer \(action.buyerID.map { String($0) } ?? "any"), not \(query.buyerID)")
         } else {
             var best: (distance: Int, key: ActionKey)?
             for key in set.actions.keys.prefix(20_000) {
@@ -182,8 +188,9 @@ public final class ScenarioEngine: Sendable {
     /// (0 = its initial result).
     public func progress(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> (queries: Int, step: Int)? {
         state.withLock { state in
-            guard state.set.actions[key] != nil else { return nil }
-            let progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            let space = state.namespaces[namespace] ?? NamespaceState()
+            guard space.action(key, in: state.set) != nil else { return nil }
+            let progress = space.actions[key] ?? ActionProgress()
             return (progress.queries, progress.step)
         }
     }
@@ -192,25 +199,99 @@ public final class ScenarioEngine: Sendable {
     /// the result the next query answers with (before any step that comes due on that query).
     public func snapshot(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> ActionSnapshot? {
         state.withLock { state in
-            guard let action = state.set.actions[key] else { return nil }
-            let progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
-            return ActionSnapshot(
-                action: action, step: progress.step, queries: progress.queries,
-                current: progress.override ?? action.result(atStep: progress.step), isOverridden: progress.override != nil)
+            let space = state.namespaces[namespace] ?? NamespaceState()
+            return space.action(key, in: state.set).map { Self.snapshot($0, space) }
+        }
+    }
+
+    private static func snapshot(_ action: PaymentAction, _ space: NamespaceState) -> ActionSnapshot {
+        let progress = space.actions[action.key] ?? ActionProgress()
+        return ActionSnapshot(
+            action: action, step: progress.step, queries: progress.queries, current: progress.override ?? action.result(atStep: progress.step),
+            isOverridden: progress.override != nil, isCreated: space.created[action.key] != nil)
+    }
+
+    /// Every action a namespace sees: the seeds and what its calls created, by shop and request id.
+    public func actions(namespace: String) -> [ActionSnapshot] {
+        state.withLock { state in
+            let space = state.namespaces[namespace] ?? NamespaceState()
+            let keys = Set(state.set.actions.keys).union(space.created.keys)
+            return keys.sorted { ($0.shopID, $0.requestID) < ($1.shopID, $1.requestID) }
+                .compactMap { space.action($0, in: state.set).map { Self.snapshot($0, space) } }
+        }
+    }
+
+    /// A checkout as a namespace sees it now, with its status (queries not counted).
+    public func checkout(_ key: CheckoutKey, namespace: String) -> CheckoutSnapshot? {
+        state.withLock { state in
+            let space = state.namespaces[namespace] ?? NamespaceState()
+            return space.checkout(key, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) }
+        }
+    }
+
+    /// Every checkout a namespace sees: the seeds' payment orders with an id, and what calls and
+    /// the admin API made.
+    public func checkouts(namespace: String) -> [CheckoutSnapshot] {
+        state.withLock { state in
+            let space = state.namespaces[namespace] ?? NamespaceState()
+            let keys = Set(state.set.checkouts.keys).union(space.checkouts.keys)
+            return keys.sorted { ($0.shopID, $0.checkoutID) < ($1.shopID, $1.checkoutID) }
+                .compactMap { space.checkout($0, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) } }
+        }
+    }
+
+    private static func snapshot(_ checkout: CheckoutView, _ space: NamespaceState, codes: CheckoutStatusCodes) -> CheckoutSnapshot {
+        let actions = checkout.actions.map { snapshot($0, space) }
+        let status = CheckoutView.status(totalFen: checkout.totalFen, results: actions.map { ($0.action, $0.current) })
+        let paid = actions.filter { $0.current.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
+        return CheckoutSnapshot(checkout: checkout, status: status, code: codes.code(status), paidFen: paid, actions: actions)
+    }
+
+    /// Why a checkout cannot be created or given a total.
+    public enum CheckoutChangeError: Error, Equatable {
+        /// It has a total already, another one.
+        case totalDiffers(Int64)
+        /// It belongs to another buyer.
+        case buyerDiffers(Int64)
+    }
+
+    /// Creates a checkout, or gives an open one its total (what a POS app's order has before it
+    /// is paid). Creating an existing checkout with the same total and buyer changes nothing.
+    public func createCheckout(
+        _ key: CheckoutKey, totalFen: Int64?, buyerID: Int64?, namespace: String
+    ) -> Result<(snapshot: CheckoutSnapshot, created: Bool), CheckoutChangeError> {
+        state.withLock { state in
+            let set = state.set
+            // Moved out and back, not copied: a namespace may hold 100,000 created actions.
+            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
+            defer { state.namespaces[namespace] = space }
+            let existing = space.checkout(key, in: set)
+            if let total = existing?.totalFen, let totalFen, total != totalFen { return .failure(.totalDiffers(total)) }
+            if let owner = existing?.owner, let buyerID, owner != buyerID { return .failure(.buyerDiffers(owner)) }
+            var record = space.checkouts[key] ?? CheckoutRecord()
+            if existing?.totalFen == nil, let totalFen { record.totalFen = totalFen }
+            if existing?.owner == nil, let buyerID { record.buyerID = buyerID }
+            space.checkouts[key] = record
+            let view = space.checkout(key, in: set)!
+            return .success((Self.snapshot(view, space, codes: set.checkoutStatusCodes), existing == nil))
         }
     }
 
     /// Sets an action's status, as a test does when "the customer pays now". If a step of its
     /// timeline (or its initial result) has that status, the action moves to that step and goes on
     /// from there; otherwise it answers with the current result under the new status (and the given
-    /// fields) until it advances or is reset. Returns the new snapshot, or nil for an unknown action.
+    /// fields) until it advances or is reset. Works on seeded and created actions alike. Returns
+    /// the new snapshot, or nil for an unknown action.
     public func setStatus(
         _ key: ActionKey, to status: PaymentStatus, resultCode: String? = nil, resultMessage: String? = nil,
         namespace: String = ScenarioEngine.defaultNamespace
     ) -> ActionSnapshot? {
-        let found = state.withLock { state -> Bool in
-            guard let action = state.set.actions[key] else { return false }
-            var progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+        state.withLock { state in
+            guard state.namespaces[namespace, default: NamespaceState()].action(key, in: state.set) != nil else { return nil }
+            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
+            defer { state.namespaces[namespace] = space }
+            let action = space.action(key, in: state.set)!
+            var progress = space.actions[key] ?? ActionProgress()
             let steps = [action.initial] + action.timeline.map(\.result)
             if resultCode == nil, resultMessage == nil, let index = steps.firstIndex(where: { $0.status == status }) {
                 progress.step = index
@@ -223,10 +304,9 @@ public final class ScenarioEngine: Sendable {
                 progress.override = result
             }
             progress.queriesInStep = 0
-            state.namespaces[namespace, default: NamespaceState()].actions[key] = progress
-            return true
+            space.actions[key] = progress
+            return Self.snapshot(action, space)
         }
-        return found ? snapshot(of: key, namespace: namespace) : nil
     }
 
     /// Moves an action to its next timeline step (what a `manual` step waits for). Returns the
@@ -234,16 +314,29 @@ public final class ScenarioEngine: Sendable {
     @discardableResult
     public func advance(_ key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> Int? {
         state.withLock { state in
-            guard let action = state.set.actions[key] else { return nil }
-            var progress = state.namespaces[namespace]?.actions[key] ?? ActionProgress()
+            guard let action = state.namespaces[namespace, default: NamespaceState()].action(key, in: state.set) else { return nil }
+            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
+            defer { state.namespaces[namespace] = space }
+            var progress = space.actions[key] ?? ActionProgress()
             guard progress.step < action.timeline.count else { return nil }
             progress.step += 1
             progress.queriesInStep = 0
             progress.override = nil
-            state.namespaces[namespace, default: NamespaceState()].actions[key] = progress
+            space.actions[key] = progress
             return progress.step
         }
     }
+}
+
+/// A checkout as one namespace sees it.
+public struct CheckoutSnapshot: Sendable, Equatable {
+    public var checkout: CheckoutView
+    public var status: CheckoutStatus
+    /// `checkout_status` as `paystatus.query` answers it.
+    public var code: Int64
+    /// What its successful actions paid, in fen.
+    public var paidFen: Int64
+    public var actions: [ActionSnapshot]
 }
 
 /// An action as one namespace sees it.
@@ -256,16 +349,19 @@ public struct ActionSnapshot: Sendable, Equatable {
     public var current: ActionResult
     /// True when the status was set through the admin API rather than reached by the timeline.
     public var isOverridden: Bool
+    /// True for an action a call created (`order.pay`, a template), false for a scenario's.
+    public var isCreated: Bool = false
 }
 
 /// What the engine decided for one call.
 public struct Resolution: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
-        case answer(QueryAnswer)
+        /// The answer of one of ``TOPMethods``.
+        case answer(MethodAnswer)
         case stub(Stub)
         case error(TOPError)
         case fault(Fault)
-        /// A method that neither this API nor any stub serves (code 22).
+        /// A method that neither ``TOPMethods`` nor any stub serves (code 22).
         case unknownMethod
     }
 
@@ -281,8 +377,7 @@ public struct Resolution: Sendable, Equatable {
     public var scenarioPath: String? {
         if let ruleSource { return ruleSource.path }
         switch outcome {
-        case .answer(.action(let action, _)): return action.source.path
-        case .answer(.buyerMismatch(let action, _)): return action.source.path
+        case .answer(let answer): return answer.source?.path
         case .stub(let stub): return stub.source.path
         default: return nil
         }
@@ -297,14 +392,14 @@ public struct Resolution: Sendable, Equatable {
         self.ruleName = ruleName
     }
 
-    /// One word for logs and metrics: `found`, `not_found`, `buyer_mismatch`, `stub`, `error`, `fault`, `unknown_method`.
-    public var outcomeName: String {
+    /// How the call ended, for the journal, logs and metrics.
+    public var callOutcome: CallOutcome {
         switch outcome {
-        case .answer(let answer): return answer.outcomeName
-        case .stub: return "stub"
-        case .error: return "error"
-        case .fault: return "fault"
-        case .unknownMethod: return "unknown_method"
+        case .answer(let answer): return answer.outcome
+        case .stub: return .stub
+        case .error: return .error
+        case .fault: return .fault
+        case .unknownMethod: return .unknownMethod
         }
     }
 }
@@ -326,44 +421,6 @@ struct EngineState {
     init(set: ScenarioSet) {
         self.set = set
         self.ruleIndex = RuleIndex(set.rules)
-    }
-}
-
-struct NamespaceState {
-    var actions: [ActionKey: ActionProgress] = [:]
-    /// By rule fingerprint.
-    var rules: [String: RuleProgress] = [:]
-}
-
-/// A payment action's life in one namespace. A value type whose mutating methods are the state
-/// machine; the engine runs them under its lock.
-struct ActionProgress {
-    var queries = 0
-    var step = 0
-    var queriesInStep = 0
-    var firstQueryMillis: Int64?
-    /// A result set through the admin API, answered until the action advances.
-    var override: ActionResult?
-
-    /// Counts one query: first advances through every step whose trigger has come, then answers
-    /// with the current step.
-    mutating func query(_ action: PaymentAction, now: Int64) -> ActionResult {
-        queries += 1
-        if firstQueryMillis == nil { firstQueryMillis = now }
-        while step < action.timeline.count {
-            let due: Bool
-            switch action.timeline[step].trigger {
-            case .afterQueries(let count): due = queriesInStep >= count
-            case .after(let duration): due = now - (firstQueryMillis ?? now) >= Int64(duration.seconds * 1000)
-            case .manual: due = false
-            }
-            guard due else { break }
-            step += 1
-            queriesInStep = 0
-            override = nil
-        }
-        queriesInStep += 1
-        return override ?? action.result(atStep: step)
     }
 }
 
@@ -433,59 +490,3 @@ struct SplitMix64 {
         Double(next() >> 11) / Double(1 << 53)
     }
 }
-
-/// What a query of a payment action comes to, in business terms.
-public indirect enum QueryAnswer: Sendable, Equatable {
-    /// The action, and the result of its current timeline step.
-    case action(PaymentAction, ActionResult)
-    /// No action has this shop and request id.
-    case notFound(ActionKey)
-    /// The action exists but belongs to another buyer.
-    case buyerMismatch(PaymentAction, queried: Int64)
-
-    /// topmock's own business codes for the two failures (the real API's are undocumented).
-    public static let notFoundCode = "PAY_ACTION_NOT_FOUND"
-    public static let buyerMismatchCode = "BUYER_ID_MISMATCH"
-
-    /// The `result` object of the API's response (top-protocol.md §7.1): `model` (when the
-    /// result succeeded), then `msg_code`, `msg_info`, `success`.
-    public var responseFields: ResponseObject {
-        var result = ResponseObject(capacity: 4)
-        switch self {
-        case .action(let action, let state):
-            if state.resultSuccess {
-                var model = ResponseObject(capacity: 5)
-                model.append("result_code", state.resultCode.map(ResponseValue.string))
-                model.append("result_message", state.resultMessage.map(ResponseValue.string))
-                model.append("channel_name", .string(action.channel))
-                model.append("action_status", .string(state.status.rawValue))
-                model.append("success", .bool(state.modelSuccess))
-                result.append("model", .object(model))
-            }
-            result.append("msg_code", state.msgCode.map(ResponseValue.string))
-            result.append("msg_info", state.msgInfo.map(ResponseValue.string))
-            result.append("success", .bool(state.resultSuccess))
-        case .notFound(let key):
-            result.append("msg_code", .string(Self.notFoundCode))
-            result.append("msg_info", .string("no payment action with request_id '\(key.requestID)' in shop \(key.shopID)"))
-            result.append("success", .bool(false))
-        case .buyerMismatch(let action, let queried):
-            result.append("msg_code", .string(Self.buyerMismatchCode))
-            result.append("msg_info", .string("payment action '\(action.key.requestID)' belongs to another buyer than \(queried)"))
-            result.append("success", .bool(false))
-        }
-        var fields = ResponseObject(capacity: 2)  // the envelope adds request_id
-        fields.append("result", .object(result))
-        return fields
-    }
-
-    /// A one-word outcome for logs: `found`, `not_found`, `buyer_mismatch`.
-    public var outcomeName: String {
-        switch self {
-        case .action: return "found"
-        case .notFound: return "not_found"
-        case .buyerMismatch: return "buyer_mismatch"
-        }
-    }
-}
-

@@ -9,12 +9,16 @@ struct ScenarioFileContents {
     var actions: [(action: PaymentAction, mark: YAMLMark)] = []
     var rules: [Rule] = []
     var stubs: [(stub: Stub, mark: YAMLMark)] = []
+    var checkouts: [(seed: CheckoutSeed, mark: YAMLMark)] = []
+    var profiles: [ChannelProfile] = []
+    var templates: [ActionTemplate] = []
+    var statusCodes: (codes: CheckoutStatusCodes, mark: YAMLMark)?
 }
 
 /// Turns one file's YAML into declarations, reporting every problem it finds (not just the first).
 /// The format is documented in docs/scenarios.md and described by schema/scenario.schema.json.
 struct ScenarioCompiler {
-    static let fileKeys = ["name", "description", "apps", "shops", "rules", "stubs"]
+    static let fileKeys = ["name", "description", "apps", "shops", "rules", "stubs", "channel_profiles", "action_templates", "checkout_status"]
     static let appKeys = ["app_key", "secret", "sessions"]
     static let shopKeys = ["shop_id", "name", "payment_orders"]
     static let orderKeys = ["id", "total_fen", "actions"]
@@ -22,8 +26,12 @@ struct ScenarioCompiler {
     static let actionKeys = ["request_id", "buyer_id", "channel", "amount_fen", "timeline"] + resultFieldKeys
     static let stepKeys = ["after_queries", "after", "manual"] + resultFieldKeys
     static let resultKeys = ["success", "msg_code", "msg_info"]
-    static let ruleKeys = ["name", "priority", "when", "error", "fault", "delay", "first", "nth", "probability", "seed", "quota"]
-    static let whenKeys = ["method", "app_key", "shop_id", "request_id", "buyer_id", "params"]
+    static let ruleKeys = ["name", "priority", "when", "error", "fault", "takes_effect", "delay", "first", "nth", "probability", "seed", "quota"]
+    static let whenKeys = ["method", "app_key", "shop_id", "request_id", "buyer_id", "params", "fields"]
+    static let shapeKeys = ["channel", "timeline"] + resultFieldKeys
+    static let profileKeys = ["name", "when"] + shapeKeys
+    static let templateKeys = ["name", "request_id", "shop_id", "amount_fen"] + shapeKeys
+    static let statusCodeKeys = ["waiting", "paid", "failed"]
     static let matcherKeys = ["equals", "prefix", "regex", "range", "one_of"]
     static let errorKeys = ["name", "code", "msg", "sub_code", "sub_msg", "ban_seconds"]
     static let delayKeys = ["fixed", "uniform", "lognormal"]
@@ -41,13 +49,30 @@ struct ScenarioCompiler {
             if let app = compileApp(node) { contents.apps.append(app) }
         }
         for shopNode in file.list("shops") ?? [] {
-            contents.actions += compileShop(shopNode)
+            contents.actions += compileShop(shopNode, checkouts: &contents.checkouts)
         }
         for (index, node) in (file.list("rules") ?? []).enumerated() {
             if let rule = compileRule(node, index: index, fileName: contents.name) { contents.rules.append(rule) }
         }
         for node in file.list("stubs") ?? [] {
             if let stub = compileStub(node) { contents.stubs.append((stub: stub, mark: node.mark)) }
+        }
+        for (index, node) in (file.list("channel_profiles") ?? []).enumerated() {
+            if let profile = compileProfile(node, index: index, fileName: contents.name) { contents.profiles.append(profile) }
+        }
+        for (index, node) in (file.list("action_templates") ?? []).enumerated() {
+            if let template = compileTemplate(node, index: index, fileName: contents.name) { contents.templates.append(template) }
+        }
+        if let codesNode = file.value("checkout_status"), !codesNode.isNull,
+           let reader = MappingReader(codesNode, what: "checkout_status", allowedKeys: Self.statusCodeKeys, sink: sink) {
+            var codes = CheckoutStatusCodes()
+            if let value = reader.integer("waiting") { codes.waiting = value }
+            if let value = reader.integer("paid") { codes.paid = value }
+            if let value = reader.integer("failed") { codes.failed = value }
+            if Set([codes.waiting, codes.paid, codes.failed]).count < 3 {
+                sink.error("checkout_status needs three different numbers for waiting, paid and failed", at: codesNode.mark)
+            }
+            contents.statusCodes = (codes, codesNode.mark)
         }
         return contents
     }
@@ -79,7 +104,7 @@ struct ScenarioCompiler {
 
     // MARK: shops, orders, actions
 
-    private func compileShop(_ shopNode: YAMLNode) -> [(action: PaymentAction, mark: YAMLMark)] {
+    private func compileShop(_ shopNode: YAMLNode, checkouts: inout [(seed: CheckoutSeed, mark: YAMLMark)]) -> [(action: PaymentAction, mark: YAMLMark)] {
         guard let shop = MappingReader(shopNode, what: "a shop", allowedKeys: Self.shopKeys, sink: sink) else { return [] }
         _ = shop.string("name")
         let shopID = shop.integer("shop_id", required: true, minimum: 0)
@@ -88,12 +113,14 @@ struct ScenarioCompiler {
             guard let order = MappingReader(orderNode, what: "a payment order", allowedKeys: Self.orderKeys, sink: sink) else { continue }
             let orderID = order.string("id")
             let total = order.integer("total_fen", minimum: 0)
-            let actionNodes = order.list("actions", required: true) ?? []
-            if actionNodes.isEmpty, order.value("actions") != nil {
-                sink.error("a payment order needs at least one action", at: orderNode.mark)
+            // A payment order with an id is a checkout and may wait for order.pay with no actions yet.
+            let actionNodes = order.list("actions", required: orderID == nil) ?? []
+            if actionNodes.isEmpty, order.value("actions") != nil, orderID == nil {
+                sink.error("a payment order needs at least one action (or an id, for a checkout order.pay fills)", at: orderNode.mark)
             }
             var legs: [Int64] = []
             var allLegsHaveAmounts = true
+            let firstLeg = actions.count
             for actionNode in actionNodes {
                 guard let action = compileAction(actionNode, shopID: shopID, orderID: orderID) else {
                     allLegsHaveAmounts = false
@@ -102,7 +129,7 @@ struct ScenarioCompiler {
                 if let amount = action.amountFen { legs.append(amount) } else { allLegsHaveAmounts = false }
                 actions.append((action: action, mark: actionNode.mark))
             }
-            if let total, let totalNode = order.value("total_fen") {
+            if let total, let totalNode = order.value("total_fen"), !actionNodes.isEmpty {
                 let sum = legs.reduce(0, +)
                 if !allLegsHaveAmounts {
                     sink.error("total_fen is \(total) but not every action gives amount_fen", at: totalNode.mark)
@@ -110,6 +137,13 @@ struct ScenarioCompiler {
                     let parts = legs.map(String.init).joined(separator: " + ")
                     sink.error("the actions' amount_fen add up to \(sum) (\(parts)), not total_fen \(total)", at: totalNode.mark)
                 }
+            }
+            // A payment order with an id is a checkout: paystatus.query and order.pay see it.
+            if let orderID, let shopID {
+                let seed = CheckoutSeed(
+                    key: CheckoutKey(shopID: shopID, checkoutID: orderID), totalFen: total, actions: actions[firstLeg...].map(\.action.key),
+                    source: sink.location(orderNode.mark))
+                checkouts.append((seed: seed, mark: orderNode.mark))
             }
         }
         return actions
@@ -119,8 +153,22 @@ struct ScenarioCompiler {
         guard let reader = MappingReader(node, what: "a payment action", allowedKeys: Self.actionKeys, sink: sink) else { return nil }
         let requestID = reader.string("request_id", required: true)
         let buyerID = reader.integer("buyer_id", required: true, minimum: 0)
-        let channel = reader.string("channel", required: true)
         let amount = reader.integer("amount_fen", minimum: 0)
+        let shape = compileShape(reader)
+        if requestID?.isEmpty == true, let mark = reader.value("request_id")?.mark {
+            sink.error("request_id must not be empty", at: mark)
+            return nil
+        }
+        guard let shopID, let requestID, let buyerID, let shape else { return nil }
+        return shape.action(
+            key: ActionKey(shopID: shopID, requestID: requestID), buyerID: buyerID, paymentOrderID: orderID, amountFen: amount,
+            source: sink.location(node.mark))
+    }
+
+    /// `channel`, the first result's fields and `timeline`: what an action, a channel profile and
+    /// an action template say about the action.
+    private func compileShape(_ reader: MappingReader) -> ActionShape? {
+        let channel = reader.string("channel", required: true)
         let initial = compileResult(reader, inheriting: nil)
         var timeline: [TimelineStep] = []
         var previous = initial
@@ -129,14 +177,46 @@ struct ScenarioCompiler {
             timeline.append(step)
             previous = step.result
         }
-        if requestID?.isEmpty == true, let mark = reader.value("request_id")?.mark {
-            sink.error("request_id must not be empty", at: mark)
+        guard let channel, let initial else { return nil }
+        return ActionShape(channel: channel, initial: initial, timeline: timeline)
+    }
+
+    // MARK: channel profiles and action templates
+
+    private func compileProfile(_ node: YAMLNode, index: Int, fileName: String) -> ChannelProfile? {
+        guard let reader = MappingReader(node, what: "a channel profile", allowedKeys: Self.profileKeys, sink: sink) else { return nil }
+        let name = reader.string("name") ?? "\(fileName) channel profile #\(index + 1)"
+        var alternatives: [[(field: String, matcher: Matcher)]] = []
+        if let whenNode = reader.value("when"), !whenNode.isNull {
+            for alternative in whenNode.sequence ?? [whenNode] {
+                guard let when = MappingReader(alternative, what: "a channel profile's when", allowedKeys: ChannelProfile.fields, sink: sink) else { continue }
+                var conditions: [(field: String, matcher: Matcher)] = []
+                for field in ChannelProfile.fields {
+                    if let valueNode = when.value(field), let matcher = compileMatcher(valueNode, field: field) {
+                        conditions.append((field: field, matcher: matcher))
+                    }
+                }
+                alternatives.append(conditions)
+            }
+        } else {
+            alternatives = [[]]  // no when: every payment (a catch-all, last in load order)
+        }
+        guard let shape = compileShape(reader) else { return nil }
+        return ChannelProfile(name: name, alternatives: alternatives, shape: shape, source: sink.location(node.mark))
+    }
+
+    private func compileTemplate(_ node: YAMLNode, index: Int, fileName: String) -> ActionTemplate? {
+        guard let reader = MappingReader(node, what: "an action template", allowedKeys: Self.templateKeys, sink: sink) else { return nil }
+        let name = reader.string("name") ?? "\(fileName) action template #\(index + 1)"
+        guard let requestNode = reader.value("request_id") else {
+            sink.error("an action template is missing the required key 'request_id' (a prefix or regex matcher)", at: node.mark)
             return nil
         }
-        guard let shopID, let requestID, let buyerID, let channel, let initial else { return nil }
-        return PaymentAction(
-            key: ActionKey(shopID: shopID, requestID: requestID), buyerID: buyerID, paymentOrderID: orderID,
-            channel: channel, amountFen: amount, initial: initial, timeline: timeline, source: sink.location(node.mark))
+        let matcher = compileMatcher(requestNode, field: "request_id")
+        let shopID = reader.integer("shop_id", minimum: 0)
+        let amount = reader.integer("amount_fen", minimum: 0)
+        guard let matcher, let shape = compileShape(reader) else { return nil }
+        return ActionTemplate(name: name, requestID: matcher, shopID: shopID, amountFen: amount, shape: shape, source: sink.location(node.mark))
     }
 
     /// The result fields of an action or a step; a step inherits what it does not say.
@@ -199,6 +279,10 @@ struct ScenarioCompiler {
         var outcome = ResponsePlan.Outcome.answer
         if let errorNode = reader.value("error"), let error = compileError(errorNode) { outcome = .error(error) }
         if let faultNode = reader.value("fault"), !hasError, let fault = compileFault(faultNode) { outcome = .fault(fault) }
+        let takesEffect = reader.bool("takes_effect") ?? false
+        if takesEffect && !hasFault, let mark = reader.value("takes_effect")?.mark {
+            sink.error("takes_effect goes with a fault (the call takes effect, then the fault loses its answer)", at: mark)
+        }
         let delay = reader.value("delay").flatMap { compileDelay($0) }
         let quota = reader.value("quota").flatMap { compileQuota($0) }
         if !hasError && !hasFault && reader.value("delay") == nil && reader.value("quota") == nil {
@@ -224,7 +308,7 @@ struct ScenarioCompiler {
         }
         guard sink.count == errorsBefore else { return nil }
         return Rule(
-            name: name, priority: priority, pattern: pattern, plan: ResponsePlan(outcome: outcome, delay: delay),
+            name: name, priority: priority, pattern: pattern, plan: ResponsePlan(outcome: outcome, delay: delay, takesEffect: takesEffect),
             frequency: frequency, quota: quota, source: sink.location(node.mark),
             fingerprint: "\(sink.path)|\(node.canonicalText)")
     }
@@ -264,6 +348,18 @@ struct ScenarioCompiler {
                 }
             } else {
                 sink.error("params in a rule's when must be a mapping of parameter names to matchers", at: paramsNode.mark)
+            }
+        }
+        if let fieldsNode = when.value("fields") {
+            if let pairs = fieldsNode.mapping {
+                for pair in pairs {
+                    guard let path = pair.key.scalar, !path.isEmpty else { continue }
+                    if let matcher = compileMatcher(pair.value, field: "fields.\(path)") {
+                        conditions.append((field: .path(path), matcher: matcher))
+                    }
+                }
+            } else {
+                sink.error("fields in a rule's when must be a mapping of field paths (pay_request.pay_fee) to matchers", at: fieldsNode.mark)
             }
         }
         return RequestPattern(conditions: conditions)
@@ -419,8 +515,10 @@ struct ScenarioCompiler {
             return nil
         }
         guard let method, let response = responseObject(responseNode) else { return nil }
-        if method == APIName.posPayActionQuery.rawValue {
-            sink.error("\(method) is answered from shops and rules; a stub cannot replace it", at: reader.value("method")?.mark ?? node.mark)
+        if TOPMethods.serves(APIName(rawValue: method)) {
+            sink.error(
+                "\(method) is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
+                at: reader.value("method")?.mark ?? node.mark)
             return nil
         }
         if method.isEmpty || method.contains(" ") {

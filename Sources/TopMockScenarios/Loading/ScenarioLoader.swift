@@ -46,6 +46,7 @@ public enum ScenarioLoader {
         var diagnostics: [ScenarioDiagnostic] = []
         var appOrigins: [String: SourceLocation] = [:]
         var rules: [Rule] = []
+        var statusCodesOrigin: SourceLocation?
         for source in sources {
             let sink = DiagnosticSink(path: source.path, source: source.text)
             defer { diagnostics += sink.diagnostics }
@@ -74,6 +75,23 @@ public enum ScenarioLoader {
                     continue
                 }
                 set.stubs[stub.api] = stub
+            }
+            for (seed, mark) in contents.checkouts {
+                if let existing = set.checkouts[seed.key] {
+                    sink.error("duplicate checkout (\(seed.key)): first declared at \(existing.source)", at: mark)
+                    continue
+                }
+                set.checkouts[seed.key] = seed
+            }
+            set.channelProfiles += contents.profiles
+            set.templates += contents.templates
+            if let (codes, mark) = contents.statusCodes {
+                if let origin = statusCodesOrigin {
+                    sink.error("checkout_status is already set at \(origin); set it in one file", at: mark)
+                } else {
+                    set.checkoutStatusCodes = codes
+                    statusCodesOrigin = sink.location(mark)
+                }
             }
             rules += contents.rules
             set.files.append(ScenarioFileSummary(

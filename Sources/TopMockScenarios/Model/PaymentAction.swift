@@ -81,7 +81,8 @@ public struct TimelineStep: Sendable, Equatable {
 /// with `initial` until the steps of its `timeline` take over, one after the other.
 public struct PaymentAction: Sendable, Equatable {
     public var key: ActionKey
-    public var buyerID: Int64
+    /// The buyer the action belongs to; nil (an `order.pay` without `buyer_id`) answers any buyer.
+    public var buyerID: Int64?
     public var paymentOrderID: String?
     /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
     public var channel: String
@@ -92,7 +93,7 @@ public struct PaymentAction: Sendable, Equatable {
     public var source: SourceLocation
 
     public init(
-        key: ActionKey, buyerID: Int64, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
+        key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
         initial: ActionResult, timeline: [TimelineStep] = [],
         source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
     ) {

@@ -50,6 +50,8 @@ public enum MatchField: Sendable, Hashable, CustomStringConvertible {
     case method, appKey, shopID, requestID, buyerID
     /// Any parameter by its wire name.
     case parameter(String)
+    /// A business field by dotted path (`pay_request.pay_fee`), JSON parameters looked into.
+    case path(String)
 
     public var description: String {
         switch self {
@@ -59,6 +61,7 @@ public enum MatchField: Sendable, Hashable, CustomStringConvertible {
         case .requestID: return "request_id"
         case .buyerID: return "buyer_id"
         case .parameter(let name): return "params.\(name)"
+        case .path(let path): return "fields.\(path)"
         }
     }
 }
@@ -166,24 +169,29 @@ public struct MatchableRequest: Sendable {
     public var api: APIName
     public var appKey: String
     public var parameters: TOPParameters
-    /// The business parameters of alibaba.pos.pay.action.query, when that is the method.
-    public var query: PaymentActionQuery?
+    /// The call's business parameters, read by its method (nil for a stubbed or unknown method).
+    public var call: (any MethodCall)?
 
-    public init(api: APIName, appKey: String, parameters: TOPParameters, query: PaymentActionQuery?) {
+    public init(api: APIName, appKey: String, parameters: TOPParameters, call: (any MethodCall)?) {
         self.api = api
         self.appKey = appKey
         self.parameters = parameters
-        self.query = query
+        self.call = call
     }
+
+    /// The `request_id` of the payment action the call names, if any.
+    public var requestID: String? { call?.matchRequestID }
 
     public func value(of field: MatchField) -> String? {
         switch field {
         case .method: return api.rawValue
         case .appKey: return appKey
-        case .shopID: return query.map { String($0.shopID) } ?? parameters["shop_id"]
-        case .requestID: return query?.requestID
-        case .buyerID: return query.map { String($0.buyerID) }
+        case .shopID: return call.map { String($0.shopID) } ?? parameters["shop_id"]
+        case .requestID: return call?.matchRequestID
+        case .buyerID: return call?.matchBuyerID.map { String($0) }
         case .parameter(let name): return parameters[name]
+        // Parsed per test: only rules that name a path pay for it, never the plain query path.
+        case .path(let path): return FieldPaths(parameters.all)[path]
         }
     }
 }
@@ -199,10 +207,14 @@ public struct ResponsePlan: Sendable, Equatable {
 
     public var outcome: Outcome
     public var delay: Delay?
+    /// With a fault: the call takes effect (an `order.pay` creates its action, a query counts)
+    /// before the fault loses its answer — a lost reply.
+    public var takesEffect: Bool
 
-    public init(outcome: Outcome, delay: Delay? = nil) {
+    public init(outcome: Outcome, delay: Delay? = nil, takesEffect: Bool = false) {
         self.outcome = outcome
         self.delay = delay
+        self.takesEffect = takesEffect
     }
 }
 

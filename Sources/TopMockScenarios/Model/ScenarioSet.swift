@@ -12,6 +12,13 @@ public struct ScenarioSet: Sendable {
     public var stubs: [APIName: Stub]
     /// The files read, in load order, with what each declared.
     public var files: [ScenarioFileSummary]
+    /// Payment orders with an `id`: the checkouts `paystatus.query` and `order.pay` see from the start.
+    public var checkouts: [CheckoutKey: CheckoutSeed] = [:]
+    /// What `order.pay` makes of a new action, first match wins (load order).
+    public var channelProfiles: [ChannelProfile] = []
+    /// Actions materialised on first query of an id nobody created, first match wins.
+    public var templates: [ActionTemplate] = []
+    public var checkoutStatusCodes = CheckoutStatusCodes()
 
     public init(
         apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], rules: [Rule] = [],

@@ -51,13 +51,6 @@ public struct PaymentActionQuery: Sendable, Equatable {
         self.init(shopID: shopID, requestID: requestID, buyerID: buyerID)
     }
 
-    /// The `request_id` inside a `payment_action_request` value, if it can be read at all (for
-    /// journals of calls that were refused before their business parameters were checked).
-    public static func requestIDIfReadable(_ text: String?) -> String? {
-        guard let text, let body = try? Self.decoder.decode(RawRequest.self, from: Self.data(text)) else { return nil }
-        return body.requestID?.asString
-    }
-
     /// One decoder for every call: it has no options set and keeps no state between decodes.
     private static let decoder = JSONDecoder()
 

@@ -1,0 +1,105 @@
+internal import FoundationEssentials
+
+/// Any JSON value, as FoundationEssentials' `JSONDecoder` reads it: the business parameters that
+/// TOP sends as JSON strings (`pay_request`, `pay_status_request`) and the field paths rules and
+/// the journal see. Numbers keep their kind: a whole number is `integer`, anything else `number`.
+public enum JSONValue: Sendable, Equatable, Codable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// The text of an object, or nil when `text` is not one (not JSON, or another kind of value).
+    public static func object(parsing text: String) -> [String: JSONValue]? {
+        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
+        let data = text.withUTF8Buffer { Data(buffer: $0) }
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        return object
+    }
+
+    /// Compact JSON with sorted keys (one text per value: what idempotency compares).
+    public var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// A scalar as text, the way a rule or a filter compares it: a whole number in decimal,
+    /// `true`/`false`, a string as it is; nil for null, arrays and objects.
+    public var scalarText: String? {
+        switch self {
+        case .bool(let value): return value ? "true" : "false"
+        case .integer(let value): return String(value)
+        case .number(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value): return value
+        case .null, .array, .object: return nil
+        }
+    }
+
+    /// Every scalar below this value by dotted path (`pay_request.pay_fee`; list items by index,
+    /// `items.0.sku`), added to `paths`.
+    public func flatten(into paths: inout [String: String], prefix: String) {
+        switch self {
+        case .object(let object):
+            for (key, value) in object { value.flatten(into: &paths, prefix: prefix.isEmpty ? key : prefix + "." + key) }
+        case .array(let items):
+            for (index, value) in items.enumerated() { value.flatten(into: &paths, prefix: prefix + "." + String(index)) }
+        default:
+            if let text = scalarText { paths[prefix] = text }
+        }
+    }
+}
+
+/// A call's fields by dotted path: every parameter by its name, and inside every parameter that
+/// holds a JSON object, each scalar by `name.key.key` (`shop_id`, `pay_request.pay_fee`,
+/// `payment_action_request.buyer_id`). What rules' `fields` and the journal's field filters read;
+/// built only where one asks, never on a call no such rule or filter looks at.
+public struct FieldPaths: Sendable, Equatable {
+    public private(set) var values: [String: String] = [:]
+
+    public init(_ parameters: some Sequence<TOPParameters.Parameter>) {
+        for parameter in parameters where values[parameter.name] == nil {
+            values[parameter.name] = parameter.value
+            if let object = JSONValue.object(parsing: parameter.value) {
+                JSONValue.object(object).flatten(into: &values, prefix: parameter.name)
+            }
+        }
+    }
+
+    public subscript(path: String) -> String? { values[path] }
+}

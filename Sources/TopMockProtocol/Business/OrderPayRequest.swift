@@ -1,0 +1,75 @@
+/// The business parameters of `alibaba.pos.order.pay` (top-protocol.md §7.2, §7.3): `shop_id` and
+/// `pay_request`, a JSON object whose `request_id` (the idempotency key, 幂等请求号) and
+/// `checkout_id` (the payment order, 支付单号) are required.
+///
+/// Errors, in this order: `shop_id` missing → 40, not a whole number → 41; `pay_request` missing →
+/// 40, not a JSON object → 41; then each field: `request_id`, `checkout_id` missing → 40;
+/// `pay_fee`, `buyer_id`, `payer_id` not whole numbers → 41; a string field given an object, a
+/// list or "" → 41. Every error names the field's path (`pay_request.checkout_id`).
+public struct OrderPayRequest: Sendable, Equatable {
+    public var shopID: Int64
+    public var requestID: String
+    public var checkoutID: String
+    /// The amount of this payment action, in fen.
+    public var payFee: Int64?
+    public var buyerID: Int64?
+    /// e.g. `cash`, `alipay_facepay_v2`.
+    public var payChannel: String?
+    /// e.g. `1006` (Alipay face-to-face); a number or a string on the wire, kept as text.
+    public var paymentChannel: String?
+    /// The scanned pay code or card number: a secret, masked in the journal and logs.
+    public var channelAccount: String?
+    public var orderID: String?
+    /// Everything the call asked for, in one text (sorted keys, `shop_id` included): two calls with
+    /// the same `request_id` are the same payment exactly when their payloads are equal.
+    public var payload: String
+
+    /// ``payload`` with the pay code masked, for messages.
+    public var shownPayload: String { Signer.maskedPayCodes(payload) }
+
+    /// The string fields besides the ones read above; checked for type, kept only in `payload`.
+    public static let otherStringFields = [
+        "operator_id", "machine_id", "source", "merchant_code", "alipay_account", "pay_code_source", "attributes",
+    ]
+
+    public init(parameters: TOPParameters) throws(TOPError) {
+        shopID = try BusinessObject.wholeNumber(parameters, "shop_id")
+        let request = try BusinessObject(parameters, "pay_request")
+        requestID = try request.string("request_id", required: true)!
+        checkoutID = try request.string("checkout_id", required: true)!
+        payFee = try request.wholeNumber("pay_fee")
+        buyerID = try request.wholeNumber("buyer_id")
+        _ = try request.wholeNumber("payer_id")
+        payChannel = try request.string("pay_channel")
+        paymentChannel = try request.string("payment_channel")
+        channelAccount = try request.string("channel_account")
+        orderID = try request.string("order_id")
+        for key in Self.otherStringFields where key != "attributes" { _ = try request.string(key) }
+        var everything = request.fields
+        everything["shop_id"] = .integer(shopID)
+        payload = JSONValue.object(everything).jsonText
+    }
+}
+
+/// The business parameters of `alibaba.pos.paystatus.query` (top-protocol.md §7.2): `shop_id` and
+/// `pay_status_request{checkout_id String, buyer_id Number}`, both fields required (40/41 naming
+/// `pay_status_request.checkout_id` / `.buyer_id`).
+public struct PayStatusQuery: Sendable, Equatable {
+    public var shopID: Int64
+    public var checkoutID: String
+    public var buyerID: Int64
+
+    public init(shopID: Int64, checkoutID: String, buyerID: Int64) {
+        self.shopID = shopID
+        self.checkoutID = checkoutID
+        self.buyerID = buyerID
+    }
+
+    public init(parameters: TOPParameters) throws(TOPError) {
+        let shopID = try BusinessObject.wholeNumber(parameters, "shop_id")
+        let request = try BusinessObject(parameters, "pay_status_request")
+        let checkoutID = try request.string("checkout_id", required: true)!
+        let buyerID = try request.wholeNumber("buyer_id", required: true)!
+        self.init(shopID: shopID, checkoutID: checkoutID, buyerID: buyerID)
+    }
+}

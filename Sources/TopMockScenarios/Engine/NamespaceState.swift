@@ -1,0 +1,141 @@
+import TopMockProtocol
+
+/// Everything one namespace changes at run time: the progress of its payment actions, its rules'
+/// counters, and what its calls created — actions, checkouts, `order.pay` records. The loaded
+/// ``ScenarioSet`` is the seed and is never written: dropping a namespace's state puts it back to
+/// its seed, and a reload swaps the seed under the created actions, which stay.
+struct NamespaceState {
+    /// Progress of every action queried here, seeded or created.
+    var actions: [ActionKey: ActionProgress] = [:]
+    /// By rule fingerprint.
+    var rules: [String: RuleProgress] = [:]
+    /// Actions created by `order.pay` and templates; they win over a seed of the same key.
+    var created: [ActionKey: PaymentAction] = [:]
+    /// What each `order.pay` `request_id` was first called with and answered.
+    var orderPays: [ActionKey: OrderPayRecord] = [:]
+    /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
+    var checkouts: [CheckoutKey: CheckoutRecord] = [:]
+
+    /// The action with this key: the namespace's own, else the seed's.
+    func action(_ key: ActionKey, in set: ScenarioSet) -> PaymentAction? {
+        created[key] ?? set.actions[key]
+    }
+
+    /// The result the action's next query answers with, before any step that comes due on it.
+    func current(_ action: PaymentAction) -> ActionResult {
+        let progress = actions[action.key] ?? ActionProgress()
+        return progress.override ?? action.result(atStep: progress.step)
+    }
+
+    /// Counts a query of the action (through `pay.action.query`, or `paystatus.query` of its
+    /// checkout) and answers with its result after any step that came due.
+    mutating func query(_ action: PaymentAction, now: Int64) -> ActionResult {
+        actions[action.key, default: ActionProgress()].query(action, now: now)
+    }
+
+    /// Adds a created action (and lists it under its checkout, when it has one); false when the
+    /// namespace has created `limits.maxCreatedActions` already.
+    mutating func create(_ action: PaymentAction, checkout: CheckoutKey?, limits: EngineLimits) -> Bool {
+        guard created.count < limits.maxCreatedActions else { return false }
+        created[action.key] = action
+        if let checkout { checkouts[checkout, default: CheckoutRecord()].actions.append(action.key) }
+        return true
+    }
+
+    /// A checkout as this namespace sees it: the seed's total and actions, with what calls added;
+    /// nil when neither a scenario nor a call made it.
+    func checkout(_ key: CheckoutKey, in set: ScenarioSet) -> CheckoutView? {
+        let seed = set.checkouts[key], record = checkouts[key]
+        guard seed != nil || record != nil else { return nil }
+        let keys = (seed?.actions ?? []) + (record?.actions ?? [])
+        return CheckoutView(
+            key: key, totalFen: record?.totalFen ?? seed?.totalFen, buyerID: record?.buyerID,
+            actions: keys.compactMap { action($0, in: set) }, source: seed?.source, isSeeded: seed != nil)
+    }
+}
+
+/// A checkout's changes at run time.
+struct CheckoutRecord {
+    /// Set by the admin API; wins over the seed's.
+    var totalFen: Int64?
+    /// Whose checkout it is, once a call or the admin API said so.
+    var buyerID: Int64?
+    /// Created actions, in the order they were paid.
+    var actions: [ActionKey] = []
+}
+
+/// The first `order.pay` call of a `request_id`: its payload and its answer, given again to every
+/// repeat of the same payload.
+struct OrderPayRecord {
+    var payload: String
+    var answer: MethodAnswer
+}
+
+/// A checkout with its actions, as one namespace sees it.
+public struct CheckoutView: Sendable, Equatable {
+    public var key: CheckoutKey
+    public var totalFen: Int64?
+    public var buyerID: Int64?
+    /// Seeded ones first (file order), then created ones (call order).
+    public var actions: [PaymentAction]
+    public var source: SourceLocation?
+    public var isSeeded: Bool
+
+    /// The buyer the checkout belongs to: the one a call or the admin API gave, else its first
+    /// action's.
+    public var owner: Int64? { buyerID ?? actions.lazy.compactMap(\.buyerID).first }
+
+    /// Paid when its successful actions reach the total (an open checkout: when it has actions
+    /// and all of them succeeded); failed when, unpaid, its latest action ended unpaid; else
+    /// waiting.
+    public static func status(totalFen: Int64?, results: [(action: PaymentAction, result: ActionResult)]) -> CheckoutStatus {
+        let paidFen = results.filter { $0.result.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
+        let paid: Bool
+        if let totalFen {
+            paid = !results.isEmpty && paidFen >= totalFen
+        } else {
+            paid = !results.isEmpty && results.allSatisfy { $0.result.status.pays }
+        }
+        if paid { return .paid }
+        if let last = results.last, last.result.status.endsUnpaid { return .failed }
+        return .waiting
+    }
+
+    /// What the actions that have not ended unpaid commit, in fen: what a new payment must fit
+    /// beside under the total.
+    public static func committedFen(_ results: [(action: PaymentAction, result: ActionResult)]) -> Int64 {
+        results.filter { !$0.result.status.endsUnpaid }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
+    }
+}
+
+/// A payment action's life in one namespace. A value type whose mutating methods are the state
+/// machine; the engine runs them under its lock.
+struct ActionProgress {
+    var queries = 0
+    var step = 0
+    var queriesInStep = 0
+    var firstQueryMillis: Int64?
+    /// A result set through the admin API, answered until the action advances.
+    var override: ActionResult?
+
+    /// Counts one query: first advances through every step whose trigger has come, then answers
+    /// with the current step.
+    mutating func query(_ action: PaymentAction, now: Int64) -> ActionResult {
+        queries += 1
+        if firstQueryMillis == nil { firstQueryMillis = now }
+        while step < action.timeline.count {
+            let due: Bool
+            switch action.timeline[step].trigger {
+            case .afterQueries(let count): due = queriesInStep >= count
+            case .after(let duration): due = now - (firstQueryMillis ?? now) >= Int64(duration.seconds * 1000)
+            case .manual: due = false
+            }
+            guard due else { break }
+            step += 1
+            queriesInStep = 0
+            override = nil
+        }
+        queriesInStep += 1
+        return override ?? action.result(atStep: step)
+    }
+}

@@ -1,0 +1,115 @@
+public import TopMockProtocol
+
+/// `alibaba.pos.order.pay` (pos线下交易支付): pays part or all of a checkout with one payment action,
+/// keyed by `pay_request.request_id`, TOP's idempotency key. The first call of a `request_id`
+/// creates the action under its checkout, shaped by the first channel profile that matches; a
+/// repeat with the same payload answers exactly as the first (nothing created), a repeat with
+/// another payload is a business failure. The engine's lock makes concurrent identical calls
+/// create one action.
+enum OrderPayMethod: TOPMethod {
+    static let api = APIName.posOrderPay
+
+    /// topmock's business codes for order.pay's failures (the real API's are undocumented).
+    public static let conflictCode = "REQUEST_ID_CONFLICT"
+    public static let exceedsTotalCode = "PAY_FEE_EXCEEDS_TOTAL"
+    public static let alreadyPaidCode = "CHECKOUT_ALREADY_PAID"
+    public static let noProfileCode = "PAY_CHANNEL_NOT_SUPPORTED"
+    public static let limitCode = "CREATED_ACTIONS_LIMIT"
+
+    static func parse(_ parameters: TOPParameters) throws(TOPError) -> OrderPayRequest {
+        try OrderPayRequest(parameters: parameters)
+    }
+
+    static func answer(_ pay: OrderPayRequest, context: MethodContext, space: inout NamespaceState) -> MethodAnswer {
+        let key = ActionKey(shopID: pay.shopID, requestID: pay.requestID)
+        if let record = space.orderPays[key] {
+            guard record.payload == pay.payload else {
+                return MethodAnswer.failure(
+                    .conflict, code: conflictCode,
+                    info: "request_id '\(pay.requestID)' was paid before with another pay_request; a retry must send the same one "
+                        + "(first: \(Signer.maskedPayCodes(record.payload)); now: \(pay.shownPayload))")
+            }
+            var replay = record.answer
+            replay.outcome = .replayed
+            return replay
+        }
+        if let existing = space.action(key, in: context.set) {
+            // A scenario's (or a template's) action stands for a payment already made with this id.
+            return answer(existing, payFee: existing.amountFen, result: space.current(existing), outcome: .replayed)
+        }
+        let checkoutKey = CheckoutKey(shopID: pay.shopID, checkoutID: pay.checkoutID)
+        if let checkout = space.checkout(checkoutKey, in: context.set) {
+            if let refusal = refusal(pay, checkout: checkout, space: space) { return refusal }
+        }
+        guard let profile = context.set.channelProfiles.first(where: { $0.applies(to: pay) }) else {
+            return MethodAnswer.failure(
+                .businessFailure, code: noProfileCode,
+                info: "no channel profile matches pay_channel \(shown(pay.payChannel)), payment_channel \(shown(pay.paymentChannel)); "
+                    + "add one under channel_profiles (docs/scenarios.md)")
+        }
+        let action = profile.shape.action(
+            key: key, buyerID: pay.buyerID ?? space.checkout(checkoutKey, in: context.set)?.owner, paymentOrderID: pay.checkoutID,
+            amountFen: pay.payFee, source: profile.source)
+        guard space.create(action, checkout: checkoutKey, limits: context.limits) else {
+            return limitReached(context.limits)
+        }
+        let answer = answer(action, payFee: pay.payFee, result: action.initial, outcome: .created)
+        space.orderPays[key] = OrderPayRecord(payload: pay.payload, answer: answer)
+        return answer
+    }
+
+    /// Why the checkout cannot take this payment: another buyer's, already paid, or over its total.
+    private static func refusal(_ pay: OrderPayRequest, checkout: CheckoutView, space: NamespaceState) -> MethodAnswer? {
+        if let owner = checkout.owner, let buyer = pay.buyerID, owner != buyer {
+            return MethodAnswer.failure(
+                .buyerMismatch, code: PayActionQueryMethod.buyerMismatchCode,
+                info: "checkout '\(pay.checkoutID)' belongs to another buyer than \(buyer)")
+        }
+        guard let total = checkout.totalFen else { return nil }
+        let results = checkout.actions.map { (action: $0, result: space.current($0)) }
+        if CheckoutView.status(totalFen: total, results: results) == .paid {
+            return MethodAnswer.failure(.businessFailure, code: alreadyPaidCode, info: "checkout '\(pay.checkoutID)' is paid already")
+        }
+        let committed = CheckoutView.committedFen(results)
+        if committed + (pay.payFee ?? 0) > total {
+            return MethodAnswer.failure(
+                .businessFailure, code: exceedsTotalCode,
+                info: "pay_fee \(pay.payFee ?? 0) over what checkout '\(pay.checkoutID)' has left: total \(total), "
+                    + "\(committed) paid or under way")
+        }
+        return nil
+    }
+
+    /// `result{model{payment_order_id, current_pay_fee, channel_name, action_status, result_code,
+    /// result_message}, success}`; a first result that is a business failure answers as one (the
+    /// action exists all the same, and queries see it).
+    static func answer(_ action: PaymentAction, payFee: Int64?, result: ActionResult, outcome: CallOutcome) -> MethodAnswer {
+        guard result.resultSuccess else {
+            var answer = MethodAnswer.failure(outcome, code: result.msgCode ?? "PAY_FAILED", info: result.msgInfo ?? result.status.rawValue, source: action.source)
+            answer.actionStatus = result.status
+            return answer
+        }
+        var model = ResponseObject(capacity: 6)
+        model.append("payment_order_id", action.paymentOrderID.map(ResponseValue.string))
+        model.append("current_pay_fee", .integer(payFee ?? 0))
+        model.append("channel_name", .string(action.channel))
+        model.append("action_status", .string(result.status.rawValue))
+        model.append("result_code", result.resultCode.map(ResponseValue.string))
+        model.append("result_message", result.resultMessage.map(ResponseValue.string))
+        return MethodAnswer.success(model, outcome: outcome, status: result.status, source: action.source)
+    }
+
+    static func limitReached(_ limits: EngineLimits) -> MethodAnswer {
+        MethodAnswer.failure(
+            .businessFailure, code: limitCode,
+            info: "this namespace has created \(limits.maxCreatedActions) payment actions, the most --max-created-actions "
+                + "(TOPMOCK_MAX_CREATED_ACTIONS) allows; POST /__admin/reset {\"namespace\": …} starts it afresh")
+    }
+
+    private static func shown(_ value: String?) -> String { value.map { "'\($0)'" } ?? "(none)" }
+}
+
+extension OrderPayRequest: MethodCall {
+    public var matchRequestID: String? { requestID }
+    public var matchBuyerID: Int64? { buyerID }
+}

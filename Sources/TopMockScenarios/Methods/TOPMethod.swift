@@ -1,0 +1,158 @@
+public import TopMockProtocol
+
+/// A TOP method topmock serves for real: one type owns everything specific to it — reading and
+/// checking its business parameters (40/41 naming the field path), its effect on the namespace's
+/// checkouts and payment actions, and its answer. The gateway, rule matching, the rule index, the
+/// journal and metrics only see ``MethodCall`` and ``MethodAnswer``.
+///
+/// Adding a method: one file with a type conforming to this protocol, and one line in
+/// ``TOPMethods/registry`` (docs/architecture.md, "Adding a TOP method").
+protocol TOPMethod: Sendable {
+    associatedtype Call: MethodCall
+    static var api: APIName { get }
+    /// The business parameters, or the TOP error (40/41) that refuses them.
+    static func parse(_ parameters: TOPParameters) throws(TOPError) -> Call
+    /// The answer, and the method's effect on the namespace; runs under the engine's lock, so a
+    /// call's effect is all or nothing and concurrent calls see each other's.
+    static func answer(_ call: Call, context: MethodContext, space: inout NamespaceState) -> MethodAnswer
+}
+
+/// What the engine and the journal need of any method's parsed call.
+public protocol MethodCall: Sendable {
+    var shopID: Int64 { get }
+    /// The `request_id` of the payment action the call names, if it names one: what rules'
+    /// `request_id`, the rule index and the journal's `request_id` read.
+    var matchRequestID: String? { get }
+    /// The `buyer_id` the call gives, if any: what rules' `buyer_id` reads.
+    var matchBuyerID: Int64? { get }
+}
+
+/// The fixed inputs of one call's answer.
+struct MethodContext {
+    let set: ScenarioSet
+    /// The namespace's time, epoch milliseconds.
+    let now: Int64
+    let limits: EngineLimits
+}
+
+/// Bounds on what calls create at run time.
+public struct EngineLimits: Sendable, Equatable {
+    /// Most payment actions `order.pay` and action templates may create in one namespace.
+    public var maxCreatedActions: Int
+
+    public init(maxCreatedActions: Int = 100_000) {
+        self.maxCreatedActions = maxCreatedActions
+    }
+}
+
+/// The methods topmock serves for real; every other method is a stub or code 22.
+public enum TOPMethods {
+    static let registry: [APIName: AnyTOPMethod] = Dictionary(uniqueKeysWithValues: [
+        AnyTOPMethod(PayActionQueryMethod.self),
+        AnyTOPMethod(OrderPayMethod.self),
+        AnyTOPMethod(PayStatusQueryMethod.self),
+    ].map { ($0.api, $0) })
+
+    /// The served methods' names, sorted.
+    public static var names: [APIName] { registry.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    public static func serves(_ api: APIName) -> Bool { registry[api] != nil }
+
+    /// The call's business parameters as its method reads them; nil for a method not served here
+    /// (a stub, or unknown).
+    public static func parse(_ api: APIName, _ parameters: TOPParameters) throws(TOPError) -> (any MethodCall)? {
+        guard let method = registry[api] else { return nil }
+        return try method.parse(parameters)
+    }
+}
+
+/// A ``TOPMethod`` behind closures, so one registry holds them all.
+struct AnyTOPMethod: Sendable {
+    let api: APIName
+    let parse: @Sendable (TOPParameters) throws(TOPError) -> any MethodCall
+    let answer: @Sendable (any MethodCall, MethodContext, inout NamespaceState) -> MethodAnswer?
+
+    init<Method: TOPMethod>(_ method: Method.Type) {
+        api = Method.api
+        parse = { parameters throws(TOPError) in try Method.parse(parameters) }
+        answer = { call, context, space in
+            // The call came from this method's parse (the engine looks both up by the same name).
+            guard let call = call as? Method.Call else { return nil }
+            return Method.answer(call, context: context, space: &space)
+        }
+    }
+}
+
+/// How a call ended, for the journal, metrics and logs: one typed value instead of words compared
+/// as strings. The raw value is the word they show.
+public enum CallOutcome: String, Sendable, Equatable, CaseIterable {
+    /// Refused by the gateway's checks (a TOP error before any scenario was asked).
+    case rejected
+    /// A payment action or checkout answered.
+    case found
+    /// No payment action or checkout with that key (a business failure).
+    case notFound = "not_found"
+    /// The action or checkout belongs to another buyer (a business failure).
+    case buyerMismatch = "buyer_mismatch"
+    /// `order.pay` created a payment action.
+    case created
+    /// `order.pay` repeated an earlier call's `request_id` with the same payload: the first answer again, nothing created.
+    case replayed
+    /// `order.pay` repeated a `request_id` with another payload (a business failure).
+    case conflict
+    /// Another business failure of a method (over-paying a checkout, no channel profile, the cap on created actions).
+    case businessFailure = "business_failure"
+    case stub
+    /// An error injected by a rule.
+    case error
+    case fault
+    case unknownMethod = "unknown_method"
+}
+
+/// A served method's answer: the `result` fields (the envelope adds `request_id`), how the call
+/// ended, and what it concerned.
+public struct MethodAnswer: Sendable, Equatable {
+    public var fields: ResponseObject
+    public var outcome: CallOutcome
+    /// The payment action's status after the call, when it concerned one (metrics' `result`).
+    public var actionStatus: PaymentStatus?
+    /// The scenario file behind the answer (the action's, the profile's, the template's).
+    public var source: SourceLocation?
+
+    public init(fields: ResponseObject, outcome: CallOutcome, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil) {
+        self.fields = fields
+        self.outcome = outcome
+        self.actionStatus = actionStatus
+        self.source = source
+    }
+
+    /// The `result` label of `topmock_requests_total`: the action's status, else `business_failure`
+    /// for an answer with `success: false`, else the outcome.
+    public var resultLabel: String {
+        if let actionStatus, isSuccess { return actionStatus.rawValue }
+        return isSuccess ? outcome.rawValue : "business_failure"
+    }
+
+    /// Whether `result.success` is true.
+    public var isSuccess: Bool {
+        guard case .object(let result)? = fields["result"], case .bool(let success)? = result["success"] else { return false }
+        return success
+    }
+
+    /// A business failure: `result{msg_code, msg_info, success: false}`.
+    static func failure(_ outcome: CallOutcome, code: String, info: String, source: SourceLocation? = nil) -> MethodAnswer {
+        var result = ResponseObject(capacity: 3)
+        result.append("msg_code", .string(code))
+        result.append("msg_info", .string(info))
+        result.append("success", .bool(false))
+        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, source: source)
+    }
+
+    /// A success: `result{model, success: true}`.
+    static func success(_ model: ResponseObject, outcome: CallOutcome, status: PaymentStatus?, source: SourceLocation?) -> MethodAnswer {
+        var result = ResponseObject(capacity: 2)
+        result.append("model", .object(model))
+        result.append("success", .bool(true))
+        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, actionStatus: status, source: source)
+    }
+}
