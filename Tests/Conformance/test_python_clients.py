@@ -10,6 +10,7 @@ Run by Tests/Conformance/run, which starts topmock and sets TOPMOCK_URL.
 import json
 import os
 import urllib.parse
+import urllib.request
 
 import pytest
 from taobaopy.taobao import TaoBaoAPIClient, TaoBaoAPIError
@@ -88,7 +89,7 @@ def test_taobaopy_missing_request_is_code_40():
 
 def test_taobaopy_unknown_method_is_code_22():
     with pytest.raises(TaoBaoAPIError) as raised:
-        taobaopy().alibaba__pos_order_pay(shop_id=124)
+        taobaopy().alibaba__pos_order_cancel(shop_id=124)
     assert (raised.value.code, raised.value.msg) == (22, "Invalid method")
 
 
@@ -148,5 +149,84 @@ def test_official_sdk_buyer_id_of_wrong_type_is_code_41():
 
 def test_official_sdk_unknown_method_is_code_22():
     with pytest.raises(TopException) as raised:
-        official(124, action("cash-0001", 123), api="alibaba.pos.order.pay")
+        official(124, action("cash-0001", 123), api="alibaba.pos.order.cancel")
     assert (raised.value.errorcode, raised.value.message) == (22, "Invalid method")
+
+
+# ---------------------------------------------------------------- the checkout: order.pay → polls → paystatus
+
+
+class AlibabaPosOrderPayRequest(RestApi):
+    """What the official SDK generates for alibaba.pos.order.pay."""
+
+    def __init__(self, domain=HOST, port=PORT):
+        RestApi.__init__(self, domain, port)
+        self.shop_id = None
+        self.pay_request = None
+
+    def getapiname(self):
+        return "alibaba.pos.order.pay"
+
+
+class AlibabaPosPaystatusQueryRequest(RestApi):
+    """What the official SDK generates for alibaba.pos.paystatus.query."""
+
+    def __init__(self, domain=HOST, port=PORT):
+        RestApi.__init__(self, domain, port)
+        self.shop_id = None
+        self.pay_status_request = None
+
+    def getapiname(self):
+        return "alibaba.pos.paystatus.query"
+
+
+def official_call(request_class, **fields):
+    req = request_class()
+    req.set_app_info(taobao_open.appinfo(KEY, SECRET))
+    for name, value in fields.items():
+        setattr(req, name, value)
+    return req.getResponse()
+
+
+def test_official_sdk_pays_a_fresh_uuid_by_alipay_then_polls_both_methods():
+    import uuid
+    request_id, checkout_id = str(uuid.uuid4()), "co-" + uuid.uuid4().hex[:12]
+    pay = json.dumps({"request_id": request_id, "checkout_id": checkout_id, "pay_fee": 1500,
+                      "pay_channel": "alipay_facepay_v2", "payment_channel": 1006, "buyer_id": 123})
+    answer = official_call(AlibabaPosOrderPayRequest, shop_id=124, pay_request=pay)
+    model = answer["alibaba_pos_order_pay_response"]["result"]["model"]
+    assert (model["payment_order_id"], model["current_pay_fee"], model["action_status"]) == (checkout_id, 1500, "PAYING")
+    # The app's retry with the same request_id is the same payment.
+    assert official_call(AlibabaPosOrderPayRequest, shop_id=124, pay_request=pay)["alibaba_pos_order_pay_response"]["result"]["model"] == model
+    status = json.dumps({"checkout_id": checkout_id, "buyer_id": 123})
+    codes = [official_call(AlibabaPosPaystatusQueryRequest, shop_id=124, pay_status_request=status)
+             ["alibaba_pos_paystatus_query_response"]["result"]["model"]["checkout_status"] for _ in range(3)]
+    assert codes == [0, 0, 1]
+    final = official(124, action(request_id, 123))["alibaba_pos_pay_action_query_response"]["result"]["model"]
+    assert (final["channel_name"], final["action_status"]) == ("alipay", "SUCCESS")
+
+
+def test_official_sdk_order_pay_without_checkout_id_is_code_40():
+    with pytest.raises(TopException) as raised:
+        official_call(AlibabaPosOrderPayRequest, shop_id=124, pay_request=json.dumps({"request_id": "r-1"}))
+    assert (raised.value.errorcode, raised.value.message) == (40, "Missing required arguments:pay_request.checkout_id")
+
+
+def test_taobaopy_pays_cash_in_two_legs_and_sees_the_checkout_paid():
+    import uuid
+    client = taobaopy()
+    checkout_id = "co-" + uuid.uuid4().hex[:12]
+    admin = urllib.request.Request(URL + "/__admin/namespaces/" + KEY + "/checkouts", method="POST",
+                                   data=json.dumps({"shop_id": 124, "checkout_id": checkout_id, "total_fen": 2000}).encode())
+    assert urllib.request.urlopen(admin).status == 201
+    status = json.dumps({"checkout_id": checkout_id, "buyer_id": 456})
+    for leg in range(2):
+        pay = json.dumps({"request_id": str(uuid.uuid4()), "checkout_id": checkout_id, "pay_fee": 1000,
+                          "pay_channel": "cash", "buyer_id": 456})
+        result = client.alibaba__pos_order_pay(shop_id=124, pay_request=pay)["alibaba_pos_order_pay_response"]["result"]
+        assert result["success"] is True and result["model"]["action_status"] == "SUCCESS"
+        checkout = client.alibaba__pos_paystatus_query(shop_id=124, pay_status_request=status)
+        assert checkout["alibaba_pos_paystatus_query_response"]["result"]["model"]["checkout_status"] == leg
+    over = json.dumps({"request_id": str(uuid.uuid4()), "checkout_id": checkout_id, "pay_fee": 1, "pay_channel": "cash", "buyer_id": 456})
+    result = client.alibaba__pos_order_pay(shop_id=124, pay_request=over)["alibaba_pos_order_pay_response"]["result"]
+    assert (result["success"], result["msg_code"]) == (False, "CHECKOUT_ALREADY_PAID")

@@ -321,6 +321,29 @@ import TopMockTesting
             """)
     }
 
+    @Test func reportsCheckoutProblems() {
+        let text = """
+            checkout_status: {waiting: 0, paid: 0}
+            channel_profiles:
+              - {when: {pay_chanel: cash}, channel: cash, status: SUCCESS}
+              - {when: {pay_channel: cash}, status: SUCCESS}
+            action_templates:
+              - {channel: alipay, status: PAYING}
+            rules:
+              - {when: {method: alibaba.pos.order.pay}, delay: 1s, takes_effect: true}
+            stubs:
+              - {method: alibaba.pos.order.pay, response: {a: 1}}
+            """
+        #expect(ScenarioLoader.load(sources: [(path: "c.yaml", text: text)]).diagnostics.map(\.headline) == [
+            "c.yaml:1:18: error: checkout_status needs three different numbers for waiting, paid and failed",
+            "c.yaml:3:13: error: unknown key 'pay_chanel' in a channel profile's when; did you mean 'pay_channel'?",
+            "c.yaml:4:5: error: a channel profile is missing the required key 'channel'",
+            "c.yaml:6:5: error: an action template is missing the required key 'request_id' (a prefix or regex matcher)",
+            "c.yaml:8:70: error: takes_effect goes with a fault (the call takes effect, then the fault loses its answer)",
+            "c.yaml:10:14: error: alibaba.pos.order.pay is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
+        ])
+    }
+
     @Test func reportsStubProblems() {
         let text = """
             stubs:

@@ -1,0 +1,55 @@
+import Testing
+@testable import TopMockProtocol
+
+/// Field paths, the new methods' business parameters, and pay-code masking.
+@Suite struct BusinessParametersTests {
+    @Test func fieldPathsLookIntoJSONParameters() {
+        let paths = FieldPaths([
+            .init(name: "shop_id", value: "124"),
+            .init(name: "pay_request", value: #"{"pay_fee":1500,"ok":true,"n":1.5,"a":{"b":"c"},"l":[{"x":1}],"z":null}"#),
+            .init(name: "plain", value: "{not json"),
+        ])
+        #expect(paths["shop_id"] == "124")
+        #expect(paths["pay_request.pay_fee"] == "1500")
+        #expect(paths["pay_request.ok"] == "true" && paths["pay_request.n"] == "1.5")
+        #expect(paths["pay_request.a.b"] == "c" && paths["pay_request.l.0.x"] == "1")
+        #expect(paths["pay_request.z"] == nil && paths["plain"] == "{not json")
+    }
+
+    @Test func orderPayReadsItsFieldsAndComparesPayloadsWhateverTheKeyOrder() throws {
+        let one = try OrderPayRequest(parameters: TOPParameters([
+            ("shop_id", "124"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#),
+        ]))
+        let two = try OrderPayRequest(parameters: TOPParameters([
+            ("shop_id", "124"), ("pay_request", #"{"payment_channel":1006, "pay_fee":"1500","checkout_id":"c","request_id":"r"}"#),
+        ]))
+        #expect(one.payFee == 1500 && one.paymentChannel == "1006" && one.buyerID == nil)
+        #expect(one.payload == two.payload)
+        let other = try OrderPayRequest(parameters: TOPParameters([("shop_id", "125"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#)]))
+        #expect(other.payload != one.payload, "shop_id is part of the payload")
+    }
+
+    @Test(arguments: [
+        ([("pay_request", #"{"request_id":"r","checkout_id":"c"}"#)], 40, "shop_id"),
+        ([("shop_id", "x")], 41, "shop_id"),
+        ([("shop_id", "1")], 40, "pay_request"),
+        ([("shop_id", "1"), ("pay_request", "nope")], 41, "pay_request"),
+        ([("shop_id", "1"), ("pay_request", #"{"request_id":"","checkout_id":"c"}"#)], 41, "pay_request.request_id"),
+        ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":null}"#)], 40, "pay_request.checkout_id"),
+        ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","operator_id":[1]}"#)], 41, "pay_request.operator_id"),
+    ])
+    func orderPayErrorsNameThePath(parameters: [(String, String)], code: Int, path: String) {
+        #expect(throws: code == 40 ? TOPError.missingRequiredArguments(path) : TOPError.invalidArguments(path)) {
+            _ = try OrderPayRequest(parameters: TOPParameters(parameters))
+        }
+    }
+
+    @Test func payCodesAreMaskedWhereverTheySit() {
+        let parameter = TOPParameters.Parameter(name: "pay_request", value: #"{"request_id":"r","channel_account":"281234","x":{"channel_account":"99"}}"#)
+        #expect(Signer.needsMasking(parameter, secret: "s"))
+        let masked = Signer.masked(parameter, secret: "s").value
+        #expect(!masked.contains("281234") && !masked.contains("99") && masked.contains(#""request_id":"r""#))
+        #expect(Signer.masked(.init(name: "note", value: #"{"channel_account": broken"#), secret: "s").value == "***")
+        #expect(!Signer.needsMasking(.init(name: "payment_action_request", value: #"{"request_id":"r","buyer_id":1}"#), secret: "s"))
+    }
+}
