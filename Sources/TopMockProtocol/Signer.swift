@@ -109,16 +109,20 @@ public enum Signer {
             || mentionsPayCode(parameter.value)
     }
 
-    /// Whether a JSON object's text names `channel_account`: a byte scan of values that start
-    /// with `{` (the only ones that can hold it), run on every parameter of every call.
+    /// Whether a JSON object's text may name `channel_account`: a byte scan of values whose first
+    /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
+    /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
     static func mentionsPayCode(_ value: String) -> Bool {
         value.withUTF8Buffer { bytes in
             let key = payCodeKey.utf8
-            guard bytes.first == UInt8(ascii: "{"), bytes.count > key.count else { return false }
-            let first = UInt8(ascii: "c")
-            var index = 0
-            while index + key.count <= bytes.count {
-                if bytes[index] == first && bytes[index..<(index + key.count)].elementsEqual(key) { return true }
+            guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+                  bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
+            else { return false }
+            var index = start
+            while index + 1 < bytes.count {
+                if bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") { return true }
+                if bytes[index] == UInt8(ascii: "c") && index + key.count <= bytes.count
+                    && bytes[index..<(index + key.count)].elementsEqual(key) { return true }
                 index += 1
             }
             return false

@@ -36,6 +36,14 @@ enum FuzzTarget: String, CaseIterable {
            let fields = try? MultipartForm.parse(body, boundary: boundary) {
             for field in fields where !field.isFile { parameters.append(name: field.name, value: field.value) }
         }
+        // Every served method reads any parameters without crashing: a value or a TOP error (40/41).
+        for api in TOPMethods.names { _ = try? TOPMethods.parse(api, parameters) }
+        // A pay code that order.pay reads never survives masking.
+        if let pay = try? OrderPayRequest(parameters: parameters), let code = pay.channelAccount, code.utf8.count >= 4,
+           let raw = parameters.all.first(where: { $0.name == "pay_request" }) {
+            let masked = Signer.masked(raw, secret: "helloworld").value
+            if masked.contains("\"channel_account\":\"\(code)\"") { fatalError("a pay code survived masking: \(masked)") }
+        }
         for method in [SignMethod.md5, .hmac, .hmacSHA256] {
             let verdict = Signer.verify(parameters, secret: "helloworld", method: method)
             if parameters["sign"] == nil, verdict == .valid { fatalError("a call without sign verified") }

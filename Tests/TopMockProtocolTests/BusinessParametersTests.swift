@@ -51,5 +51,9 @@ import Testing
         #expect(!masked.contains("281234") && !masked.contains("99") && masked.contains(#""request_id":"r""#))
         #expect(Signer.masked(.init(name: "note", value: #"{"channel_account": broken"#), secret: "s").value == "***")
         #expect(!Signer.needsMasking(.init(name: "payment_action_request", value: #"{"request_id":"r","buyer_id":1}"#), secret: "s"))
+        // Leading blanks and escaped keys are the same JSON to the parser, so they are masked too.
+        for text in [#" {"channel_account":"281234"}"#, #"{"channel\u005faccount":"281234"}"#] {
+            #expect(!Signer.masked(.init(name: "pay_request", value: text), secret: "s").value.contains("281234"), "\(text)")
+        }
     }
 }
