@@ -137,7 +137,7 @@ struct GatewayResponder: HTTPResponder {
         call.entry.outcome = outcome
         if call.entry.requestID == nil {
             // Best effort, so journal filters by request_id find refused calls too (only on this path).
-            call.entry.requestID = Self.requestIDIfReadable(call.entry.parameters)
+            call.entry.requestID = TOPMethods.requestIDIfReadable(call.entry.api.map(APIName.init(rawValue:)), call.entry.parameters)
         }
         call.entry.errorCode = rejection.error.code
         call.result = String(rejection.error.code)
@@ -162,16 +162,6 @@ struct GatewayResponder: HTTPResponder {
         }
         let body = EnvelopeEncoder.failure(rejection.error, requestID: call.entry.answerRequestID, format: rejection.format)
         return .response(HTTPResponse(status: 200, headers: headers, body: body))
-    }
-
-    /// The `request_id` inside `payment_action_request` or `pay_request`, if it can be read at all
-    /// (for journals of calls refused before their business parameters were checked).
-    static func requestIDIfReadable(_ parameters: [TOPParameters.Parameter]) -> String? {
-        for name in ["payment_action_request", "pay_request"] {
-            guard let text = parameters.first(where: { $0.name == name })?.value else { continue }
-            if let id = JSONValue.object(parsing: text)?["request_id"]?.scalarText { return id }
-        }
-        return nil
     }
 
     /// One line of printable ASCII, at most 512 bytes: a header value every client accepts.

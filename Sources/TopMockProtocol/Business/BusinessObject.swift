@@ -3,7 +3,8 @@
 /// naming the field by its dotted path (`pay_request.request_id`).
 ///
 /// Like the Java gateway's converters, a string field takes a number and a numeric field takes a
-/// numeric string.
+/// numeric string. `pay.action.query` keeps its own two-field decoder (`PaymentActionQuery`): it is
+/// the hot path, and decoding into a generic ``JSONValue`` costs a thrown error per type tried.
 public struct BusinessObject: Sendable {
     /// The parameter's name: the path prefix of every field.
     public let name: String

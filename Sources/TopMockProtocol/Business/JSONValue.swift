@@ -48,9 +48,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
     public static func object(parsing text: String) -> [String: JSONValue]? {
         guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
         let data = text.withUTF8Buffer { Data(buffer: $0) }
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        guard case .object(let object)? = try? decoder.decode(JSONValue.self, from: data) else { return nil }
         return object
     }
+
+    /// One decoder for every call, as `PaymentActionQuery` keeps: no options, no state between decodes.
+    private static let decoder = JSONDecoder()
 
     /// Compact JSON with sorted keys (one text per value: what idempotency compares).
     public var jsonText: String {

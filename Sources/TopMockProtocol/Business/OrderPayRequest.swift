@@ -27,10 +27,9 @@ public struct OrderPayRequest: Sendable, Equatable {
     /// ``payload`` with the pay code masked, for messages.
     public var shownPayload: String { Signer.maskedPayCodes(payload) }
 
-    /// The string fields besides the ones read above; checked for type, kept only in `payload`.
-    public static let otherStringFields = [
-        "operator_id", "machine_id", "source", "merchant_code", "alipay_account", "pay_code_source", "attributes",
-    ]
+    /// The string fields besides the ones read above; checked for type, kept only in `payload`
+    /// (`attributes` too, unchecked: its form is not documented).
+    static let otherStringFields = ["operator_id", "machine_id", "source", "merchant_code", "alipay_account", "pay_code_source"]
 
     public init(parameters: TOPParameters) throws(TOPError) {
         shopID = try BusinessObject.wholeNumber(parameters, "shop_id")
@@ -44,7 +43,7 @@ public struct OrderPayRequest: Sendable, Equatable {
         paymentChannel = try request.string("payment_channel")
         channelAccount = try request.string("channel_account")
         orderID = try request.string("order_id")
-        for key in Self.otherStringFields where key != "attributes" { _ = try request.string(key) }
+        for key in Self.otherStringFields { _ = try request.string(key) }
         var everything = request.fields
         everything["shop_id"] = .integer(shopID)
         payload = JSONValue.object(everything).jsonText

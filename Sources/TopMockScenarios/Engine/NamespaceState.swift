@@ -16,9 +16,10 @@ struct NamespaceState {
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
 
-    /// The action with this key: the namespace's own, else the seed's.
+    /// The action with this key: the namespace's own, else the seed's. A namespace that created
+    /// nothing costs the query path no second hash.
     func action(_ key: ActionKey, in set: ScenarioSet) -> PaymentAction? {
-        created[key] ?? set.actions[key]
+        created.isEmpty ? set.actions[key] : created[key] ?? set.actions[key]
     }
 
     /// The result the action's next query answers with, before any step that comes due on it.
@@ -62,6 +63,12 @@ struct CheckoutRecord {
     var buyerID: Int64?
     /// Created actions, in the order they were paid.
     var actions: [ActionKey] = []
+
+    /// Takes the total and the buyer given, where given (the engine checked they are new).
+    mutating func settle(totalFen: Int64?, buyerID: Int64?) {
+        if let totalFen { self.totalFen = totalFen }
+        if let buyerID { self.buyerID = buyerID }
+    }
 }
 
 /// The first `order.pay` call of a `request_id`: its payload and its answer, given again to every
@@ -89,16 +96,20 @@ public struct CheckoutView: Sendable, Equatable {
     /// and all of them succeeded); failed when, unpaid, its latest action ended unpaid; else
     /// waiting.
     public static func status(totalFen: Int64?, results: [(action: PaymentAction, result: ActionResult)]) -> CheckoutStatus {
-        let paidFen = results.filter { $0.result.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
         let paid: Bool
         if let totalFen {
-            paid = !results.isEmpty && paidFen >= totalFen
+            paid = !results.isEmpty && paidFen(results) >= totalFen
         } else {
             paid = !results.isEmpty && results.allSatisfy { $0.result.status.pays }
         }
         if paid { return .paid }
         if let last = results.last, last.result.status.endsUnpaid { return .failed }
         return .waiting
+    }
+
+    /// What the successful actions paid, in fen.
+    public static func paidFen(_ results: [(action: PaymentAction, result: ActionResult)]) -> Int64 {
+        results.filter { $0.result.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
     }
 
     /// What the actions that have not ended unpaid commit, in fen: what a new payment must fit
@@ -137,5 +148,31 @@ struct ActionProgress {
         }
         queriesInStep += 1
         return override ?? action.result(atStep: step)
+    }
+
+    /// The admin API's "the customer pays now": to the first step with that status when there is
+    /// one and no fields are given (the timeline goes on from there), else an override of the
+    /// current result under the new status, answered until the action advances.
+    mutating func setStatus(_ status: PaymentStatus, resultCode: String?, resultMessage: String?, of action: PaymentAction) {
+        let steps = [action.initial] + action.timeline.map(\.result)
+        if resultCode == nil, resultMessage == nil, let index = steps.firstIndex(where: { $0.status == status }) {
+            step = index
+            override = nil
+        } else {
+            var result = override ?? action.result(atStep: step)
+            result.status = status
+            if let resultCode { result.resultCode = resultCode }
+            if let resultMessage { result.resultMessage = resultMessage }
+            override = result
+        }
+        queriesInStep = 0
+    }
+
+    /// The next timeline step (the caller checked there is one); returns it.
+    mutating func advance() -> Int {
+        step += 1
+        queriesInStep = 0
+        override = nil
+        return step
     }
 }

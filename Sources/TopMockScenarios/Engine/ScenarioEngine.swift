@@ -207,7 +207,7 @@ public final class ScenarioEngine: Sendable {
     private static func snapshot(_ action: PaymentAction, _ space: NamespaceState) -> ActionSnapshot {
         let progress = space.actions[action.key] ?? ActionProgress()
         return ActionSnapshot(
-            action: action, step: progress.step, queries: progress.queries, current: progress.override ?? action.result(atStep: progress.step),
+            action: action, step: progress.step, queries: progress.queries, current: space.current(action),
             isOverridden: progress.override != nil, isCreated: space.created[action.key] != nil)
     }
 
@@ -242,9 +242,9 @@ public final class ScenarioEngine: Sendable {
 
     private static func snapshot(_ checkout: CheckoutView, _ space: NamespaceState, codes: CheckoutStatusCodes) -> CheckoutSnapshot {
         let actions = checkout.actions.map { snapshot($0, space) }
-        let status = CheckoutView.status(totalFen: checkout.totalFen, results: actions.map { ($0.action, $0.current) })
-        let paid = actions.filter { $0.current.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
-        return CheckoutSnapshot(checkout: checkout, status: status, code: codes.code(status), paidFen: paid, actions: actions)
+        let results = actions.map { (action: $0.action, result: $0.current) }
+        let status = CheckoutView.status(totalFen: checkout.totalFen, results: results)
+        return CheckoutSnapshot(checkout: checkout, status: status, code: codes.code(status), paidFen: CheckoutView.paidFen(results), actions: actions)
     }
 
     /// Why a checkout cannot be created or given a total.
@@ -262,18 +262,14 @@ public final class ScenarioEngine: Sendable {
     ) -> Result<(snapshot: CheckoutSnapshot, created: Bool), CheckoutChangeError> {
         state.withLock { state in
             let set = state.set
-            // Moved out and back, not copied: a namespace may hold 100,000 created actions.
-            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
-            defer { state.namespaces[namespace] = space }
-            let existing = space.checkout(key, in: set)
+            let existing = state.namespaces[namespace]?.checkout(key, in: set)
             if let total = existing?.totalFen, let totalFen, total != totalFen { return .failure(.totalDiffers(total)) }
             if let owner = existing?.owner, let buyerID, owner != buyerID { return .failure(.buyerDiffers(owner)) }
-            var record = space.checkouts[key] ?? CheckoutRecord()
-            if existing?.totalFen == nil, let totalFen { record.totalFen = totalFen }
-            if existing?.owner == nil, let buyerID { record.buyerID = buyerID }
-            space.checkouts[key] = record
-            let view = space.checkout(key, in: set)!
-            return .success((Self.snapshot(view, space, codes: set.checkoutStatusCodes), existing == nil))
+            // In place: a namespace may hold 100,000 created actions.
+            state.namespaces[namespace, default: NamespaceState()].checkouts[key, default: CheckoutRecord()].settle(
+                totalFen: existing?.totalFen == nil ? totalFen : nil, buyerID: existing?.owner == nil ? buyerID : nil)
+            let space = state.namespaces[namespace]!
+            return .success((Self.snapshot(space.checkout(key, in: set)!, space, codes: set.checkoutStatusCodes), existing == nil))
         }
     }
 
@@ -287,25 +283,10 @@ public final class ScenarioEngine: Sendable {
         namespace: String = ScenarioEngine.defaultNamespace
     ) -> ActionSnapshot? {
         state.withLock { state in
-            guard state.namespaces[namespace, default: NamespaceState()].action(key, in: state.set) != nil else { return nil }
-            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
-            defer { state.namespaces[namespace] = space }
-            let action = space.action(key, in: state.set)!
-            var progress = space.actions[key] ?? ActionProgress()
-            let steps = [action.initial] + action.timeline.map(\.result)
-            if resultCode == nil, resultMessage == nil, let index = steps.firstIndex(where: { $0.status == status }) {
-                progress.step = index
-                progress.override = nil
-            } else {
-                var result = progress.override ?? action.result(atStep: progress.step)
-                result.status = status
-                if let resultCode { result.resultCode = resultCode }
-                if let resultMessage { result.resultMessage = resultMessage }
-                progress.override = result
-            }
-            progress.queriesInStep = 0
-            space.actions[key] = progress
-            return Self.snapshot(action, space)
+            guard let action = state.namespaces[namespace]?.action(key, in: state.set) ?? state.set.actions[key] else { return nil }
+            state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].setStatus(
+                status, resultCode: resultCode, resultMessage: resultMessage, of: action)
+            return Self.snapshot(action, state.namespaces[namespace]!)
         }
     }
 
@@ -314,16 +295,9 @@ public final class ScenarioEngine: Sendable {
     @discardableResult
     public func advance(_ key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> Int? {
         state.withLock { state in
-            guard let action = state.namespaces[namespace, default: NamespaceState()].action(key, in: state.set) else { return nil }
-            var space = state.namespaces.removeValue(forKey: namespace) ?? NamespaceState()
-            defer { state.namespaces[namespace] = space }
-            var progress = space.actions[key] ?? ActionProgress()
-            guard progress.step < action.timeline.count else { return nil }
-            progress.step += 1
-            progress.queriesInStep = 0
-            progress.override = nil
-            space.actions[key] = progress
-            return progress.step
+            guard let action = state.namespaces[namespace]?.action(key, in: state.set) ?? state.set.actions[key] else { return nil }
+            guard (state.namespaces[namespace]?.actions[key]?.step ?? 0) < action.timeline.count else { return nil }
+            return state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].advance()
         }
     }
 }

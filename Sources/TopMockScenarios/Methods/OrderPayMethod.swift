@@ -8,6 +8,7 @@ public import TopMockProtocol
 /// create one action.
 enum OrderPayMethod: TOPMethod {
     static let api = APIName.posOrderPay
+    static let requestParameter: String? = "pay_request"
 
     /// topmock's business codes for order.pay's failures (the real API's are undocumented).
     public static let conflictCode = "REQUEST_ID_CONFLICT"
@@ -38,9 +39,8 @@ enum OrderPayMethod: TOPMethod {
             return answer(existing, payFee: existing.amountFen, result: space.current(existing), outcome: .replayed)
         }
         let checkoutKey = CheckoutKey(shopID: pay.shopID, checkoutID: pay.checkoutID)
-        if let checkout = space.checkout(checkoutKey, in: context.set) {
-            if let refusal = refusal(pay, checkout: checkout, space: space) { return refusal }
-        }
+        let checkout = space.checkout(checkoutKey, in: context.set)
+        if let checkout, let refusal = refusal(pay, checkout: checkout, space: space) { return refusal }
         guard let profile = context.set.channelProfiles.first(where: { $0.applies(to: pay) }) else {
             return MethodAnswer.failure(
                 .businessFailure, code: noProfileCode,
@@ -48,7 +48,7 @@ enum OrderPayMethod: TOPMethod {
                     + "add one under channel_profiles (docs/scenarios.md)")
         }
         let action = profile.shape.action(
-            key: key, buyerID: pay.buyerID ?? space.checkout(checkoutKey, in: context.set)?.owner, paymentOrderID: pay.checkoutID,
+            key: key, buyerID: pay.buyerID ?? checkout?.owner, paymentOrderID: pay.checkoutID,
             amountFen: pay.payFee, source: profile.source)
         guard space.create(action, checkout: checkoutKey, limits: context.limits) else {
             return limitReached(context.limits)

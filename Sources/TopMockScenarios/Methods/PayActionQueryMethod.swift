@@ -5,6 +5,7 @@ public import TopMockProtocol
 /// that an action template matches becomes a fresh action of this namespace on its first query.
 enum PayActionQueryMethod: TOPMethod {
     static let api = APIName.posPayActionQuery
+    static let requestParameter: String? = "payment_action_request"
 
     static func parse(_ parameters: TOPParameters) throws(TOPError) -> PaymentActionQuery {
         try PaymentActionQuery(parameters: parameters)
@@ -55,7 +56,7 @@ enum PayActionQueryMethod: TOPMethod {
         result.append("success", .bool(state.resultSuccess))
         var fields = ResponseObject(capacity: 2)  // the envelope adds request_id
         fields.append("result", .object(result))
-        return MethodAnswer(fields: fields, outcome: .found, actionStatus: state.status, source: action.source)
+        return MethodAnswer(fields: fields, outcome: .found, isSuccess: state.resultSuccess, actionStatus: state.status, source: action.source)
     }
 }
 

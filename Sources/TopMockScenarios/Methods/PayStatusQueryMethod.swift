@@ -5,6 +5,7 @@ public import TopMockProtocol
 /// checkout, so a timeline's `after_queries` advances whichever of the two methods the app polls.
 enum PayStatusQueryMethod: TOPMethod {
     static let api = APIName.posPayStatusQuery
+    static let requestParameter: String? = nil
 
     public static let notFoundCode = "CHECKOUT_NOT_FOUND"
 

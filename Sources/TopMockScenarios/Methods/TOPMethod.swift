@@ -10,6 +10,9 @@ public import TopMockProtocol
 protocol TOPMethod: Sendable {
     associatedtype Call: MethodCall
     static var api: APIName { get }
+    /// The JSON parameter whose `request_id` names the call's payment action, if the method has
+    /// one (read on its own for journals of calls refused before ``parse``).
+    static var requestParameter: String? { get }
     /// The business parameters, or the TOP error (40/41) that refuses them.
     static func parse(_ parameters: TOPParameters) throws(TOPError) -> Call
     /// The answer, and the method's effect on the namespace; runs under the engine's lock, so a
@@ -58,6 +61,18 @@ public enum TOPMethods {
 
     public static func serves(_ api: APIName) -> Bool { registry[api] != nil }
 
+    /// The `request_id` a refused call named, if it can be read at all: from its method's request
+    /// parameter, or, for a method not served here (or none), from any served method's. Only on
+    /// the refusal path, so journal filters by `request_id` find refused calls too.
+    public static func requestIDIfReadable(_ api: APIName?, _ parameters: [TOPParameters.Parameter]) -> String? {
+        let names = api.flatMap { registry[$0] }.map { [$0.requestParameter] } ?? registry.values.map(\.requestParameter)
+        for name in names.compactMap({ $0 }).sorted() {
+            guard let text = parameters.first(where: { $0.name == name })?.value else { continue }
+            if let id = JSONValue.object(parsing: text)?["request_id"]?.scalarText { return id }
+        }
+        return nil
+    }
+
     /// The call's business parameters as its method reads them; nil for a method not served here
     /// (a stub, or unknown).
     public static func parse(_ api: APIName, _ parameters: TOPParameters) throws(TOPError) -> (any MethodCall)? {
@@ -69,11 +84,13 @@ public enum TOPMethods {
 /// A ``TOPMethod`` behind closures, so one registry holds them all.
 struct AnyTOPMethod: Sendable {
     let api: APIName
+    let requestParameter: String?
     let parse: @Sendable (TOPParameters) throws(TOPError) -> any MethodCall
     let answer: @Sendable (any MethodCall, MethodContext, inout NamespaceState) -> MethodAnswer?
 
     init<Method: TOPMethod>(_ method: Method.Type) {
         api = Method.api
+        requestParameter = Method.requestParameter
         parse = { parameters throws(TOPError) in try Method.parse(parameters) }
         answer = { call, context, space in
             // The call came from this method's parse (the engine looks both up by the same name).
@@ -114,14 +131,19 @@ public enum CallOutcome: String, Sendable, Equatable, CaseIterable {
 public struct MethodAnswer: Sendable, Equatable {
     public var fields: ResponseObject
     public var outcome: CallOutcome
+    /// Whether `result.success` in ``fields`` is true (a business failure when false).
+    public var isSuccess: Bool
     /// The payment action's status after the call, when it concerned one (metrics' `result`).
     public var actionStatus: PaymentStatus?
     /// The scenario file behind the answer (the action's, the profile's, the template's).
     public var source: SourceLocation?
 
-    public init(fields: ResponseObject, outcome: CallOutcome, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil) {
+    public init(
+        fields: ResponseObject, outcome: CallOutcome, isSuccess: Bool, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil
+    ) {
         self.fields = fields
         self.outcome = outcome
+        self.isSuccess = isSuccess
         self.actionStatus = actionStatus
         self.source = source
     }
@@ -133,19 +155,13 @@ public struct MethodAnswer: Sendable, Equatable {
         return isSuccess ? outcome.rawValue : "business_failure"
     }
 
-    /// Whether `result.success` is true.
-    public var isSuccess: Bool {
-        guard case .object(let result)? = fields["result"], case .bool(let success)? = result["success"] else { return false }
-        return success
-    }
-
     /// A business failure: `result{msg_code, msg_info, success: false}`.
     static func failure(_ outcome: CallOutcome, code: String, info: String, source: SourceLocation? = nil) -> MethodAnswer {
         var result = ResponseObject(capacity: 3)
         result.append("msg_code", .string(code))
         result.append("msg_info", .string(info))
         result.append("success", .bool(false))
-        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, source: source)
+        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, isSuccess: false, source: source)
     }
 
     /// A success: `result{model, success: true}`.
@@ -153,6 +169,6 @@ public struct MethodAnswer: Sendable, Equatable {
         var result = ResponseObject(capacity: 2)
         result.append("model", .object(model))
         result.append("success", .bool(true))
-        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, actionStatus: status, source: source)
+        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, isSuccess: true, actionStatus: status, source: source)
     }
 }
