@@ -113,7 +113,9 @@ public enum Signer {
     /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
     /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
     static func mentionsPayCode(_ value: String) -> Bool {
-        value.withUTF8Buffer { bytes in
+        // Most values (names, numbers, timestamps) are ruled out by their first byte.
+        guard let first = value.utf8.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
+        return value.withUTF8Buffer { bytes in
             let key = payCodeKey.utf8
             guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
                   bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count

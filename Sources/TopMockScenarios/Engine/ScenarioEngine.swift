@@ -131,7 +131,7 @@ public final class ScenarioEngine: Sendable {
     /// The normal answer: the call's method's (its effect on the namespace included), or the
     /// method's stub.
     private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
-        guard let call = request.call, let method = TOPMethods.registry[request.api],
+        guard let call = request.call, let method = TOPMethods.method(request.api),
               let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
         else {
             guard let stub = set.stubs[request.api] else { return .unknownMethod }
