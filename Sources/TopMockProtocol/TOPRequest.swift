@@ -7,6 +7,8 @@ public struct TOPRequest: Sendable {
     public var signMethod: SignMethod
     public var session: String?
     public var parameters: TOPParameters
+    /// The calling app's credentials (its secret masks the journal's copy of the parameters).
+    public var credentials: AppCredentials
 }
 
 /// Why the gateway refused a call, and how to render the refusal.
@@ -18,12 +20,19 @@ public struct TOPRejection: Error, Sendable {
     public var diagnostic: String
     /// Set when the signature did not match.
     public var signatureMismatch: SignatureMismatch?
+    /// The calling app's credentials when the refusal came after its key was looked up (nil
+    /// before, and for an unknown key), so a refused call's secret is masked too.
+    public var credentials: AppCredentials?
 
-    public init(_ error: TOPError, format: ResponseFormat, diagnostic: String, signatureMismatch: SignatureMismatch? = nil) {
+    public init(
+        _ error: TOPError, format: ResponseFormat, diagnostic: String, signatureMismatch: SignatureMismatch? = nil,
+        credentials: AppCredentials? = nil
+    ) {
         self.error = error
         self.format = format
         self.diagnostic = diagnostic
         self.signatureMismatch = signatureMismatch
+        self.credentials = credentials
     }
 }
 
@@ -63,8 +72,11 @@ extension TOPRequest {
     /// sign_method known (43) → sign present (24) → signature (25) → method known (22) →
     /// session when the app or API needs one (26) and known to the app (27).
     ///
+    /// Returns the request with the app's credentials; a refusal after the app lookup carries them
+    /// as well (``TOPRejection/credentials``).
+    ///
     /// - Parameters:
-    ///   - app: the credentials of an app key, or nil when the key is unknown.
+    ///   - app: looks up the credentials of an app key (nil when the key is unknown); no other use.
     ///   - isKnownAPI: whether a method name is served.
     ///   - nowMillis: the current time, epoch milliseconds.
     public static func validate(
@@ -76,8 +88,9 @@ extension TOPRequest {
     ) throws(TOPRejection) -> TOPRequest {
         let formatValue = parameters["format"]
         let format: ResponseFormat = formatValue.flatMap { ResponseFormat(rawValue: $0) } ?? .xml
+        var known: AppCredentials?
         func reject(_ error: TOPError, _ diagnostic: String) -> TOPRejection {
-            TOPRejection(error, format: format, diagnostic: diagnostic)
+            TOPRejection(error, format: format, diagnostic: diagnostic, credentials: known)
         }
 
         if let name = parameters.invalidEncodingNames.first {
@@ -92,6 +105,7 @@ extension TOPRequest {
         guard let credentials = app(appKey) else {
             throw reject(.invalidAppKey, "app_key '\(appKey)' is not configured (add it with --app KEY:SECRET or in a scenario file's apps)")
         }
+        known = credentials
         guard let timestamp = nonEmpty(parameters["timestamp"]) else {
             throw reject(.missingTimestamp, "the timestamp parameter is missing")
         }
@@ -123,7 +137,7 @@ extension TOPRequest {
             throw TOPRejection(
                 .invalidSignature, format: format,
                 diagnostic: "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); likely cause: \(mismatch.likelyCause)",
-                signatureMismatch: mismatch)
+                signatureMismatch: mismatch, credentials: credentials)
         }
         let api = APIName(rawValue: method)
         guard isKnownAPI(api) else {
@@ -142,7 +156,7 @@ extension TOPRequest {
         return TOPRequest(
             api: api, appKey: appKey, format: format,
             simplify: format == .json && (simplifyValue == "true" || simplifyValue == "1"),
-            signMethod: signMethod, session: session, parameters: parameters)
+            signMethod: signMethod, session: session, parameters: parameters, credentials: credentials)
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -48,6 +48,21 @@ import TopMockProtocol
         }
     }
 
+    /// The credentials come back as a value: with the request, or with a refusal made after the
+    /// app lookup (so the gateway masks that app's secret in the journal), never before it.
+    @Test func credentialsComeBackWithTheRequestOrTheRefusal() throws {
+        let request = try validate(Self.valid()).get()
+        #expect(request.credentials == AppCredentials(secret: "helloworld"))
+        guard case .failure(let badTimestamp) = validate(replacing("timestamp", "yesterday")) else { Issue.record("accepted"); return }
+        #expect(badTimestamp.credentials?.secret == "helloworld")
+        guard case .failure(let badSignature) = validate(Self.valid(), secret: "other") else { Issue.record("accepted"); return }
+        #expect(badSignature.credentials?.secret == "helloworld")
+        guard case .failure(let unknownApp) = validate(replacing("app_key", "999")) else { Issue.record("accepted"); return }
+        #expect(unknownApp.credentials == nil)
+        guard case .failure(let noMethod) = validate(without("method")) else { Issue.record("accepted"); return }
+        #expect(noMethod.credentials == nil)
+    }
+
     @Test func missingMethodIs21() { #expect(code(validate(without("method"))) == 21) }
     @Test func missingAppKeyIs28() { #expect(code(validate(without("app_key"))) == 28) }
 

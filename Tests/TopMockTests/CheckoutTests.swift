@@ -150,6 +150,25 @@ import TopMockLock
         }
     }
 
+    /// Near misses see what the namespace created: a typo of a paid request_id or checkout_id
+    /// names the created one; another namespace's does not.
+    @Test func nearMissesNameCreatedActionsAndCheckouts() throws {
+        let app = try GatewayTests.makeApplication()
+        try TestTarget.inProcess.run(app) { (client: TestClient) throws in
+            _ = try client.execute(Self.pay("pos-7f3a9c", checkout: "order-20261206-77", fee: 300, namespace: "near"))
+            _ = try client.execute(Self.action("pos-7f3a9d", namespace: "near"))
+            _ = try client.execute(Self.status("order-20261206-78", namespace: "near"))
+            _ = try client.execute(Self.status("order-20261206-77", buyer: 9, namespace: "near"))
+            _ = try client.execute(Self.action("pos-7f3a9d", namespace: "other"))
+            let near = try #require(try AdminTests.admin(client, "GET", "/__admin/requests?namespace=near").json["requests"] as? [[String: Any]])
+            #expect(near[1]["near_miss"] as? String == "no payment action with request_id 'pos-7f3a9d' in shop 124; nearest: 'pos-7f3a9c' in shop 124")
+            #expect(near[2]["near_miss"] as? String == "no checkout with checkout_id 'order-20261206-78' in shop 124; nearest: 'order-20261206-77' in shop 124")
+            #expect(near[3]["near_miss"] as? String == "checkout 'order-20261206-77' in shop 124 belongs to buyer 456, not 9")
+            let other = try #require(try AdminTests.admin(client, "GET", "/__admin/requests?namespace=other").json["requests"] as? [[String: Any]])
+            #expect((other[0]["near_miss"] as? String)?.contains("pos-7f3a9c") == false)
+        }
+    }
+
     @Test func resetGoesBackToTheSeedAndAReloadKeepsCreatedActions() throws {
         let app = try GatewayTests.makeApplication()
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in

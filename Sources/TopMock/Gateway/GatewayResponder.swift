@@ -28,7 +28,6 @@ struct GatewayResponder: HTTPResponder {
         let outcome = answer(request, &call)
         let latency = ContinuousClock.now - started
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
-        if call.secret == nil, call.entry.outcome == .rejected, let appKey = call.entry.appKey { call.secret = apps[appKey]?.secret }
         call.entry.maskParameters(secret: call.secret)
         journal.record(call.entry)
         metrics.recordCall(
@@ -58,16 +57,13 @@ struct GatewayResponder: HTTPResponder {
             call.adopt(parameters)
             now = engine.clocks.nowMillis(namespace: call.entry.namespace)
             validated = try TOPRequest.validate(
-                parameters, policy: policy, nowMillis: now,
-                app: { key in
-                    let found = apps[key]
-                    call.secret = found?.secret
-                    return found
-                },
-                isKnownAPI: { engine.serves($0) })
+                parameters, policy: policy, nowMillis: now, app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
         } catch {
+            // Refused before the app lookup (21, 28, 47…): its key may still name a known app.
+            call.secret = error.credentials?.secret ?? call.entry.appKey.flatMap { apps[$0]?.secret }
             return reject(error, &call)
         }
+        call.secret = validated.credentials.secret
 
         let business: (any MethodCall)?
         do {
@@ -93,7 +89,7 @@ struct GatewayResponder: HTTPResponder {
         case .answer(let answer):
             call.result = answer.resultLabel
             if answer.outcome == .notFound || answer.outcome == .buyerMismatch {
-                call.entry.nearMiss = engine.nearMiss(for: matchable)
+                call.entry.nearMiss = engine.nearMiss(for: matchable, namespace: call.entry.namespace)
             }
             return .response(success(answer.fields, call: validated, requestID: call.entry.answerRequestID))
         case .stub(let stub):

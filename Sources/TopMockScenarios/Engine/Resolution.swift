@@ -1,0 +1,58 @@
+public import TopMockProtocol
+
+/// What the engine decided for one call.
+public struct Resolution: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// The answer of one of ``TOPMethods``.
+        case answer(MethodAnswer)
+        case stub(Stub)
+        case error(TOPError)
+        case fault(Fault)
+        /// A method that neither ``TOPMethods`` nor any stub serves (code 22).
+        case unknownMethod
+    }
+
+    public var outcome: Outcome
+    /// For faults that break an answer in transit (truncated or malformed body): the answer.
+    public var faultedAnswer: Outcome?
+    /// Wait this long before answering.
+    public var delay: Duration?
+    /// The rule that fired, if any.
+    public var ruleName: String?
+
+    /// The scenario file behind the answer: the fired rule's, else the payment action's or stub's.
+    public var scenarioPath: String? {
+        if let ruleSource { return ruleSource.path }
+        switch outcome {
+        case .answer(let answer): return answer.source?.path
+        case .stub(let stub): return stub.source.path
+        default: return nil
+        }
+    }
+
+    /// Where the fired rule was declared.
+    public var ruleSource: SourceLocation?
+
+    public init(outcome: Outcome, delay: Duration? = nil, ruleName: String? = nil) {
+        self.outcome = outcome
+        self.delay = delay
+        self.ruleName = ruleName
+    }
+
+    /// How the call ended, for the journal, logs and metrics.
+    public var callOutcome: CallOutcome {
+        switch outcome {
+        case .answer(let answer): return answer.outcome
+        case .stub: return .stub
+        case .error: return .error
+        case .fault: return .fault
+        case .unknownMethod: return .unknownMethod
+        }
+    }
+}
+
+extension Stub: Equatable {
+    public static func == (lhs: Stub, rhs: Stub) -> Bool {
+        lhs.api == rhs.api && lhs.response == rhs.response && lhs.source == rhs.source
+    }
+}
