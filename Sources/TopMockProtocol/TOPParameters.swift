@@ -35,6 +35,11 @@ public struct TOPParameters: Sendable, Equatable {
     private var index: [Name: Int]?
     static let indexThreshold = 16
 
+    /// TOP's public (system) parameters; every other parameter is the method's business parameter.
+    public static let publicNames: Set<String> = [
+        "method", "app_key", "session", "timestamp", "v", "sign", "sign_method", "format", "partner_id", "simplify", "target_app_key",
+    ]
+
     /// A name as the index's key, equal as ``sameName(_:_:)`` compares. Hashed as the text alone:
     /// names that are the same are `==`, so their hashes agree.
     private struct Name: Hashable {

@@ -24,9 +24,7 @@ public struct SignedRequest: Sendable {
         case nodeMultipart
     }
 
-    public static let systemNames: Set<String> = [
-        "method", "app_key", "session", "timestamp", "v", "sign", "sign_method", "format", "partner_id", "simplify", "target_app_key",
-    ]
+    public static var systemNames: Set<String> { TOPParameters.publicNames }
 
     public var parameters: [(String, String)]
     public var secret: String

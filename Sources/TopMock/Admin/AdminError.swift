@@ -7,7 +7,10 @@ struct AdminError: Error {
     let status: Int
     let code: Int
     let message: String
-    var extra = ResponseObject()
+    /// With 1004: each diagnostic, `path:line:col: message`.
+    var diagnostics: [String]?
+    /// With 1008: how many calls matched, and the namespace's latest five.
+    var seen: (matched: Int, recent: [JournalResource.Entry])?
 
     static func notFound(_ path: String) -> AdminError {
         AdminError(status: 404, code: 1001, message: "no route for '\(path)'; TOP calls go to /router/rest, admin calls under /__admin/")
@@ -22,9 +25,7 @@ struct AdminError: Error {
     }
 
     static func invalidScenarios(_ diagnostics: [String]) -> AdminError {
-        var extra = ResponseObject()
-        extra.append("diagnostics", .list(itemName: "diagnostic", diagnostics.map { .string($0) }))
-        return AdminError(status: 422, code: 1004, message: "the scenarios do not validate; nothing was changed", extra: extra)
+        AdminError(status: 422, code: 1004, message: "the scenarios do not validate; nothing was changed", diagnostics: diagnostics)
     }
 
     static func unknownAction(shopID: String, requestID: String) -> AdminError {
@@ -38,8 +39,8 @@ struct AdminError: Error {
     static let unauthorized = AdminError(
         status: 401, code: 1007, message: "this topmock requires 'Authorization: Bearer <token>' on admin routes (--admin-token)")
 
-    static func verificationFailed(_ message: String, extra: ResponseObject) -> AdminError {
-        AdminError(status: 409, code: 1008, message: message, extra: extra)
+    static func verificationFailed(_ message: String, matched: Int, recent: [JournalResource.Entry]) -> AdminError {
+        AdminError(status: 409, code: 1008, message: message, seen: (matched, recent))
     }
 
     static func unknownScenario(_ name: String) -> AdminError {
@@ -56,19 +57,22 @@ struct AdminError: Error {
         AdminError(status: 409, code: 1012, message: message)
     }
 
-    var response: HTTPResponse {
-        var error = ResponseObject()
-        error.append("code", .integer(Int64(code)))
-        error.append("message", .string(message))
-        var body = ResponseObject()
-        body.append("error", .object(error))
-        for field in extra.fields { body.append(field.name, field.value) }
-        return .json(body, status: status)
-    }
-}
+    /// `{"error": {"code", "message"}}`, with `diagnostics` (1004) or `matched` and `recent` (1008).
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: Int
+            var message: String
+        }
 
-extension HTTPResponse {
-    static func json(_ object: ResponseObject, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/json;charset=UTF-8"], body: EnvelopeEncoder.json(object))
+        var error: Detail
+        var diagnostics: [String]?
+        var matched: Int?
+        var recent: [JournalResource.Entry]?
+    }
+
+    var response: HTTPResponse {
+        .json(
+            Body(error: Body.Detail(code: code, message: message), diagnostics: diagnostics, matched: seen?.matched, recent: seen?.recent),
+            status: status)
     }
 }

@@ -12,28 +12,30 @@ struct AdminResponder: HTTPResponder {
     let token: String?
 
     /// Every route: method, path template (`{name}` is a path segment), handler.
+    /// Every route: method, path template (`{name}` is a path segment), and the task of its
+    /// resource that answers it.
     static let routes: [(method: String, template: String, handler: @Sendable (AdminContext, AdminCall) throws(AdminError) -> HTTPResponse)] = [
-        ("GET", "/__admin/health", { app, _ in app.health() }),
-        ("GET", "/__admin/scenarios", { app, _ in app.listScenarios() }),
-        ("POST", "/__admin/scenarios", { app, call throws(AdminError) in try app.uploadScenario(call) }),
-        ("DELETE", "/__admin/scenarios/{name}", { app, call throws(AdminError) in try app.deleteScenario(call.segment("name")) }),
-        ("POST", "/__admin/scenarios/reload", { app, _ throws(AdminError) in try app.reloadScenarios() }),
-        ("POST", "/__admin/reset", { app, call throws(AdminError) in try app.reset(call) }),
-        ("GET", "/__admin/namespaces", { app, _ in app.listNamespaces() }),
-        ("GET", "/__admin/namespaces/{ns}/actions", { app, call in app.listActions(call) }),
-        ("GET", "/__admin/namespaces/{ns}/checkouts", { app, call in app.listCheckouts(call) }),
-        ("POST", "/__admin/namespaces/{ns}/checkouts", { app, call throws(AdminError) in try app.createCheckout(call) }),
-        ("GET", "/__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}", { app, call throws(AdminError) in try app.checkout(call) }),
-        ("GET", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { app, call throws(AdminError) in try app.action(call) }),
-        ("PUT", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { app, call throws(AdminError) in try app.setAction(call) }),
-        ("POST", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}/advance", { app, call throws(AdminError) in try app.advanceAction(call) }),
-        ("GET", "/__admin/namespaces/{ns}/clock", { app, call in app.clock(call.segment("ns")) }),
-        ("PUT", "/__admin/namespaces/{ns}/clock", { app, call throws(AdminError) in try app.setClock(call) }),
-        ("GET", "/__admin/requests", { app, call throws(AdminError) in try app.requests(call) }),
-        ("DELETE", "/__admin/requests", { app, call throws(AdminError) in try app.clearRequests(call) }),
-        ("GET", "/__admin/requests/count", { app, call throws(AdminError) in try app.countRequests(call) }),
-        ("POST", "/__admin/requests/verify", { app, call throws(AdminError) in try app.verify(call) }),
-        ("GET", "/metrics", { app, _ in app.prometheusMetrics() }),
+        ("GET", "/__admin/health", { admin, _ in admin.health.health() }),
+        ("GET", "/metrics", { admin, _ in admin.health.prometheusMetrics() }),
+        ("GET", "/__admin/scenarios", { admin, _ in admin.scenarios.list() }),
+        ("POST", "/__admin/scenarios", { admin, call throws(AdminError) in try admin.scenarios.upload(call) }),
+        ("DELETE", "/__admin/scenarios/{name}", { admin, call throws(AdminError) in try admin.scenarios.delete(call) }),
+        ("POST", "/__admin/scenarios/reload", { admin, _ throws(AdminError) in try admin.scenarios.reload() }),
+        ("POST", "/__admin/reset", { admin, call throws(AdminError) in try admin.namespaces.reset(call) }),
+        ("GET", "/__admin/namespaces", { admin, _ in admin.namespaces.list() }),
+        ("GET", "/__admin/namespaces/{ns}/clock", { admin, call in admin.namespaces.clock(call) }),
+        ("PUT", "/__admin/namespaces/{ns}/clock", { admin, call throws(AdminError) in try admin.namespaces.setClock(call) }),
+        ("GET", "/__admin/namespaces/{ns}/actions", { admin, call in admin.actions.list(call) }),
+        ("GET", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { admin, call throws(AdminError) in try admin.actions.read(call) }),
+        ("PUT", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { admin, call throws(AdminError) in try admin.actions.setStatus(call) }),
+        ("POST", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}/advance", { admin, call throws(AdminError) in try admin.actions.advance(call) }),
+        ("GET", "/__admin/namespaces/{ns}/checkouts", { admin, call in admin.checkouts.list(call) }),
+        ("POST", "/__admin/namespaces/{ns}/checkouts", { admin, call throws(AdminError) in try admin.checkouts.create(call) }),
+        ("GET", "/__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}", { admin, call throws(AdminError) in try admin.checkouts.read(call) }),
+        ("GET", "/__admin/requests", { admin, call throws(AdminError) in try admin.journal.list(call) }),
+        ("DELETE", "/__admin/requests", { admin, call throws(AdminError) in try admin.journal.clear(call) }),
+        ("GET", "/__admin/requests/count", { admin, call throws(AdminError) in try admin.journal.count(call) }),
+        ("POST", "/__admin/requests/verify", { admin, call throws(AdminError) in try admin.journal.verify(call) }),
     ]
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {
@@ -82,6 +84,14 @@ struct AdminCall {
     let values: [String: String]
 
     func segment(_ name: String) -> String { values[name] ?? "" }
+
+    /// The `{shop_id}` segment, a whole number.
+    func shopID() throws(AdminError) -> Int64 {
+        guard let shopID = Int64(segment("shop_id")), shopID >= 0 else {
+            throw .badParameter("shop_id '\(segment("shop_id"))' is not a whole number")
+        }
+        return shopID
+    }
 
     var query: [String: String] {
         var result: [String: String] = [:]
