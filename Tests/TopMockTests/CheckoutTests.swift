@@ -245,6 +245,10 @@ import TopMockLock
             #expect(journal.text.contains("secret-1") && journal.text.contains("secret-2"))
             #expect(!journal.text.contains(code), "\(journal.text)")
             #expect(journal.text.contains(#"channel_account\":\"***\""#), "\(journal.text)")
+            // The business fields by path, as masked as the parameters they come from.
+            let fields = (journal.json["requests"] as? [[String: Any]])?.first?["fields"] as? [String: String]
+            #expect(fields?["pay_request.channel_account"] == "***" && fields?["pay_request.request_id"] == "secret-1", "\(journal.text)")
+            #expect(fields?["shop_id"] == "124" && fields?["sign"] == nil && fields?["app_key"] == nil)
         }
     }
 }
