@@ -11,8 +11,9 @@ struct NamespaceState {
     var rules: [String: RuleProgress] = [:]
     /// Actions created by `order.pay` and templates; they win over a seed of the same key.
     var created: [ActionKey: PaymentAction] = [:]
-    /// What each `order.pay` `request_id` was first called with and answered.
-    var orderPays: [ActionKey: OrderPayRecord] = [:]
+    /// The payload each `order.pay` `request_id` was first called with (its action is in
+    /// ``created`` under the same key, and its first answer follows from that action).
+    var orderPays: [ActionKey: String] = [:]
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
 
@@ -71,12 +72,6 @@ struct CheckoutRecord {
     }
 }
 
-/// The first `order.pay` call of a `request_id`: its payload and its answer, given again to every
-/// repeat of the same payload.
-struct OrderPayRecord {
-    var payload: String
-    var answer: MethodAnswer
-}
 
 /// A checkout with its actions, as one namespace sees it.
 public struct CheckoutView: Sendable, Equatable {

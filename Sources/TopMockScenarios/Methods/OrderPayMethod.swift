@@ -23,16 +23,15 @@ enum OrderPayMethod: TOPMethod {
 
     static func answer(_ pay: OrderPayRequest, context: MethodContext, space: inout NamespaceState) -> MethodAnswer {
         let key = ActionKey(shopID: pay.shopID, requestID: pay.requestID)
-        if let record = space.orderPays[key] {
-            guard record.payload == pay.payload else {
+        if let payload = space.orderPays[key], let created = space.created[key] {
+            guard payload == pay.payload else {
                 return MethodAnswer.failure(
                     .conflict, code: conflictCode,
                     info: "request_id '\(pay.requestID)' was paid before with another pay_request; a retry must send the same one "
-                        + "(first: \(Signer.maskedPayCodes(record.payload)); now: \(pay.shownPayload))")
+                        + "(first: \(Signer.maskedPayCodes(payload)); now: \(pay.shownPayload))")
             }
-            var replay = record.answer
-            replay.outcome = .replayed
-            return replay
+            // The first answer again: it follows from the action as created (its initial result).
+            return answer(created, payFee: created.amountFen, result: created.initial, outcome: .replayed)
         }
         if let existing = space.action(key, in: context.set) {
             // A scenario's (or a template's) action stands for a payment already made with this id.
@@ -53,9 +52,8 @@ enum OrderPayMethod: TOPMethod {
         guard space.create(action, checkout: checkoutKey, limits: context.limits) else {
             return limitReached(context.limits)
         }
-        let answer = answer(action, payFee: pay.payFee, result: action.initial, outcome: .created)
-        space.orderPays[key] = OrderPayRecord(payload: pay.payload, answer: answer)
-        return answer
+        space.orderPays[key] = pay.payload
+        return answer(action, payFee: pay.payFee, result: action.initial, outcome: .created)
     }
 
     /// Why the checkout cannot take this payment: another buyer's, already paid, or over its total.
