@@ -19,9 +19,8 @@ RUN swift build -c release --static-swift-stdlib --product topmock \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/topmock" /out/topmock \
  && strip /out/topmock
 
-# Runtime stage: Debian slim with the two C libraries topmock links. scripts/runtime-smoke builds
-# this stage without Docker (debootstrap) and checks it; keep its instructions in the forms that
-# script reads (RUN, COPY, ENV key=value, USER, ENTRYPOINT/CMD in exec form).
+# Runtime stage: Debian slim with the two C libraries topmock links. CI builds this file with
+# buildah and runs the image from its config (scripts/image).
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libyaml-0-2 \
