@@ -85,34 +85,6 @@ public final class TopMockApplication: Sendable {
     }
 }
 
-/// The apps the gateway accepts: the built-in one, the scenario files' (which a reload may change)
-/// and the command line's, later ones winning.
-final class AppRegistry: Sendable {
-    private let base: [String: AppCredentials]
-    private let overrides: [String: AppCredentials]
-    private let current: Locked<[String: AppCredentials]>
-
-    init(configuration: Configuration, fileApps: [String: AppCredentials]) {
-        var base: [String: AppCredentials] = [:]
-        if configuration.defaultAppEnabled {
-            base[Configuration.defaultAppKey] = AppCredentials(secret: Configuration.defaultAppSecret)
-        }
-        self.base = base
-        self.overrides = configuration.apps
-        self.current = Locked([:])
-        update(fileApps: fileApps)
-    }
-
-    func update(fileApps: [String: AppCredentials]) {
-        let merged = base.merging(fileApps) { _, file in file }.merging(overrides) { _, commandLine in commandLine }
-        current.withLock { $0 = merged }
-    }
-
-    subscript(appKey: String) -> AppCredentials? { current.withLock { $0[appKey] } }
-
-    var all: [String: AppCredentials] { current.withLock { $0 } }
-}
-
 /// The scenarios could not be loaded; the diagnostics say where and why.
 public struct StartupError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [ScenarioDiagnostic]

@@ -3,10 +3,11 @@ import TopMockHTTP
 import TopMockScenarios
 
 /// What the admin routes work on, one resource each (``AdminResponder/routes`` names the task):
-/// the server's health and metrics, the scenario files, the namespaces (reset, clock), the
+/// the server's health and metrics, the apps, the scenario files, the namespaces (reset, clock), the
 /// payment actions and checkouts of a namespace, and the journal.
 struct AdminContext: Sendable {
     let health: HealthResource
+    let apps: AppsResource
     let scenarios: ScenariosResource
     let namespaces: NamespacesResource
     let actions: ActionsResource
@@ -15,6 +16,7 @@ struct AdminContext: Sendable {
 
     init(engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader, metrics: GatewayMetrics) {
         health = HealthResource(engine: engine, apps: apps, journal: journal, reloader: reloader, metrics: metrics)
+        self.apps = AppsResource(apps: apps, engine: engine, journal: journal)
         scenarios = ScenariosResource(engine: engine, journal: journal, reloader: reloader)
         namespaces = NamespacesResource(engine: engine, journal: journal)
         actions = ActionsResource(engine: engine)

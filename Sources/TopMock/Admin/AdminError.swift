@@ -57,6 +57,14 @@ struct AdminError: Error {
         AdminError(status: 409, code: 1012, message: message)
     }
 
+    static func appConflict(_ message: String) -> AdminError {
+        AdminError(status: 409, code: 1013, message: message)
+    }
+
+    static func unknownApp(_ key: String) -> AdminError {
+        AdminError(status: 404, code: 1014, message: "no app with app_key '\(key)'")
+    }
+
     /// `{"error": {"code", "message"}}`, with `diagnostics` (1004) or `matched` and `recent` (1008).
     struct Body: Encodable {
         struct Detail: Encodable {

@@ -17,6 +17,9 @@ struct AdminResponder: HTTPResponder {
     static let routes: [(method: String, template: String, handler: @Sendable (AdminContext, AdminCall) throws(AdminError) -> HTTPResponse)] = [
         ("GET", "/__admin/health", { admin, _ in admin.health.health() }),
         ("GET", "/metrics", { admin, _ in admin.health.prometheusMetrics() }),
+        ("GET", "/__admin/apps", { admin, _ in admin.apps.list() }),
+        ("POST", "/__admin/apps", { admin, call throws(AdminError) in try admin.apps.create(call) }),
+        ("DELETE", "/__admin/apps/{app_key}", { admin, call throws(AdminError) in try admin.apps.delete(call) }),
         ("GET", "/__admin/scenarios", { admin, _ in admin.scenarios.list() }),
         ("POST", "/__admin/scenarios", { admin, call throws(AdminError) in try admin.scenarios.upload(call) }),
         ("DELETE", "/__admin/scenarios/{name}", { admin, call throws(AdminError) in try admin.scenarios.delete(call) }),
