@@ -29,7 +29,7 @@ class PosTerminal:
 
 
 def test_the_terminal_pays_once_by_alipay_and_waits_for_success(topmock):
-    terminal = PosTerminal(topmock.topmock.url, topmock.app_key, topmock.secret)
+    terminal = PosTerminal(topmock.url, topmock.app_key, topmock.secret)
 
     assert terminal.pay_by_alipay(124, "order-1001", 1500, "281234567890123456") == "SUCCESS"
 
@@ -41,7 +41,7 @@ def test_the_terminal_pays_once_by_alipay_and_waits_for_success(topmock):
 
 
 def test_the_customer_pays_later_when_the_test_says_so(topmock):
-    terminal = PosTerminal(topmock.topmock.url, topmock.app_key, topmock.secret)
+    terminal = PosTerminal(topmock.url, topmock.app_key, topmock.secret)
     assert terminal.pay_by_alipay(124, "order-1002", 900, "281234567890123456", polls=0) == "PAYING"
     created = topmock.requests("alibaba.pos.order.pay")[0].request_id
     topmock.set_action_status(124, created, "SUCCESS")

@@ -13,7 +13,7 @@ from topmock_pytest import JournalEntry, TopMockApp, TopMockError, TopMockVerifi
 
 
 def taobaopy(app: TopMockApp) -> TaoBaoAPIClient:
-    return TaoBaoAPIClient(app.app_key, app.secret, domain=app.topmock.url, retry_count=1)
+    return TaoBaoAPIClient(app.app_key, app.secret, domain=app.url, retry_count=1)
 
 
 def official(app: TopMockApp, api: str, **fields):

@@ -200,7 +200,13 @@ class TopMockApp:
         self._admin = topmock.admin
 
     @property
+    def url(self) -> str:
+        """topmock's base URL (what taobaopy takes as ``domain``)."""
+        return self.topmock.url
+
+    @property
     def gateway_url(self) -> str:
+        """What the official SDKs take as their server URL."""
         return self.topmock.gateway_url
 
     def reset(self) -> None:
