@@ -104,3 +104,17 @@ def test_an_invalid_scenario_upload_is_refused_with_its_diagnostics(topmock_serv
     with pytest.raises(TopMockError) as refused:
         topmock_server.upload_scenario("broken", "shops:\n  - shop_id: nope\n")
     assert refused.value.code == 1004 and "broken" in refused.value.message
+
+
+def test_an_uploaded_scenario_is_served_until_deleted(topmock, topmock_server):
+    name = "pytest-shop-" + topmock.app_key
+    topmock_server.upload_scenario(name, "name: pytest-shop\nshops:\n  - shop_id: 9002\n    payment_orders:\n      - actions:\n"
+                                         "          - {request_id: py-0001, buyer_id: 7, channel: cash, status: SUCCESS}\n")
+    query = json.dumps({"request_id": "py-0001", "buyer_id": 7})
+    try:
+        answer = taobaopy(topmock).alibaba__pos_pay_action_query(shop_id=9002, payment_action_request=query)
+        assert answer["alibaba_pos_pay_action_query_response"]["result"]["model"]["action_status"] == "SUCCESS"
+    finally:
+        topmock_server.delete_scenario(name)
+    taobaopy(topmock).alibaba__pos_pay_action_query(shop_id=9002, payment_action_request=query)
+    assert [entry.outcome for entry in topmock.requests()] == ["found", "not_found"]

@@ -89,6 +89,21 @@ class TopMockExtensionTest {
     }
 
     @Test
+    void aScenarioUploadedFromAResourceIsServedUntilDeleted(TopMockApp topmock, TopMock server) throws Exception {
+        server.uploadScenarioResource("junit-shop", "/scenarios/junit-shop.yaml");
+        PosClient pos = new PosClient(topmock.gatewayUrl(), topmock.appKey(), topmock.secret());
+        Map<String, String> query = Map.of("shop_id", "9001", "payment_action_request", "{\"request_id\":\"junit-0001\",\"buyer_id\":7}");
+        try {
+            assertEquals("SUCCESS", PosClient.model(pos.execute("alibaba.pos.pay.action.query", query)).get("action_status"));
+        } finally {
+            server.deleteScenario("junit-shop");
+        }
+        pos.execute("alibaba.pos.pay.action.query", query);
+        assertEquals(List.of("found", "not_found"), topmock.requests().stream().map(JournalEntry::outcome).toList());
+        assertThrows(IllegalArgumentException.class, () -> server.uploadScenarioResource("x", "/scenarios/none.yaml"));
+    }
+
+    @Test
     void jsonReadsWhatTopmockWritesAndWritesWhatItReads() {
         Map<String, Object> read = Json.object("{\"a\":[1,-2.5e1,true,null,\"\\u73b0\\\"\\n\"],\"b\":{},\"c\":9007199254740993}");
         assertEquals(List.of(1L, -25.0, true, "现\"\n"), ((List<?>) read.get("a")).stream().filter(v -> v != null).toList());
