@@ -50,11 +50,19 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libcurl's header at build time; the library itself is dlopen'ed by TopMockUpstream.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-gnutls-dev"])]
+        ),
 
         // A lock ThreadSanitizer can see (pthread), with Mutex's withLock.
         .target(name: "TopMockLock", swiftSettings: strictSettings),
         // Transport: libmicrohttpd, knows nothing of TOP.
         .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD", "TopMockLock"], swiftSettings: strictSettings),
+        // Outbound HTTP(S) to a real gateway (record, proxy): libcurl, loaded only when used.
+        .target(name: "TopMockUpstream", dependencies: ["CCurl", "TopMockLock"], swiftSettings: strictSettings),
         // YAML node tree with line/column marks, over libyaml.
         .target(name: "TopMockYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
         // The TOP wire protocol: parameters, signing, errors, envelopes. No HTTP, YAML or C.
@@ -73,7 +81,7 @@ let package = Package(
         .target(
             name: "TopMock",
             dependencies: [
-                "TopMockHTTP", "TopMockProtocol", "TopMockScenarios", "TopMockLock",
+                "TopMockHTTP", "TopMockProtocol", "TopMockScenarios", "TopMockLock", "TopMockUpstream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

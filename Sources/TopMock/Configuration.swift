@@ -27,6 +27,9 @@ public struct Configuration: Sendable {
     public var journal = RequestJournal.Limits()
     /// Bounds on what calls create at run time (payment actions per namespace).
     public var engine = EngineLimits()
+    /// With an upstream, `/router/rest` forwards every valid call to it, answers with what it said
+    /// and records it (`topmock record`); scenarios are not asked.
+    public var upstream: UpstreamSettings?
 
     /// The app every fresh topmock knows: the key and secret of TOP's own signing example
     /// (top-protocol.md §3.2), so published test vectors work as they are.

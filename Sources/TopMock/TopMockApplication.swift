@@ -19,6 +19,8 @@ public final class TopMockApplication: Sendable {
     public let responder: any HTTPResponder
     /// Every call to `/router/rest`.
     public let journal: RequestJournal
+    /// What `topmock record` forwarded (nil without an upstream).
+    public let recorder: Recorder?
     private let registry: AppRegistry
     private let server: HTTPServer
     private let reloader: ScenarioReloader
@@ -54,12 +56,17 @@ public final class TopMockApplication: Sendable {
         }
         let journal = RequestJournal(limits: configuration.journal)
         self.journal = journal
+        let recorder = configuration.upstream.map { Recorder(limit: $0.maxRecordedCalls, redactedPaths: $0.redactedPaths) }
+        self.recorder = recorder
         let gateway = GatewayResponder(
             engine: engine, apps: registry, journal: journal, policy: configuration.gateway, contentTypes: configuration.contentTypes,
             diagnosticHeader: configuration.diagnosticHeader, clock: clock, scheduler: scheduler,
-            requestIDs: RequestIDGenerator(), metrics: metrics, logger: logger)
+            requestIDs: RequestIDGenerator(), metrics: metrics, logger: logger,
+            upstream: configuration.upstream.map { Forwarder(settings: $0) }, recorder: recorder)
         let admin = AdminResponder(
-            application: AdminContext(engine: engine, apps: registry, journal: journal, reloader: reloader, metrics: metrics),
+            application: AdminContext(
+                engine: engine, apps: registry, journal: journal, reloader: reloader, metrics: metrics,
+                recorder: recorder, upstream: configuration.upstream, clock: clock),
             enabled: configuration.adminEnabled, token: configuration.adminToken)
         let root = RootResponder(gateway: gateway, admin: admin)
         self.responder = root
@@ -73,6 +80,12 @@ public final class TopMockApplication: Sendable {
     public func start() throws(HTTPServerError) {
         try server.start()
         if configuration.watchInterval != nil { reloader.start() }
+    }
+
+    /// The recording as a scenario file (``RecordingWriter``): what `topmock record` writes.
+    public func recordingYAML(name: String, recordedAt: String) -> String? {
+        guard let recorder, let upstream = configuration.upstream else { return nil }
+        return RecordingWriter(upstream: upstream.url, recordedAt: recordedAt, name: name).yaml(recorder.recorded)
     }
 
     /// The bound port (useful with port 0).

@@ -108,7 +108,17 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try makeConfiguration()
+        try run(adjust: { _ in }, ready: { _ in nil }, onStop: { _ in })
+    }
+
+    /// Serves until SIGINT or SIGTERM. `adjust` changes the configuration the options made (`record`
+    /// adds the upstream); `ready` may replace the ready line's text before the address; `onStop`
+    /// runs after the server stopped (`record` writes its file).
+    func run(
+        adjust: (inout Configuration) throws -> Void, ready: (TopMockApplication) -> String?, onStop: (TopMockApplication) throws -> Void
+    ) throws {
+        var configuration = try makeConfiguration()
+        try adjust(&configuration)
         let level = try Environment.resolve(logLevel, "TOPMOCK_LOG_LEVEL", default: .info)
         let format = try Environment.resolve(logFormat, "TOPMOCK_LOG_FORMAT", default: .text)
         LoggingSystem.bootstrap { label in
@@ -157,7 +167,7 @@ struct Serve: ParsableCommand {
         }
         let set = application.engine.set
         let shownHost = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
-        print("topmock \(TopMockVersion.current) listening on http://\(shownHost):\(port)/router/rest "
+        print((ready(application) ?? "topmock \(TopMockVersion.current)") + " listening on http://\(shownHost):\(port)/router/rest "
             + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(application.apps.count) apps)")
         fflush(nil)  // the ready line must reach a pipe at once
 
@@ -166,6 +176,7 @@ struct Serve: ParsableCommand {
         logger.info("stopping", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
         application.stop()
         logger.info("stopped")
+        try onStop(application)
     }
 
     private func makeConfiguration() throws -> Configuration {

@@ -13,7 +13,7 @@ struct TopMockCommand: ParsableCommand {
             through the environment variable named in its help.
             """,
         version: TopMockVersion.current,
-        subcommands: [Serve.self, Validate.self, Sign.self, Healthcheck.self],
+        subcommands: [Serve.self, Record.self, Validate.self, Sign.self, Healthcheck.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,10 +1,11 @@
 import FoundationEssentials
 import TopMockHTTP
+import TopMockProtocol
 import TopMockScenarios
 
 /// What the admin routes work on, one resource each (``AdminResponder/routes`` names the task):
 /// the server's health and metrics, the apps, the scenario files, the namespaces (reset, clock), the
-/// payment actions and checkouts of a namespace, and the journal.
+/// payment actions and checkouts of a namespace, the journal, and a recording.
 struct AdminContext: Sendable {
     let health: HealthResource
     let apps: AppsResource
@@ -13,8 +14,12 @@ struct AdminContext: Sendable {
     let actions: ActionsResource
     let checkouts: CheckoutsResource
     let journal: JournalResource
+    let recording: RecordingResource
 
-    init(engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader, metrics: GatewayMetrics) {
+    init(
+        engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader, metrics: GatewayMetrics,
+        recorder: Recorder? = nil, upstream: UpstreamSettings? = nil, clock: any WallClock = SystemWallClock()
+    ) {
         health = HealthResource(engine: engine, apps: apps, journal: journal, reloader: reloader, metrics: metrics)
         self.apps = AppsResource(apps: apps, engine: engine, journal: journal)
         scenarios = ScenariosResource(engine: engine, journal: journal, reloader: reloader)
@@ -22,6 +27,7 @@ struct AdminContext: Sendable {
         actions = ActionsResource(engine: engine)
         checkouts = CheckoutsResource(engine: engine)
         self.journal = JournalResource(journal: journal)
+        recording = RecordingResource(recorder: recorder, upstream: upstream, clock: clock)
     }
 }
 

@@ -61,6 +61,9 @@ struct AdminError: Error {
         AdminError(status: 409, code: 1013, message: message)
     }
 
+    static let notRecording = AdminError(
+        status: 404, code: 1015, message: "topmock is not recording: start it with `topmock record --upstream URL`")
+
     static func unknownApp(_ key: String) -> AdminError {
         AdminError(status: 404, code: 1014, message: "no app with app_key '\(key)'")
     }

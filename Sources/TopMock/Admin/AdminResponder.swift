@@ -39,6 +39,8 @@ struct AdminResponder: HTTPResponder {
         ("DELETE", "/__admin/requests", { admin, call throws(AdminError) in try admin.journal.clear(call) }),
         ("GET", "/__admin/requests/count", { admin, call throws(AdminError) in try admin.journal.count(call) }),
         ("POST", "/__admin/requests/verify", { admin, call throws(AdminError) in try admin.journal.verify(call) }),
+        ("GET", "/__admin/recording", { admin, _ throws(AdminError) in try admin.recording.read() }),
+        ("DELETE", "/__admin/recording", { admin, _ throws(AdminError) in try admin.recording.clear() }),
     ]
 
     func respond(to request: HTTPRequest) -> HTTPOutcome {

@@ -2,6 +2,7 @@ import Logging
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
+import TopMockUpstream
 
 /// `/router/rest`: parameters → public-parameter checks and signature → the API's business
 /// parameters → the scenario engine → TOP envelope. Every TOP answer is HTTP 200, as the real
@@ -18,6 +19,9 @@ struct GatewayResponder: HTTPResponder {
     let requestIDs: RequestIDGenerator
     let metrics: GatewayMetrics
     let logger: Logger
+    /// Set for `topmock record`: every valid call goes there instead of to the scenarios.
+    var upstream: Forwarder? = nil
+    var recorder: Recorder? = nil
 
     /// The header that picks a namespace; without it, the call's `app_key` does.
     static let namespaceHeader = "X-Topmock-Namespace"
@@ -57,13 +61,14 @@ struct GatewayResponder: HTTPResponder {
             call.adopt(parameters)
             now = engine.clocks.nowMillis(namespace: call.entry.namespace)
             validated = try TOPRequest.validate(
-                parameters, policy: policy, nowMillis: now, app: { apps[$0] }, isKnownAPI: { engine.serves($0) })
+                parameters, policy: policy, nowMillis: now, app: { apps[$0] }, isKnownAPI: { upstream != nil || engine.serves($0) })
         } catch {
             // Refused before the app lookup (21, 28, 47…): its key may still name a known app.
             call.secret = error.credentials?.secret ?? call.entry.appKey.flatMap { apps[$0]?.secret }
             return reject(error, &call)
         }
         call.secret = validated.credentials.secret
+        if let upstream { return forward(validated, to: upstream, &call) }
 
         let business: (any MethodCall)?
         do {
@@ -112,6 +117,38 @@ struct GatewayResponder: HTTPResponder {
             return reject(
                 TOPRejection(.invalidMethod, format: validated.format, diagnostic: "method '\(validated.api)' is not served by this topmock"),
                 &call)
+        }
+    }
+
+    /// `topmock record`: the upstream's answer, rendered in the format the app asked for, or what
+    /// the upstream's transport did; recorded either way.
+    private func forward(_ validated: TOPRequest, to upstream: Forwarder, _ call: inout CallRecord) -> HTTPOutcome {
+        call.methodLabel = validated.api.rawValue
+        call.entry.requestID = TOPMethods.requestIDIfReadable(validated.api, call.entry.parameters)
+        let answer = upstream.forward(validated)
+        recorder?.record(validated, answer)
+        call.entry.outcome = .proxied
+        switch answer {
+        case .success(let value):
+            call.result = "proxied"
+            return .response(success(value.responseObject, call: validated, requestID: call.entry.answerRequestID))
+        case .error(let error):
+            return reject(TOPRejection(error, format: validated.format, diagnostic: "the upstream answered error \(error.code)"), &call, outcome: .proxied)
+        case .httpStatus(let status):
+            call.result = String(status)
+            return .response(Fault.proxyPage(status, status == 503 ? "Service Temporarily Unavailable" : status == 500 ? "Internal Server Error" : "Bad Gateway"))
+        case .failure(let failure):
+            call.result = "upstream_failure"
+            call.entry.diagnostic = "upstream: \(failure.description)"
+            logger.warning("upstream failed", metadata: ["topmock.request.id": "\(call.entry.answerRequestID)", "upstream.error": "\(failure.description)"])
+            switch failure.kind {
+            case .closed, .timeout: return .closeConnection
+            case .reset: return .resetConnection
+            case .unavailable, .other:
+                var headers: HTTPHeaders = ["Content-Type": "text/plain;charset=UTF-8"]
+                headers.add(name: "X-Topmock-Diagnostic", value: Self.headerSafe("upstream: \(failure.description)"))
+                return .response(HTTPResponse(status: 502, headers: headers, body: Array("topmock record: \(failure.description)\n".utf8)))
+            }
         }
     }
 

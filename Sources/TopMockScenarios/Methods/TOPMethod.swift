@@ -128,6 +128,8 @@ public enum CallOutcome: String, Sendable, Equatable, CaseIterable {
     case error
     case fault
     case unknownMethod = "unknown_method"
+    /// Forwarded to the upstream gateway and answered with what it said (`topmock record`).
+    case proxied
 }
 
 /// A served method's answer: the `result` fields (the envelope adds `request_id`), how the call

@@ -1,0 +1,100 @@
+import TopMockLock
+import TopMockProtocol
+import TopMockUpstream
+
+/// One forwarded call as a recording keeps it: the method, its business parameters with the
+/// redacted paths masked (secrets never reach the store), and what the upstream answered.
+struct RecordedCall: Sendable {
+    var api: APIName
+    /// Business parameters (public ones left out), JSON values written canonically.
+    var parameters: [(name: String, value: String)]
+    var answer: UpstreamAnswer
+
+    /// The parameters by dotted path (JSON parameters looked into), what rules match on.
+    var fields: [String: String] { FieldPaths(parameters.map { TOPParameters.Parameter(name: $0.name, value: $0.value) }).values }
+}
+
+/// The calls `topmock record` forwarded, in order, bounded (past the bound they are forwarded and
+/// not kept). Safe under concurrent calls: one lock around an array.
+public final class Recorder: Sendable {
+    /// What a redacted value becomes, as the journal masks.
+    static let mask = "***"
+    private let calls = Locked<[RecordedCall]>([])
+    let limit: Int
+    let redactedPaths: Set<String>
+    /// Calls forwarded but not kept because the recording was full.
+    private let dropped = Locked(0)
+
+    init(limit: Int, redactedPaths: [String]) {
+        self.limit = limit
+        self.redactedPaths = Set(redactedPaths + UpstreamSettings.alwaysRedacted)
+    }
+
+    var recorded: [RecordedCall] { calls.withLock { $0 } }
+
+    /// How many calls are kept, and how many were not for want of room.
+    public var counts: (kept: Int, dropped: Int) { (calls.withLock { $0.count }, dropped.withLock { $0 }) }
+
+    public func clear() { calls.withLock { $0.removeAll() } }
+
+    func record(_ request: TOPRequest, _ answer: UpstreamAnswer) {
+        let parameters = request.parameters.all.filter { !TOPParameters.publicNames.contains($0.name) }.map { parameter in
+            (name: parameter.name, value: redacted(parameter.name, parameter.value))
+        }
+        let call = RecordedCall(api: request.api, parameters: parameters, answer: answer)
+        let kept = calls.withLock { calls in
+            guard calls.count < limit else { return false }
+            calls.append(call)
+            return true
+        }
+        if !kept { dropped.withLock { $0 += 1 } }
+    }
+
+    /// The parameter's value with every redacted path inside it masked (`***`); a JSON value is
+    /// written back canonically (sorted keys), so two calls that differ only in key order match.
+    func redacted(_ name: String, _ value: String) -> String {
+        if redactedPaths.contains(name) { return Recorder.mask }
+        guard let object = JSONValue.object(parsing: value) else { return value }
+        return Self.masking(.object(object), at: name, redactedPaths).jsonText
+    }
+
+    private static func masking(_ value: JSONValue, at path: String, _ paths: Set<String>) -> JSONValue {
+        guard case .object(let fields) = value else { return value }
+        var masked: [String: JSONValue] = [:]
+        for (key, field) in fields {
+            let fieldPath = path + "." + key
+            masked[key] = paths.contains(fieldPath) ? .string(Recorder.mask) : masking(field, at: fieldPath, paths)
+        }
+        return .object(masked)
+    }
+}
+
+extension JSONValue {
+    /// This value as the fields of a TOP answer: objects keep their keys (sorted: JSON gives no
+    /// order), `{"item": […]}` becomes a list of `item`s (TOP's list shape), nulls are left out,
+    /// numbers with a fraction become their text.
+    var responseObject: ResponseObject {
+        guard case .object(let fields) = self else { return ResponseObject() }
+        var object = ResponseObject(capacity: fields.count)
+        for key in fields.keys.sorted() {
+            if let value = fields[key]!.responseValue { object.append(key, value) }
+        }
+        return object
+    }
+
+    var responseValue: ResponseValue? {
+        switch self {
+        case .null: return nil
+        case .bool(let value): return .bool(value)
+        case .integer(let value): return .integer(value)
+        case .number(let value): return .string(String(value))
+        case .string(let value): return .string(value)
+        case .array(let items): return .list(itemName: "item", items.compactMap(\.responseValue))
+        case .object(let fields):
+            if fields.count == 1, let (name, value) = fields.first, case .array(let items) = value {
+                return .list(itemName: name, items.compactMap(\.responseValue))
+            }
+            return .object(responseObject)
+        }
+    }
+}

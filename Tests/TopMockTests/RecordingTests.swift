@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import Testing
+@testable import TopMock
+import TopMockHTTP
+import TopMockProtocol
+import TopMockScenarios
+import TopMockTesting
+
+/// `topmock record` against a real upstream: a second topmock on loopback with the shipped
+/// scenarios (timelines, an error rule, a dropped connection). The recorder re-signs the app's
+/// calls with the upstream app, answers with what the upstream said, and writes a scenario file
+/// that replays the same app-visible answers in order.
+@Suite struct RecordingTests {
+    static let localKey = "pos-local", localSecret = "local-secret"
+
+    /// The calls a POS app makes in this test, signed with the recorder's local app.
+    static func calls() -> [SignedRequest] {
+        func query(_ id: String, buyer: Int64 = 123) -> SignedRequest {
+            SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, appKey: localKey, secret: localSecret)
+        }
+        let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666"}"#
+        let payment = SignedRequest.orderPay(shopID: 124, payRequest: pay, appKey: localKey, secret: localSecret)
+        return [
+            query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"),
+            payment, query("rec-pay-1"), query("rec-pay-1"), query("rec-pay-1"),
+            query("err-timeout-1"), query("drop-1"), query("cash-0001"),
+            SignedRequest(parameters: [
+                ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", "json"),
+                ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
+            ], secret: localSecret),
+        ]
+    }
+
+    /// What the app sees: the JSON answer without TOP's request_id, or how the connection ended.
+    static func seen(_ client: TestClient, _ request: SignedRequest) -> String {
+        do {
+            let response = try client.execute(request)
+            guard var object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+                  let (key, value) = object.first, var inner = value as? [String: Any]
+            else { return "HTTP \(response.status): \(response.bodyText)" }
+            inner["request_id"] = nil
+            object[key] = inner
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        } catch {
+            return "\(type(of: error))"
+        }
+    }
+
+    @Test func aRecordingReplaysTheSameAnswersInOrderAndKeepsSecretsOut() throws {
+        let upstream = try GatewayTests.makeApplication { $0.watchInterval = nil }
+        try upstream.start()
+        defer { upstream.stop() }
+        let recorder = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.defaultAppEnabled = false
+            $0.apps = [Self.localKey: AppCredentials(secret: Self.localSecret)]
+            $0.upstream = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            $0.scenarioPaths = []
+        }
+        let recorded = try TestTarget.inProcess.run(recorder) { client in Self.calls().map { Self.seen(client, $0) } }
+
+        // The recorder answered with the upstream's answers: timelines, the error, the dropped connection.
+        #expect(recorded[0].contains(#""action_status":"PAYING""#) && recorded[3].contains(#""action_status":"SUCCESS""#), "\(recorded)")
+        #expect(recorded[4].contains(#""action_status":"PAYING""#) && recorded[7].contains(#""action_status":"SUCCESS""#), "\(recorded)")
+        #expect(recorded[8].contains(#""code":15"#) && recorded[9] == "ClosedWithoutResponse", "\(recorded)")
+        #expect(recorded[11].contains("available_feature"), "\(recorded[11])")
+        // The upstream saw the calls signed with its own app, in its namespace.
+        #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678", outcome: "25")) == 0)
+        #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678")) == recorded.count)
+
+        let yaml = try #require(recorder.recordingYAML(name: "recorded-test", recordedAt: "2026-12-06 03:00:00 UTC"))
+        #expect(!yaml.contains("helloworld") && !yaml.contains(Self.localSecret) && !yaml.contains("289999888877776666"), "\(yaml)")
+        #expect(yaml.hasPrefix("# Recorded by topmock \(TopMockVersion.current) from http://127.0.0.1:\(upstream.port)/router/rest"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-recording-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try yaml.write(to: folder.appendingPathComponent("recorded.yaml"), atomically: true, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["TOPMOCK_PRINT_RECORDING"] != nil { print(yaml) }
+        let loaded = ScenarioLoader.load(paths: [folder.path])
+        #expect(loaded.isValid, "\(loaded.diagnostics.map(\.description))\n\(yaml)")
+
+        // Replayed from the written file alone, with the local app: the same answers, in order.
+        let replay = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.defaultAppEnabled = false
+            $0.apps = [Self.localKey: AppCredentials(secret: Self.localSecret)]
+            $0.scenarioPaths = [folder.path]
+        }
+        let replayed = try TestTarget.inProcess.run(replay) { client in Self.calls().map { Self.seen(client, $0) } }
+        for (index, (first, again)) in zip(recorded, replayed).enumerated() {
+            #expect(first == again, "call \(index): recorded \(first), replayed \(again)\n\(yaml)")
+        }
+    }
+
+    @Test func anUnreachableUpstreamIsA502WithTheReason() throws {
+        let recorder = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.upstream = UpstreamSettings(url: "http://127.0.0.1:1/router/rest", appKey: "12345678", secret: "helloworld")
+        }
+        try TestTarget.inProcess.run(recorder) { client in
+            let response = try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123))
+            #expect(response.status == 502 && response.headers["X-Topmock-Diagnostic"]?.contains("upstream") == true, "\(response.bodyText)")
+            #expect(recorder.journal.entries(matching: JournalFilter(), limit: nil).first?.outcome == .proxied)
+            // The recording so far (an unreachable upstream: a dropped-connection rule), then cleared.
+            let recording = try client.execute(HTTPRequest(method: "GET", path: "/__admin/recording"))
+            #expect(recording.status == 200 && recording.bodyText.hasPrefix("# Recorded by topmock"), "\(recording.bodyText)")
+            #expect(!recording.bodyText.contains("fault:"), "an upstream topmock cannot reach is not the upstream's fault: \(recording.bodyText)")
+            #expect(try AdminTests.admin(client, "DELETE", "/__admin/recording").json["cleared"] as? Int == 1)
+        }
+        let plain = try GatewayTests.makeApplication()
+        try TestTarget.inProcess.run(plain) { client in
+            let refused = try AdminTests.admin(client, "GET", "/__admin/recording")
+            #expect(refused.status == 404 && (refused.json["error"] as? [String: Any])?["code"] as? Int == 1015)
+        }
+    }
+
+    @Test func redactionMasksPathsInsideJSONParametersCanonically() {
+        let recorder = Recorder(limit: 10, redactedPaths: ["pay_request.operator_id"])
+        let value = recorder.redacted("pay_request", #"{"operator_id":"op-7","channel_account":"2811","pay_fee":1,"nested":{"a":1}}"#)
+        #expect(value == #"{"channel_account":"***","nested":{"a":1},"operator_id":"***","pay_fee":1}"#)
+        #expect(recorder.redacted("session", "s-1") == "***")
+    }
+}
