@@ -8,7 +8,7 @@
 # dependencies stay dynamic).
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmicrohttpd-dev libyaml-dev pkg-config \
+ && apt-get install -y --no-install-recommends libmicrohttpd-dev libyaml-dev libcurl4-gnutls-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
