@@ -16,13 +16,14 @@ struct Record: ParsableCommand {
             built-in 12345678:helloworld); topmock checks each call as `serve` does, signs it anew \
             with the upstream app, forwards it, and answers with the upstream's answer in the format \
             the app asked for. On SIGINT/SIGTERM it writes the recording to --output (and GET \
-            /__admin/recording gives it at any time). Scenario files are not asked. Give the upstream \
+            /__admin/recording gives it at any time). Scenario files are not read (--scenarios is \
+            ignored). Give the upstream \
             secret through TOPMOCK_UPSTREAM_SECRET rather than the flag (a flag shows in `ps`); it is \
             never written or logged. docs/recording.md is the workflow.
             """
     )
 
-    @OptionGroup var serve: Serve
+    @OptionGroup var serve: ServeOptions
 
     @Option(help: ArgumentHelp("The gateway to forward to, e.g. https://gw.api.tbsandbox.com/router/rest. (env: TOPMOCK_UPSTREAM_URL)", valueName: "url"))
     var upstream: String?

@@ -19,6 +19,15 @@ struct Serve: ParsableCommand {
             """
     )
 
+    @OptionGroup var options: ServeOptions
+
+    func run() throws {
+        try options.run(adjust: { _ in }, ready: { _ in nil }, onStop: { _ in })
+    }
+}
+
+/// The options of `serve` (and of `record`, which serves too) and what they make.
+struct ServeOptions: ParsableArguments {
     @Option(help: "Address to bind: an IPv4/IPv6 literal or localhost. (env: TOPMOCK_HOST, default 127.0.0.1)")
     var host: String?
 
@@ -105,10 +114,6 @@ struct Serve: ParsableCommand {
         }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if let timestampTolerance, timestampTolerance < 0 { throw ValidationError("--timestamp-tolerance must not be negative") }
-    }
-
-    func run() throws {
-        try run(adjust: { _ in }, ready: { _ in nil }, onStop: { _ in })
     }
 
     /// Serves until SIGINT or SIGTERM. `adjust` changes the configuration the options made (`record`

@@ -58,10 +58,10 @@ import TopMockLock
         let port: Int
         let readyLine: String
 
-        init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
+        init(_ arguments: [String] = [], command: String = "serve", environment: [String: String] = [:]) throws {
             let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-\(UUID().uuidString).port").path
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["serve", "--port", "0", "--port-file", portFile] + arguments
+            process.arguments = [command, "--port", "0", "--port-file", portFile] + arguments
             process.currentDirectoryURL = URL(fileURLWithPath: CLITests.root)
             process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TOPMOCK_") }.merging(environment) { $1 }
             process.standardOutput = output
@@ -90,6 +90,39 @@ import TopMockLock
         deinit {
             if process.isRunning { process.terminate(); process.waitUntilExit() }
         }
+    }
+
+    /// `topmock record` between a client and a second topmock: it answers with the upstream's
+    /// answers and writes them as a scenario file at SIGTERM, which `topmock validate` accepts.
+    @Test func recordWritesWhatTheUpstreamAnsweredAtStop() throws {
+        let upstream = try Server()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-recorded-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let recorder = try Server(
+            ["--upstream", "http://127.0.0.1:\(upstream.port)/router/rest", "--upstream-app-key", "12345678", "--output", output],
+            command: "record", environment: ["TOPMOCK_UPSTREAM_SECRET": "helloworld"])
+        #expect(recorder.readyLine.hasPrefix("topmock 0.1.0 recording from http://127.0.0.1:\(upstream.port)/router/rest; listening on http://127.0.0.1:\(recorder.port)/router/rest"))
+        var statuses: [String] = []
+        for _ in 0..<3 {
+            let request = SignedRequest.payActionQuery(shopID: 124, requestID: "alipay-poll-0001", buyerID: 123).placed(.get).httpRequest()
+            let body = try HTTPClient(port: recorder.port).send("GET", "/router/rest?" + request.query).bodyText
+            statuses.append(body.contains(#""action_status":"SUCCESS""#) ? "SUCCESS" : body.contains(#""action_status":"PAYING""#) ? "PAYING" : body)
+        }
+        #expect(statuses == ["PAYING", "PAYING", "SUCCESS"])
+        let (status, _) = recorder.terminate()
+        let stderr = String(decoding: recorder.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 0 && stderr.contains("recorded 3 calls to \(output)"), "\(stderr)")
+        let yaml = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(yaml.contains("after_queries: 2") && !yaml.contains("helloworld") && !stderr.contains("helloworld"), "\(yaml)")
+        let validated = try Self.run(["validate", output])
+        #expect(validated.status == 0, "\(validated.stdout)\(validated.stderr)")
+    }
+
+    @Test func recordNeedsAnUpstreamAndItsApp() throws {
+        let missing = try Self.run(["record"])
+        #expect(missing.status == 64 && missing.stderr.contains("--upstream"), "\(missing.stderr)")
+        let noSecret = try Self.run(["record", "--upstream", "https://gw.example/router/rest", "--upstream-app-key", "1"])
+        #expect(noSecret.status == 64 && noSecret.stderr.contains("TOPMOCK_UPSTREAM_SECRET"), "\(noSecret.stderr)")
     }
 
     @Test func servesPrintsOneReadyLineAndStopsOnSIGTERM() throws {
