@@ -50,10 +50,11 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // libcurl's header at build time; the library itself is dlopen'ed by TopMockUpstream.
+        // libcurl's header at build time (from the default include path: no pkg-config, whose
+        // -lcurl would make every topmock load libcurl at start); TopMockUpstream dlopens the
+        // library on first use.
         .systemLibrary(
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-gnutls-dev"])]
         ),
 
