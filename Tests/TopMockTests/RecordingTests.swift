@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import Logging
 import Testing
 @testable import TopMock
@@ -14,28 +15,32 @@ import TopMockTesting
 @Suite struct RecordingTests {
     static let localKey = "pos-local", localSecret = "local-secret"
 
-    /// The calls a POS app makes in this test, signed with the recorder's local app.
-    static func calls() -> [SignedRequest] {
+    /// The calls a POS app makes in this test, signed with the recorder's local app, answered in `format`.
+    static func calls(_ format: ResponseFormat = .json) -> [SignedRequest] {
         func query(_ id: String, buyer: Int64 = 123) -> SignedRequest {
-            SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, appKey: localKey, secret: localSecret)
+            SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, format: format, appKey: localKey, secret: localSecret)
         }
         let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666"}"#
         let payment = SignedRequest.orderPay(shopID: 124, payRequest: pay, appKey: localKey, secret: localSecret)
+            .setting("format", format.rawValue)
         return [
             query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"),
             payment, query("rec-pay-1"), query("rec-pay-1"), query("rec-pay-1"),
             query("err-timeout-1"), query("drop-1"), query("cash-0001"),
             SignedRequest(parameters: [
-                ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", "json"),
+                ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
                 ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
             ], secret: localSecret),
         ]
     }
 
-    /// What the app sees: the JSON answer without TOP's request_id, or how the connection ended.
+    /// What the app sees: the answer without TOP's request_id — JSON with sorted keys; XML as its
+    /// sorted element paths (answers are values: their field order is not kept) — or how the
+    /// connection ended.
     static func seen(_ client: TestClient, _ request: SignedRequest) -> String {
         do {
             let response = try client.execute(request)
+            if response.bodyText.hasPrefix("<?xml") { return XMLPaths.of(response.body) }
             guard var object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
                   let (key, value) = object.first, var inner = value as? [String: Any]
             else { return "HTTP \(response.status): \(response.bodyText)" }
@@ -47,7 +52,8 @@ import TopMockTesting
         }
     }
 
-    @Test func aRecordingReplaysTheSameAnswersInOrderAndKeepsSecretsOut() throws {
+    @Test(arguments: [ResponseFormat.json, .xml])
+    func aRecordingReplaysTheSameAnswersInOrderAndKeepsSecretsOut(format: ResponseFormat) throws {
         let upstream = try GatewayTests.makeApplication { $0.watchInterval = nil }
         try upstream.start()
         defer { upstream.stop() }
@@ -58,12 +64,15 @@ import TopMockTesting
             $0.upstream = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
             $0.scenarioPaths = []
         }
-        let recorded = try TestTarget.inProcess.run(recorder) { client in Self.calls().map { Self.seen(client, $0) } }
+        let recorded = try TestTarget.inProcess.run(recorder) { client in Self.calls(format).map { Self.seen(client, $0) } }
 
         // The recorder answered with the upstream's answers: timelines, the error, the dropped connection.
-        #expect(recorded[0].contains(#""action_status":"PAYING""#) && recorded[3].contains(#""action_status":"SUCCESS""#), "\(recorded)")
-        #expect(recorded[4].contains(#""action_status":"PAYING""#) && recorded[7].contains(#""action_status":"SUCCESS""#), "\(recorded)")
-        #expect(recorded[8].contains(#""code":15"#) && recorded[9] == "ClosedWithoutResponse", "\(recorded)")
+        let (paying, success, timeout) = format == .json
+            ? (#""action_status":"PAYING""#, #""action_status":"SUCCESS""#, #""code":15"#)
+            : ("action_status=PAYING", "action_status=SUCCESS", "code=15")
+        #expect(recorded[0].contains(paying) && recorded[3].contains(success), "\(recorded)")
+        #expect(recorded[4].contains(paying) && recorded[7].contains(success), "\(recorded)")
+        #expect(recorded[8].contains(timeout) && recorded[9] == "ClosedWithoutResponse", "\(recorded)")
         #expect(recorded[11].contains("available_feature"), "\(recorded[11])")
         // The upstream saw the calls signed with its own app, in its namespace.
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678", outcome: "25")) == 0)
@@ -87,7 +96,7 @@ import TopMockTesting
             $0.apps = [Self.localKey: AppCredentials(secret: Self.localSecret)]
             $0.scenarioPaths = [folder.path]
         }
-        let replayed = try TestTarget.inProcess.run(replay) { client in Self.calls().map { Self.seen(client, $0) } }
+        let replayed = try TestTarget.inProcess.run(replay) { client in Self.calls(format).map { Self.seen(client, $0) } }
         for (index, (first, again)) in zip(recorded, replayed).enumerated() {
             #expect(first == again, "call \(index): recorded \(first), replayed \(again)\n\(yaml)")
         }
@@ -120,5 +129,35 @@ import TopMockTesting
         let value = recorder.redacted("pay_request", #"{"operator_id":"op-7","channel_account":"2811","pay_fee":1,"nested":{"a":1}}"#)
         #expect(value == #"{"channel_account":"***","nested":{"a":1},"operator_id":"***","pay_fee":1}"#)
         #expect(recorder.redacted("session", "s-1") == "***")
+    }
+}
+
+/// An XML answer as its element paths with their text, sorted ("result/model/action_status=PAYING"),
+/// TOP's request_id left out: equal for two answers with the same values in any field order.
+final class XMLPaths: NSObject, XMLParserDelegate {
+    private var path: [String] = []
+    private var text = ""
+    private var lines: [String] = []
+
+    static func of(_ body: [UInt8]) -> String {
+        let collector = XMLPaths()
+        let parser = XMLParser(data: Data(body))
+        parser.delegate = collector
+        guard parser.parse() else { return "malformed XML: \(String(decoding: body, as: UTF8.self))" }
+        return collector.lines.sorted().joined(separator: "\n")
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        path.append(name)
+        text = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty && name != "request_id" { lines.append(path.dropFirst().joined(separator: "/") + "=" + trimmed) }
+        text = ""
+        path.removeLast()
     }
 }
