@@ -107,6 +107,17 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Memory per connection for the request line and headers, in bytes; larger headers get HTTP 431. (env: TOPMOCK_MAX_HEADER_BYTES, default 32768)")
     var maxHeaderBytes: Int?
 
+    @Option(help: ArgumentHelp(
+        "Forward what the scenarios do not know (an unserved method, an unknown action or checkout) to this gateway, signed with the upstream app, and answer with what it says. (env: TOPMOCK_PROXY_ON_MISS)",
+        valueName: "url"))
+    var proxyOnMiss: String?
+
+    @Option(help: ArgumentHelp(
+        "With --proxy-on-miss: write the forwarded calls as a scenario file here at stop. (env: TOPMOCK_RECORD_TO)", valueName: "path"))
+    var recordTo: String?
+
+    @OptionGroup(title: "Upstream (record, --proxy-on-miss)") var upstream: UpstreamOptions
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         for app in apps where parseApp(app) == nil {
@@ -123,7 +134,17 @@ struct ServeOptions: ParsableArguments {
         adjust: (inout Configuration) throws -> Void, ready: (TopMockApplication) -> String?, onStop: (TopMockApplication) throws -> Void
     ) throws {
         var configuration = try makeConfiguration()
+        let recordTo = try Environment.resolve(self.recordTo, "TOPMOCK_RECORD_TO", default: "").nonEmpty
+        if let url = try Environment.resolve(proxyOnMiss, "TOPMOCK_PROXY_ON_MISS", default: "").nonEmpty {
+            configuration.upstream = try upstream.settings(url: url, flag: "--proxy-on-miss", mode: .proxyOnMiss)
+        } else if recordTo != nil {
+            throw ValidationError("--record-to goes with --proxy-on-miss (topmock record has --output)")
+        }
         try adjust(&configuration)
+        if configuration.upstream != nil, let problem = UpstreamSettings.unavailableReason {
+            printError("topmock: \(problem)")
+            throw ExitCode(2)
+        }
         let level = try Environment.resolve(logLevel, "TOPMOCK_LOG_LEVEL", default: .info)
         let format = try Environment.resolve(logFormat, "TOPMOCK_LOG_FORMAT", default: .text)
         LoggingSystem.bootstrap { label in
@@ -181,6 +202,9 @@ struct ServeOptions: ParsableArguments {
         logger.info("stopping", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
         application.stop()
         logger.info("stopped")
+        if let recordTo {
+            try writeRecording(application, to: recordTo)
+        }
         try onStop(application)
     }
 
@@ -248,6 +272,18 @@ struct ServeOptions: ParsableArguments {
         let key = String(spec[..<colon]), secret = String(spec[spec.index(after: colon)...])
         return key.isEmpty || secret.isEmpty ? nil : (key, secret)
     }
+}
+
+/// Writes what the application forwarded as a scenario file (record, --proxy-on-miss --record-to).
+func writeRecording(_ application: TopMockApplication, to path: String) throws {
+    let stamp = TimestampPolicy.format(epochMillis: SystemWallClock().nowMillis()) + " GMT+8"
+    guard let yaml = application.recordingYAML(name: "recorded", recordedAt: stamp) else { return }
+    if let reason = writeFile(path, contents: yaml) {
+        printError("topmock: cannot write the recording to '\(path)': \(reason)")
+        throw ExitCode(1)
+    }
+    let counts = application.recorder?.counts ?? (kept: 0, dropped: 0)
+    printError("topmock: recorded \(counts.kept) calls to \(path)" + (counts.dropped > 0 ? " (\(counts.dropped) more were forwarded, not kept)" : ""))
 }
 
 /// Writes a line to standard error (unbuffered).

@@ -123,6 +123,10 @@ import TopMockLock
         #expect(missing.status == 64 && missing.stderr.contains("--upstream"), "\(missing.stderr)")
         let noSecret = try Self.run(["record", "--upstream", "https://gw.example/router/rest", "--upstream-app-key", "1"])
         #expect(noSecret.status == 64 && noSecret.stderr.contains("TOPMOCK_UPSTREAM_SECRET"), "\(noSecret.stderr)")
+        let proxyWithoutApp = try Self.run(["serve", "--proxy-on-miss", "https://gw.example/router/rest"])
+        #expect(proxyWithoutApp.status == 64 && proxyWithoutApp.stderr.contains("--proxy-on-miss needs the upstream app"), "\(proxyWithoutApp.stderr)")
+        let recordToAlone = try Self.run(["serve", "--record-to", "x.yaml"])
+        #expect(recordToAlone.status == 64 && recordToAlone.stderr.contains("--record-to goes with --proxy-on-miss"), "\(recordToAlone.stderr)")
     }
 
     @Test func servesPrintsOneReadyLineAndStopsOnSIGTERM() throws {

@@ -102,6 +102,47 @@ import TopMockTesting
         }
     }
 
+    /// `serve --proxy-on-miss`: what the scenarios know is answered here; an unknown action or an
+    /// unserved method goes upstream (and into the recording).
+    @Test func proxyOnMissForwardsOnlyWhatTheScenariosDoNotKnow() throws {
+        let upstream = try GatewayTests.makeApplication { $0.watchInterval = nil }
+        try upstream.start()
+        defer { upstream.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-proxy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+            name: local
+            shops:
+              - shop_id: 124
+                payment_orders:
+                  - actions:
+                      - {request_id: local-0001, buyer_id: 123, channel: cash, status: SUCCESS}
+            """.write(to: folder.appendingPathComponent("local.yaml"), atomically: true, encoding: .utf8)
+        let proxy = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.scenarioPaths = [folder.path]
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            settings.mode = .proxyOnMiss
+            $0.upstream = settings
+        }
+        let features = SignedRequest(parameters: [
+            ("method", "alibaba.pos.service.features.get"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
+            ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
+        ], secret: "helloworld")
+        try TestTarget.inProcess.run(proxy) { client in
+            #expect(AdminTests.status(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "local-0001", buyerID: 123))) == "SUCCESS")
+            let forwarded = try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "alipay-poll-0001", buyerID: 123))
+            #expect(AdminTests.status(forwarded) == "PAYING", "\(forwarded.bodyText)")
+            #expect(try client.execute(features).bodyText.contains("available_feature"))
+            let outcomes = proxy.journal.entries(matching: JournalFilter(), limit: nil).map(\.outcome)
+            #expect(outcomes == [.found, .proxied, .proxied])
+            let recording = try client.execute(HTTPRequest(method: "GET", path: "/__admin/recording")).bodyText
+            #expect(recording.contains("alipay-poll-0001") && recording.contains("alibaba.pos.service.features.get") && !recording.contains("local-0001"))
+        }
+        #expect(upstream.journal.count(matching: JournalFilter()) == 2)
+    }
+
     @Test func anUnreachableUpstreamIsA502WithTheReason() throws {
         let recorder = try GatewayTests.makeApplication {
             $0.watchInterval = nil

@@ -68,7 +68,7 @@ struct GatewayResponder: HTTPResponder {
             return reject(error, &call)
         }
         call.secret = validated.credentials.secret
-        if let upstream { return forward(validated, to: upstream, &call) }
+        if let upstream, upstream.settings.mode == .record { return forward(validated, to: upstream, &call) }
 
         let business: (any MethodCall)?
         do {
@@ -79,6 +79,7 @@ struct GatewayResponder: HTTPResponder {
         call.entry.requestID = business?.matchRequestID
         let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, call: business)
         let resolution = engine.resolve(matchable, namespace: call.entry.namespace, nowMillis: now)
+        if let upstream, upstream.settings.mode == .proxyOnMiss, resolution.isMiss { return forward(validated, to: upstream, &call) }
         if case .unknownMethod = resolution.outcome {} else { call.methodLabel = validated.api.rawValue }
         call.entry.outcome = resolution.callOutcome
         call.entry.rule = resolution.ruleName

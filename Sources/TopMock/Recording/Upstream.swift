@@ -19,6 +19,17 @@ public struct UpstreamSettings: Sendable {
     /// Most calls a recording keeps; later ones are forwarded, not recorded.
     public var maxRecordedCalls = 100_000
 
+    /// Which calls go upstream.
+    public enum Mode: Sendable {
+        /// Every valid call (`topmock record`); scenarios are not asked.
+        case record
+        /// Only what the scenarios do not know (`serve --proxy-on-miss`): a method topmock does not
+        /// serve, or an action or checkout it has not got.
+        case proxyOnMiss
+    }
+
+    public var mode = Mode.record
+
     public static let alwaysRedacted = ["session", "pay_request.channel_account", "pay_request.alipay_account"]
 
     /// Why nothing can be forwarded here (libcurl cannot be loaded), or nil.

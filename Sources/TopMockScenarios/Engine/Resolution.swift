@@ -39,6 +39,16 @@ public struct Resolution: Sendable, Equatable {
         self.ruleName = ruleName
     }
 
+    /// Whether the scenarios do not know the call: a method neither served nor stubbed, or an
+    /// action or checkout that is not there (what `serve --proxy-on-miss` forwards).
+    public var isMiss: Bool {
+        switch outcome {
+        case .unknownMethod: true
+        case .answer(let answer): answer.outcome == .notFound
+        default: false
+        }
+    }
+
     /// How the call ended, for the journal, logs and metrics.
     public var callOutcome: CallOutcome {
         switch outcome {
