@@ -13,9 +13,12 @@ import threading
 import time
 import urllib.parse
 
+import jsonschema
 import pytest
+import yaml
 from taobaopy.taobao import TaoBaoAPIClient
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 URL = os.environ["TOPMOCK_URL"]
 BINARY = os.environ.get("TOPMOCK_BIN")
 UPSTREAM = urllib.parse.urlparse(URL)
@@ -126,6 +129,8 @@ def test_record_through_tls_with_a_private_ca_then_replay():
         assert "helloworld" not in stderr
         validated = subprocess.run([BINARY, "validate", output], capture_output=True, text=True)
         assert validated.returncode == 0, validated.stdout + validated.stderr
+        with open(os.path.join(ROOT, "schema", "scenario.schema.json"), encoding="utf-8") as schema:
+            jsonschema.validate(yaml.safe_load(recording), json.load(schema))
 
         # Without the CA, verification refuses the terminator's certificate: a 502 naming it.
         process, port, _ = record(folder, terminator, None)

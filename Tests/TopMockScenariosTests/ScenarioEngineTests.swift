@@ -356,5 +356,55 @@ import TopMockTesting
             "s.yaml:3:42: error: 'a' is null; TOP leaves absent fields out, so leave the key out",
             "s.yaml:4:38: error: a stub's response must be a mapping, found a list",
         ])
+        let more = """
+            stubs:
+              - {method: taobao.a.get, response: {a: 1}, responses: [{a: 2}]}
+              - {method: taobao.b.get, responses: []}
+              - {method: taobao.c.get, when: {method: taobao.c.get}, response: {a: 1}}
+            """
+        #expect(ScenarioLoader.load(sources: [(path: "s.yaml", text: more)]).diagnostics.map(\.headline) == [
+            "s.yaml:2:5: error: a stub has response or responses, not both",
+            "s.yaml:3:39: error: a stub's responses must be a non-empty list of answers (given in turn; the last repeats)",
+            "s.yaml:4:34: error: a stub's when does not take method (the stub's method is the method)",
+        ])
+        let shadowed = """
+            stubs:
+              - {method: taobao.d.get, response: {a: 1}}
+              - {method: taobao.d.get, when: {fields: {x: {equals: "1"}}}, response: {a: 2}}
+            """
+        #expect(ScenarioLoader.load(sources: [(path: "s.yaml", text: shadowed)]).diagnostics.map(\.headline) == [
+            "s.yaml:3:5: error: the stub for taobao.d.get at s.yaml:2:5 answers every call of it (no when), so this one is never reached",
+        ])
+    }
+
+    /// Stubs matched on business fields, the first that matches answering; several responses
+    /// given in turn per namespace, the last repeating; a call no stub matches is code 22's path.
+    @Test func stubsMatchFieldsAndAnswerInTurn() throws {
+        let engine = try ScenarioEngineTests.engine("""
+            stubs:
+              - method: taobao.item.get
+                when: {fields: {"item_request.item_id": {equals: "7"}}}
+                responses:
+                  - {item: {state: draft}}
+                  - {item: {state: listed}}
+              - method: taobao.item.get
+                when: {params: {shop_id: {equals: "1"}}}
+                response: {item: {state: other}}
+            """)
+        func call(_ item: String, shop: String = "1", namespace: String = "a") -> String {
+            let request = MatchableRequest(
+                api: APIName(rawValue: "taobao.item.get"), appKey: "k",
+                parameters: TOPParameters([("shop_id", shop), ("item_request", #"{"item_id":\#(item)}"#)]), call: nil)
+            switch engine.resolve(request, namespace: namespace).outcome {
+            case .stub(let answer):
+                guard case .object(let object)? = answer.response["item"], case .string(let state)? = object["state"] else { return "?" }
+                return state
+            case .unknownMethod: return "unmatched"
+            default: return "other"
+            }
+        }
+        let answers: [String] = [call("7"), call("7"), call("7"), call("8"), call("8", shop: "2")]
+        #expect(answers == ["draft", "listed", "listed", "other", "unmatched"])
+        #expect(call("7", namespace: "b") == "draft")
     }
 }

@@ -31,8 +31,30 @@ import TopMockTesting
                 ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
                 ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
             ], secret: localSecret),
+            item("7", format), item("7", format), item("8", format), item("7", format),
         ]
     }
+
+    /// A call of a method only a stub answers (`Self.itemStubs`), by item id.
+    static func item(_ id: String, _ format: ResponseFormat) -> SignedRequest {
+        SignedRequest(parameters: [
+            ("method", "taobao.item.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue), ("sign_method", "md5"),
+            ("timestamp", String(SystemWallClock().nowMillis())), ("item_request", #"{"item_id":\#(id)}"#),
+        ], secret: localSecret)
+    }
+
+    /// The upstream's answers for taobao.item.get: item 7 changes between calls, item 8 does not.
+    static let itemStubs = """
+        name: items
+        stubs:
+          - method: taobao.item.get
+            when: {fields: {"item_request.item_id": {equals: "7"}}}
+            responses:
+              - {item: {state: draft, title: 茶}}
+              - {item: {state: listed, title: 茶}}
+          - method: taobao.item.get
+            response: {item: {state: sold_out}}
+        """
 
     /// What the app sees: the answer without TOP's request_id — JSON with sorted keys; XML as its
     /// sorted element paths (answers are values: their field order is not kept) — or how the
@@ -54,7 +76,14 @@ import TopMockTesting
 
     @Test(arguments: [ResponseFormat.json, .xml])
     func aRecordingReplaysTheSameAnswersInOrderAndKeepsSecretsOut(format: ResponseFormat) throws {
-        let upstream = try GatewayTests.makeApplication { $0.watchInterval = nil }
+        let extra = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-upstream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: extra) }
+        try Self.itemStubs.write(to: extra.appendingPathComponent("items.yaml"), atomically: true, encoding: .utf8)
+        let upstream = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.scenarioPaths.append(extra.path)
+        }
         try upstream.start()
         defer { upstream.stop() }
         let recorder = try GatewayTests.makeApplication {
@@ -74,6 +103,8 @@ import TopMockTesting
         #expect(recorded[4].contains(paying) && recorded[7].contains(success), "\(recorded)")
         #expect(recorded[8].contains(timeout) && recorded[9] == "ClosedWithoutResponse", "\(recorded)")
         #expect(recorded[11].contains("available_feature"), "\(recorded[11])")
+        let states = recorded[12...15].map { $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0 }
+        #expect(states == ["draft", "listed", "sold_out", "listed"], "\(recorded[12...])")
         // The upstream saw the calls signed with its own app, in its namespace.
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678", outcome: "25")) == 0)
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678")) == recorded.count)

@@ -115,9 +115,10 @@ struct GatewayResponder: HTTPResponder {
             ])
             return fault.outcome(answer: answer)
         case .unknownMethod:
-            return reject(
-                TOPRejection(.invalidMethod, format: validated.format, diagnostic: "method '\(validated.api)' is not served by this topmock"),
-                &call)
+            let why = engine.serves(validated.api)
+                ? "no stub of '\(validated.api)' matches this call (its stubs' when)"
+                : "method '\(validated.api)' is not served by this topmock"
+            return reject(TOPRejection(.invalidMethod, format: validated.format, diagnostic: why), &call)
         }
     }
 

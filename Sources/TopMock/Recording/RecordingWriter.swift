@@ -11,7 +11,8 @@ import TopMockUpstream
 /// - `error_response`s become rules matching the call's method and business fields (`first: n`
 ///   when the same call succeeded after n errors); a dropped, reset or timed-out connection or an
 ///   HTTP error page, the matching fault;
-/// - other methods' answers become stubs (the last answer of each);
+/// - other methods' answers become stubs matched on the call's business fields, with the answers in
+///   the order given (a stub answers them in turn; the last repeats);
 /// - a header names the upstream, the date and topmock's version. Redacted values (`***`) never
 ///   become matchers.
 struct RecordingWriter {
@@ -32,7 +33,8 @@ struct RecordingWriter {
     func yaml(_ calls: [RecordedCall]) -> String {
         var actions: [ActionRecord] = []
         var actionIndex: [String: Int] = [:]
-        var stubs: [(api: String, answer: JSONValue)] = []
+        var stubs: [(api: String, fields: [String: String], answers: [JSONValue])] = []
+        var stubIndex: [String: Int] = [:]
         var rules: [(api: String, fields: [String: String], kind: String, value: String, errors: Int, recovered: Bool)] = []
         var ruleIndex: [String: Int] = [:]
 
@@ -49,8 +51,16 @@ struct RecordingWriter {
             switch call.answer {
             case .success(let answer):
                 if let index = ruleIndex[matchKey] { rules[index].recovered = true }
+                func stub() {
+                    if let index = stubIndex[matchKey] {
+                        if stubs[index].answers.last != answer { stubs[index].answers.append(answer) }
+                    } else {
+                        stubs.append((call.api.rawValue, Self.matchers(fields, call), [answer]))
+                        stubIndex[matchKey] = stubs.count - 1
+                    }
+                }
                 guard case .object(let response) = answer, case .object(let result)? = response["result"] else {
-                    stubs.append((call.api.rawValue, answer))
+                    if !TOPMethods.serves(call.api) { stub() }
                     continue
                 }
                 // What a payment action's state is made of; order.pay's other fields follow from the call.
@@ -76,8 +86,7 @@ struct RecordingWriter {
                 case .posPayActionQuery, .posOrderPay, .posPayStatusQuery:
                     continue  // business failures topmock answers itself; paystatus follows from the actions
                 default:
-                    if let index = stubs.firstIndex(where: { $0.api == call.api.rawValue }) { stubs.remove(at: index) }
-                    stubs.append((call.api.rawValue, answer))
+                    stub()
                 }
             case .error(let error):
                 let spelled = "{code: \(error.code), msg: \(Self.quoted(error.msg))"
@@ -130,7 +139,7 @@ struct RecordingWriter {
                 out += "    when:\n      method: \(Self.quoted(rule.api))\n"
                 if !rule.fields.isEmpty {
                     out += "      fields:\n"
-                    for path in rule.fields.keys.sorted() { out += "        \(Self.quoted(path)): {equals: \(Self.quoted(rule.fields[path]!))}\n" }
+                    for path in rule.fields.keys.sorted() { out += "        \(Self.key(path)): {equals: \(Self.quoted(rule.fields[path]!))}\n" }
                 }
                 out += "    \(rule.kind): \(rule.kind == "error" ? rule.value : Self.quoted(rule.value))\n"
                 if rule.recovered { out += "    first: \(rule.errors)\n" }
@@ -139,7 +148,17 @@ struct RecordingWriter {
         if !stubs.isEmpty {
             out += "stubs:\n"
             for stub in stubs {
-                out += "  - method: \(Self.quoted(stub.api))\n    response:\n" + Self.mapping(stub.answer.responseObject, indent: 6)
+                out += "  - method: \(Self.quoted(stub.api))\n"
+                if !stub.fields.isEmpty {
+                    out += "    when:\n      fields:\n"
+                    for path in stub.fields.keys.sorted() { out += "        \(Self.key(path)): {equals: \(Self.quoted(stub.fields[path]!))}\n" }
+                }
+                if stub.answers.count == 1 {
+                    out += "    response:\n" + Self.mapping(stub.answers[0].responseObject, indent: 6)
+                } else {
+                    out += "    responses:\n"
+                    for answer in stub.answers { out += "      -\n" + Self.mapping(answer.responseObject, indent: 8) }
+                }
             }
         }
         return out
@@ -184,11 +203,11 @@ struct RecordingWriter {
         var out = ""
         for field in object.fields {
             switch field.value {
-            case .object(let inner): out += "\(pad)\(quoted(field.name)):\n" + mapping(inner, indent: indent + 2)
+            case .object(let inner): out += "\(pad)\(key(field.name)):\n" + mapping(inner, indent: indent + 2)
             case .list(let item, let values):
-                out += "\(pad)\(quoted(field.name)):\n\(pad)  \(quoted(item)):\n"
+                out += "\(pad)\(key(field.name)):\n\(pad)  \(key(item)):\n"
                 for value in values { out += "\(pad)    - " + inline(value) + "\n" }
-            default: out += "\(pad)\(quoted(field.name)): \(inline(field.value))\n"
+            default: out += "\(pad)\(key(field.name)): \(inline(field.value))\n"
             }
         }
         return out
@@ -200,9 +219,17 @@ struct RecordingWriter {
         case .string(let text): return quoted(text)
         case .integer(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
-        case .object(let object): return "{" + object.fields.map { "\(quoted($0.name)): \(inline($0.value))" }.joined(separator: ", ") + "}"
-        case .list(let item, let values): return "{\(quoted(item)): [" + values.map(inline).joined(separator: ", ") + "]}"
+        case .object(let object): return "{" + object.fields.map { "\(key($0.name)): \(inline($0.value))" }.joined(separator: ", ") + "}"
+        case .list(let item, let values): return "{\(key(item)): [" + values.map(inline).joined(separator: ", ") + "]}"
         }
+    }
+
+    /// A mapping key: plain when it is a plain name or dotted path YAML reads as that string, else quoted.
+    static func key(_ text: String) -> String {
+        let plain = text.first.map { $0.isLetter || $0 == "_" } == true
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }
+            && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
+        return plain ? text : quoted(text)
     }
 
     /// A YAML double-quoted scalar: JSON's string escapes are YAML's (JSONEncoder writes them).

@@ -16,6 +16,16 @@ struct NamespaceState {
     var orderPays: [ActionKey: String] = [:]
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
+    /// Calls each stub with several responses answered, by the stub's declaration.
+    var stubCalls: [SourceLocation: Int] = [:]
+
+    /// The stub's next answer: its responses in turn, the last one repeating.
+    mutating func answer(_ stub: Stub) -> StubAnswer {
+        guard stub.responses.count > 1 else { return StubAnswer(response: stub.responses[0], source: stub.source) }
+        let index = stubCalls[stub.source, default: 0]
+        stubCalls[stub.source] = index + 1
+        return StubAnswer(response: stub.responses[min(index, stub.responses.count - 1)], source: stub.source)
+    }
 
     /// The action with this key: the namespace's own, else the seed's. A namespace that created
     /// nothing costs the query path no second hash.

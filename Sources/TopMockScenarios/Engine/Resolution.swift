@@ -5,7 +5,7 @@ public struct Resolution: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// The answer of one of ``TOPMethods``.
         case answer(MethodAnswer)
-        case stub(Stub)
+        case stub(StubAnswer)
         case error(TOPError)
         case fault(Fault)
         /// A method that neither ``TOPMethods`` nor any stub serves (code 22).
@@ -58,11 +58,5 @@ public struct Resolution: Sendable, Equatable {
         case .fault: return .fault
         case .unknownMethod: return .unknownMethod
         }
-    }
-}
-
-extension Stub: Equatable {
-    public static func == (lhs: Stub, rhs: Stub) -> Bool {
-        lhs.api == rhs.api && lhs.response == rhs.response && lhs.source == rhs.source
     }
 }

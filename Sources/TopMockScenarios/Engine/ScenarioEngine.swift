@@ -119,8 +119,8 @@ public final class ScenarioEngine: Sendable {
         guard let call = request.call, let method = TOPMethods.method(request.api),
               let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
         else {
-            guard let stub = set.stubs[request.api] else { return .unknownMethod }
-            return .stub(stub)
+            guard let stub = set.stubs[request.api]?.first(where: { $0.pattern.matches(request) }) else { return .unknownMethod }
+            return .stub(space.answer(stub))
         }
         return .answer(answer)
     }

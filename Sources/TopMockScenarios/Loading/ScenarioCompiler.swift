@@ -36,7 +36,7 @@ struct ScenarioCompiler {
     static let errorKeys = ["name", "code", "msg", "sub_code", "sub_msg", "ban_seconds"]
     static let delayKeys = ["fixed", "uniform", "lognormal"]
     static let quotaKeys = ["limit", "window"]
-    static let stubKeys = ["method", "response"]
+    static let stubKeys = ["method", "when", "response", "responses"]
 
     let sink: DiagnosticSink
 
@@ -510,11 +510,28 @@ struct ScenarioCompiler {
     private func compileStub(_ node: YAMLNode) -> Stub? {
         guard let reader = MappingReader(node, what: "a stub", allowedKeys: Self.stubKeys, sink: sink) else { return nil }
         let method = reader.string("method", required: true)
-        guard let responseNode = reader.value("response") else {
-            sink.error("a stub is missing the required key 'response'", at: node.mark)
+        var responses: [ResponseObject] = []
+        switch (reader.value("response"), reader.value("responses")) {
+        case (let one?, nil):
+            guard let response = responseObject(one) else { return nil }
+            responses = [response]
+        case (nil, let many?):
+            guard let items = many.sequence, !items.isEmpty else {
+                sink.error("a stub's responses must be a non-empty list of answers (given in turn; the last repeats)", at: many.mark)
+                return nil
+            }
+            for item in items {
+                guard let response = responseObject(item) else { return nil }
+                responses.append(response)
+            }
+        case (.some, .some):
+            sink.error("a stub has response or responses, not both", at: node.mark)
+            return nil
+        case (nil, nil):
+            sink.error("a stub is missing the required key 'response' (or 'responses', answered in turn)", at: node.mark)
             return nil
         }
-        guard let method, let response = responseObject(responseNode) else { return nil }
+        guard let method else { return nil }
         if TOPMethods.serves(APIName(rawValue: method)) {
             sink.error(
                 "\(method) is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
@@ -525,7 +542,15 @@ struct ScenarioCompiler {
             sink.error("'\(method)' is not a TOP method name", at: reader.value("method")?.mark ?? node.mark)
             return nil
         }
-        return Stub(api: APIName(rawValue: method), response: response, source: sink.location(node.mark))
+        var pattern = RequestPattern()
+        if let when = reader.value("when") {
+            if when.mapping?.contains(where: { $0.key.scalar == "method" }) == true {
+                sink.error("a stub's when does not take method (the stub's method is the method)", at: when.mark)
+                return nil
+            }
+            pattern = compilePattern(when)
+        }
+        return Stub(api: APIName(rawValue: method), pattern: pattern, responses: responses, source: sink.location(node.mark))
     }
 
     private func responseObject(_ node: YAMLNode) -> ResponseObject? {

@@ -70,11 +70,11 @@ public enum ScenarioLoader {
                 count += 1
             }
             for (stub, mark) in contents.stubs {
-                if let existing = set.stubs[stub.api] {
-                    sink.error("a stub for \(stub.api) is already declared at \(existing.source)", at: mark)
+                if let catchAll = set.stubs[stub.api]?.first(where: { $0.pattern.conditions.isEmpty }) {
+                    sink.error("the stub for \(stub.api) at \(catchAll.source) answers every call of it (no when), so this one is never reached", at: mark)
                     continue
                 }
-                set.stubs[stub.api] = stub
+                set.stubs[stub.api, default: []].append(stub)
             }
             for (seed, mark) in contents.checkouts {
                 if let existing = set.checkouts[seed.key] {

@@ -9,7 +9,8 @@ public struct ScenarioSet: Sendable {
     /// Every rule of every file, in evaluation order: priority (higher first), then load order.
     public var rules: [Rule]
     /// Canned answers for other TOP methods, by method.
-    public var stubs: [APIName: Stub]
+    /// By method, in declaration order: the first whose `when` matches a call answers it.
+    public var stubs: [APIName: [Stub]]
     /// The files read, in load order, with what each declared.
     public var files: [ScenarioFileSummary]
     /// Payment orders with an `id`: the checkouts `paystatus.query` and `order.pay` see from the start.
@@ -22,7 +23,7 @@ public struct ScenarioSet: Sendable {
 
     public init(
         apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], rules: [Rule] = [],
-        stubs: [APIName: Stub] = [:], files: [ScenarioFileSummary] = []
+        stubs: [APIName: [Stub]] = [:], files: [ScenarioFileSummary] = []
     ) {
         self.apps = apps
         self.actions = actions
