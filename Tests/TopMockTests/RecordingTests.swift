@@ -23,9 +23,12 @@ import TopMockTesting
         let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666"}"#
         let payment = SignedRequest.orderPay(shopID: 124, payRequest: pay, appKey: localKey, secret: localSecret)
             .setting("format", format.rawValue)
+        let checkout = SignedRequest.payStatusQuery(shopID: 124, checkoutID: "rec-co-1", buyerID: 123, appKey: localKey, secret: localSecret)
+            .setting("format", format.rawValue)
         return [
             query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"), query("alipay-poll-0001"),
-            payment, query("rec-pay-1"), query("rec-pay-1"), query("rec-pay-1"),
+            // The app polls the checkout, then the action: the payment settles on the checkout's poll.
+            payment, checkout, query("rec-pay-1"), checkout, query("rec-pay-1"), checkout,
             query("err-timeout-1"), query("drop-1"), query("cash-0001"),
             SignedRequest(parameters: [
                 ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
@@ -54,6 +57,7 @@ import TopMockTesting
               - {item: {state: listed, title: 茶}}
           - method: taobao.item.get
             response: {item: {state: sold_out}}
+        checkout_status: {waiting: 10, paid: 11, failed: 12}
         """
 
     /// What the app sees: the answer without TOP's request_id — JSON with sorted keys; XML as its
@@ -100,11 +104,13 @@ import TopMockTesting
             ? (#""action_status":"PAYING""#, #""action_status":"SUCCESS""#, #""code":15"#)
             : ("action_status=PAYING", "action_status=SUCCESS", "code=15")
         #expect(recorded[0].contains(paying) && recorded[3].contains(success), "\(recorded)")
-        #expect(recorded[4].contains(paying) && recorded[7].contains(success), "\(recorded)")
-        #expect(recorded[8].contains(timeout) && recorded[9] == "ClosedWithoutResponse", "\(recorded)")
-        #expect(recorded[11].contains("available_feature"), "\(recorded[11])")
-        let states = recorded[12...15].map { $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0 }
-        #expect(states == ["draft", "listed", "sold_out", "listed"], "\(recorded[12...])")
+        #expect(recorded[4].contains(paying) && recorded[8].contains(success), "\(recorded)")
+        let (waitingCode, paidCode) = format == .json ? (#""checkout_status":10"#, #""checkout_status":11"#) : ("checkout_status=10", "checkout_status=11")
+        #expect(recorded[5].contains(waitingCode) && recorded[7].contains(paidCode) && recorded[9].contains(paidCode), "\(recorded)")
+        #expect(recorded[10].contains(timeout) && recorded[11] == "ClosedWithoutResponse", "\(recorded)")
+        #expect(recorded[13].contains("available_feature"), "\(recorded[13])")
+        let states = recorded[14...17].map { $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0 }
+        #expect(states == ["draft", "listed", "sold_out", "listed"], "\(recorded[14...])")
         // The upstream saw the calls signed with its own app, in its namespace.
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678", outcome: "25")) == 0)
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678")) == recorded.count)

@@ -20,19 +20,35 @@ struct RecordingWriter {
     let recordedAt: String
     let name: String
 
-    /// One payment action's states in the order the upstream gave them.
+    /// One payment action: what the upstream showed of it, at which of its queries. Queries are
+    /// counted as topmock counts them: a `pay.action.query` of the action, and a `paystatus.query`
+    /// of its checkout.
     private struct ActionRecord {
         var shopID: Int64
         var requestID: String
         var buyerID: Int64?
         var checkoutID: String?
         var amountFen: Int64?
-        var states: [[String: JSONValue]] = []
+        var queries = 0
+        /// (the query it answered — 0 for `order.pay`'s answer —, the state).
+        var observations: [(query: Int, state: [String: JSONValue])] = []
+
+        /// The state a replay answers on query `query`: the latest observed at or before it.
+        func state(atQuery query: Int) -> [String: JSONValue]? {
+            observations.last { $0.query <= query }?.state ?? observations.first?.state
+        }
+    }
+
+    /// A `paystatus.query` answer: the code, and each of the checkout's actions' query count then.
+    private struct CheckoutObservation {
+        var code: Int64
+        var actions: [(index: Int, query: Int)]
     }
 
     func yaml(_ calls: [RecordedCall]) -> String {
         var actions: [ActionRecord] = []
         var actionIndex: [String: Int] = [:]
+        var checkoutObservations: [CheckoutObservation] = []
         var stubs: [(api: String, fields: [String: String], answers: [JSONValue])] = []
         var stubIndex: [String: Int] = [:]
         var rules: [(api: String, fields: [String: String], kind: String, value: String, errors: Int, recovered: Bool)] = []
@@ -74,7 +90,8 @@ struct RecordingWriter {
                     let index = action("\(shop)|\(id)") {
                         ActionRecord(shopID: shop, requestID: id, buyerID: fields["payment_action_request.buyer_id"].flatMap { Int64($0) })
                     }
-                    actions[index].states.append(model)
+                    actions[index].queries += 1
+                    actions[index].observations.append((actions[index].queries, model))
                 case .posOrderPay where succeeded:
                     guard let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_request.request_id"] else { continue }
                     let index = action("\(shop)|\(id)") {
@@ -82,9 +99,21 @@ struct RecordingWriter {
                             shopID: shop, requestID: id, buyerID: fields["pay_request.buyer_id"].flatMap { Int64($0) },
                             checkoutID: fields["pay_request.checkout_id"], amountFen: fields["pay_request.pay_fee"].flatMap { Int64($0) })
                     }
-                    if actions[index].states.isEmpty { actions[index].states.append(model) }
-                case .posPayActionQuery, .posOrderPay, .posPayStatusQuery:
-                    continue  // business failures topmock answers itself; paystatus follows from the actions
+                    if actions[index].observations.isEmpty { actions[index].observations.append((0, model)) }
+                case .posPayStatusQuery:
+                    // A poll of the checkout is a query of each of its actions; its code is kept
+                    // against the status the replay will derive then (checkout_status).
+                    guard case .object(let checkout)? = result["model"], let code = checkout["checkout_status"].flatMap({ $0.scalarText }).flatMap({ Int64($0) }),
+                          let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_status_request.checkout_id"]
+                    else { continue }
+                    var polled: [(index: Int, query: Int)] = []
+                    for index in actions.indices where actions[index].shopID == shop && actions[index].checkoutID == id {
+                        actions[index].queries += 1
+                        polled.append((index, actions[index].queries))
+                    }
+                    if !polled.isEmpty { checkoutObservations.append(CheckoutObservation(code: code, actions: polled)) }
+                case .posPayActionQuery, .posOrderPay:
+                    continue  // business failures topmock answers itself
                 default:
                     stub()
                 }
@@ -120,6 +149,7 @@ struct RecordingWriter {
             description: \(Self.quoted("what \(upstream) answered, \(calls.count) calls"))
 
             """
+        out += Self.statusCodes(checkoutObservations, &actions)
         let shops = Dictionary(grouping: actions.indices, by: { actions[$0].shopID })
         if !shops.isEmpty {
             out += "shops:\n"
@@ -172,22 +202,67 @@ struct RecordingWriter {
     }
 
     private static func action(_ record: ActionRecord) -> String {
-        let first = record.states[0]
+        let first = record.observations[0].state
         var out = "          - request_id: \(quoted(record.requestID))\n"
         if let buyer = record.buyerID { out += "            buyer_id: \(buyer)\n" }
         out += "            channel: \(quoted(first["channel_name"]?.scalarText ?? "unknown"))\n"
         if let amount = record.amountFen { out += "            amount_fen: \(amount)\n" }
         out += state(first, indent: 12)
         var steps = ""
-        // states[0] is the first state: order.pay's answer (then poll k is states[k]) or the
-        // first poll's (then poll k is states[k − 1]). A change on poll k steps in after k − 1 queries.
-        let pollOffset = record.checkoutID != nil ? 0 : 1
-        for index in record.states.indices.dropFirst() where record.states[index] != record.states[index - 1] {
-            let poll = index + pollOffset
-            steps += "              - after_queries: \(poll - 1)\n" + state(record.states[index], indent: 16)
+        // A state first seen on query q steps in after q − 1 queries. Topmock's steps start at
+        // after_queries 1, so a change the gateway showed on the very first poll comes one poll late.
+        for (previous, next) in zip(record.observations, record.observations.dropFirst()) where next.state != previous.state {
+            if next.query < 2 { steps += "              # the gateway answered this on query \(next.query); topmock steps start after 1 query\n" }
+            steps += "              - after_queries: \(max(next.query - 1, 1))\n" + state(next.state, indent: 16)
         }
         if !steps.isEmpty { out += "            timeline:\n" + steps }
         return out
+    }
+
+    /// `checkout_status` from the codes `paystatus.query` answered, each against the status the
+    /// replay derives at that poll (an open checkout: paid when every action succeeded, failed when
+    /// the latest ended unpaid); codes not seen keep topmock's defaults where those are free. A poll
+    /// whose code says the checkout moved on before a `pay.action.query` showed it moves the
+    /// actions' next observed change back to that poll. A comment, and no key, when the codes
+    /// still disagree.
+    private static func statusCodes(_ observations: [CheckoutObservation], _ actions: inout [ActionRecord]) -> String {
+        guard !observations.isEmpty else { return "" }
+        func status(_ observation: CheckoutObservation) -> CheckoutStatus {
+            let statuses = observation.actions.compactMap { actions[$0.index].state(atQuery: $0.query)?["action_status"]?.scalarText }
+                .map { PaymentStatus(rawValue: $0) }
+            return !statuses.isEmpty && statuses.allSatisfy(\.pays) ? .paid : statuses.last?.endsUnpaid == true ? .failed : .waiting
+        }
+        var seen: [CheckoutStatus: Int64] = [:]
+        for observation in observations {
+            var derived = status(observation)
+            if let known = seen[derived], known != observation.code {
+                // The code changed before any query showed why: the next change steps in at this poll.
+                for polled in observation.actions {
+                    let now = actions[polled.index].state(atQuery: polled.query)
+                    if let next = actions[polled.index].observations.firstIndex(where: { $0.query > polled.query && $0.state != now }) {
+                        actions[polled.index].observations[next].query = polled.query
+                    }
+                }
+                derived = status(observation)
+            }
+            if let known = seen[derived], known != observation.code {
+                return "# paystatus.query answered \(known) and \(observation.code) for the same status (\(derived.rawValue)); checkout_status is left as topmock's default\n"
+            }
+            seen[derived] = observation.code
+        }
+        guard Set(seen.values).count == seen.count else {
+            return "# paystatus.query answered one code for two statuses; checkout_status is left as topmock's default\n"
+        }
+        var codes = seen
+        let defaults = CheckoutStatusCodes()
+        for status in [CheckoutStatus.waiting, .paid, .failed] where codes[status] == nil {
+            var code = defaults.code(status)
+            while codes.values.contains(code) { code += 1 }
+            codes[status] = code
+        }
+        let observed = [CheckoutStatus.waiting, .paid, .failed].filter { seen[$0] != nil }.map(\.rawValue).joined(separator: ", ")
+        return "# checkout_status: the codes paystatus.query answered for \(observed); the others are topmock's defaults\n"
+            + "checkout_status: {waiting: \(codes[.waiting]!), paid: \(codes[.paid]!), failed: \(codes[.failed]!)}\n"
     }
 
     private static func state(_ model: [String: JSONValue], indent: Int) -> String {
