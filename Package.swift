@@ -138,6 +138,7 @@ let package = Package(
             name: "TopMockTests",
             dependencies: [
                 "TopMock", "TopMockTesting", "TopMockProtocol", "TopMockScenarios", "TopMockHTTP", "TopMockYAML", "TopMockLock",
+                "TopMockUpstream",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -7,6 +7,7 @@ import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
+import TopMockUpstream
 
 /// `topmock record` against a real upstream: a second topmock on loopback with the shipped
 /// scenarios (timelines, an error rule, a dropped connection). The recorder re-signs the app's
@@ -200,6 +201,15 @@ import TopMockTesting
             let refused = try AdminTests.admin(client, "GET", "/__admin/recording")
             #expect(refused.status == 404 && (refused.json["error"] as? [String: Any])?["code"] as? Int == 1015)
         }
+    }
+
+    @Test func anAnswerIsReadAsAValueWithoutTOPsRequestIDOrHostComment() {
+        let body = Array(#"{"item_get_response":{"item":{"title":"茶"},"request_id":"zt9tg1f4lhkg"}}"#.utf8) + Array("\n<!--top010179031191.s.et2-->\n".utf8)
+        #expect(Forwarder.answer(body) == .success(.object(["item": .object(["title": .string("茶")])])))
+        let error = Array(#"{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists","request_id":"157dldoj7tr3e"}}"#.utf8)
+        #expect(Forwarder.answer(error) == .error(TOPError(code: 29, msg: "Invalid app Key", subCode: "isv.appkey-not-exists")))
+        guard case .failure(let failure) = Forwarder.answer(Array("<html>502</html>".utf8)) else { Issue.record("read a page as an answer"); return }
+        #expect(failure.description.contains("not a TOP JSON envelope"))
     }
 
     @Test func redactionMasksPathsInsideJSONParametersCanonically() {

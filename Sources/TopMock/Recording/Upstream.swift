@@ -88,7 +88,8 @@ struct Forwarder: Sendable {
 
     /// A TOP JSON answer as a value; a failure when it is none.
     static func answer(_ body: [UInt8]) -> UpstreamAnswer {
-        guard let text = String(validating: body, as: UTF8.self), let root = JSONValue.object(parsing: text), root.count == 1,
+        guard let text = String(validating: body, as: UTF8.self).map(withoutHostComment),
+              let root = JSONValue.object(parsing: text), root.count == 1,
               let (key, value) = root.first, case .object(var fields) = value
         else {
             return .failure(UpstreamFailure(kind: .other, description: "the upstream's answer is not a TOP JSON envelope: \(String(decoding: body.prefix(200), as: UTF8.self))"))
@@ -101,5 +102,16 @@ struct Forwarder: Sendable {
         }
         fields["request_id"] = nil
         return .success(.object(fields))
+    }
+
+    /// The text without the trailing `<!--top010179031191.s.et2-->` comment naming the gateway's host
+    /// that real answers may end with (top-protocol.md §5.3), nor blanks after it.
+    static func withoutHostComment(_ text: String) -> String {
+        var trimmed = Substring(text)
+        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
+        if trimmed.hasSuffix("-->"), let start = trimmed.ranges(of: "<!--").last {
+            trimmed = trimmed[..<start.lowerBound]
+        }
+        return String(trimmed)
     }
 }
