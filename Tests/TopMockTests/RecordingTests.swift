@@ -21,7 +21,7 @@ import TopMockUpstream
         func query(_ id: String, buyer: Int64 = 123) -> SignedRequest {
             SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, format: format, appKey: localKey, secret: localSecret)
         }
-        let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666"}"#
+        let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666","operator_id":"op-secret-7"}"#
         let payment = SignedRequest.orderPay(shopID: 124, payRequest: pay, appKey: localKey, secret: localSecret)
             .setting("format", format.rawValue)
         let checkout = SignedRequest.payStatusQuery(shopID: 124, checkoutID: "rec-co-1", buyerID: 123, appKey: localKey, secret: localSecret)
@@ -43,7 +43,7 @@ import TopMockUpstream
     static func item(_ id: String, _ format: ResponseFormat) -> SignedRequest {
         SignedRequest(parameters: [
             ("method", "taobao.item.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue), ("sign_method", "md5"),
-            ("timestamp", String(SystemWallClock().nowMillis())), ("item_request", #"{"item_id":\#(id)}"#),
+            ("timestamp", String(SystemWallClock().nowMillis())), ("item_request", #"{"item_id":\#(id),"operator_id":"op-secret-7"}"#),
         ], secret: localSecret)
     }
 
@@ -95,7 +95,9 @@ import TopMockUpstream
             $0.watchInterval = nil
             $0.defaultAppEnabled = false
             $0.apps = [Self.localKey: AppCredentials(secret: Self.localSecret)]
-            $0.upstream = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            settings.redactedPaths = ["pay_request.operator_id", "item_request.operator_id"]
+            $0.upstream = settings
             $0.scenarioPaths = []
         }
         let recorded = try TestTarget.inProcess.run(recorder) { client in Self.calls(format).map { Self.seen(client, $0) } }
@@ -118,6 +120,8 @@ import TopMockUpstream
 
         let yaml = try #require(recorder.recordingYAML(name: "recorded-test", recordedAt: "2026-12-06 03:00:00 UTC"))
         #expect(!yaml.contains("helloworld") && !yaml.contains(Self.localSecret) && !yaml.contains("289999888877776666"), "\(yaml)")
+        // A --redact path never becomes a matcher (without it, the item stubs' when would name it).
+        #expect(!yaml.contains("op-secret-7"), "a --redact path reached the recording: \(yaml)")
         #expect(yaml.hasPrefix("# Recorded by topmock \(TopMockVersion.current) from http://127.0.0.1:\(upstream.port)/router/rest"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-recording-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
