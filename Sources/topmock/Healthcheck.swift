@@ -7,7 +7,7 @@ struct Healthcheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the topmock at --url answers GET /__admin/health with 200, 1 otherwise.")
 
-    @Option(help: "Health URL (http only). Default: http://127.0.0.1:$TOPMOCK_PORT/__admin/health, port 8080 when unset.")
+    @Option(help: "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$TOPMOCK_PORT/__admin/health, port 8080 when unset.")
     var url: String?
 
     @Option(help: "Seconds to wait for the answer.")
@@ -39,7 +39,7 @@ struct Healthcheck: ParsableCommand {
         }
     }
 
-    /// `http://host:port/path` → parts; IPv6 hosts in brackets.
+    /// `http://host:port/path` → parts; IPv6 hosts in brackets; no path (or `/`) → the health route.
     static func parse(_ url: String) -> (String, Int, String)? {
         guard url.hasPrefix("http://") else { return nil }
         let rest = url.dropFirst("http://".count)
@@ -58,6 +58,7 @@ struct Healthcheck: ParsableCommand {
         if host == "0.0.0.0" { host = "127.0.0.1" }
         if host == "::" { host = "::1" }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
-        return (host, port, path.isEmpty ? "/" : String(path))
+        // A bare server URL (http://host:8080 or …/) means its health route.
+        return (host, port, path.isEmpty || path == "/" ? "/__admin/health" : String(path))
     }
 }

@@ -137,6 +137,8 @@ import TopMockLock
         let response = try HTTPClient(port: server.port).send("GET", "/router/rest?" + request.query)
         #expect(response.bodyText.contains(#""channel_name":"cash","action_status":"SUCCESS""#))
 
+        let bare = try Self.run(["healthcheck", "--quiet", "--url", "http://127.0.0.1:\(server.port)"])
+        #expect(bare.status == 0, "a server URL without a path means its health route: \(bare.stderr)")
         let health = try Self.run(["healthcheck", "--url", "http://127.0.0.1:\(server.port)/__admin/health"])
         #expect(health.status == 0)
         #expect(health.stdout.hasPrefix("healthy: {") && health.stdout.contains(#""status":"ok""#))
