@@ -79,32 +79,63 @@ public struct TimelineStep: Sendable, Equatable {
 
 /// One way a payment order is paid (cash ¥10, Alipay ¥10 …): what the API queries. It answers
 /// with `initial` until the steps of its `timeline` take over, one after the other.
+///
+/// A definition never changes once made, so its fields live in one immutable object: a copy (the
+/// store hands one out on every query) shares it — one reference to count, not ten.
 public struct PaymentAction: Sendable, Equatable {
-    public var key: ActionKey
+    private final class Definition: Sendable {
+        let key: ActionKey
+        let buyerID: Int64?
+        let paymentOrderID: String?
+        let channel: String
+        let amountFen: Int64?
+        let initial: ActionResult
+        let timeline: [TimelineStep]
+        let source: SourceLocation
+
+        init(
+            key: ActionKey, buyerID: Int64?, paymentOrderID: String?, channel: String, amountFen: Int64?, initial: ActionResult,
+            timeline: [TimelineStep], source: SourceLocation
+        ) {
+            self.key = key
+            self.buyerID = buyerID
+            self.paymentOrderID = paymentOrderID
+            self.channel = channel
+            self.amountFen = amountFen
+            self.initial = initial
+            self.timeline = timeline
+            self.source = source
+        }
+    }
+
+    private let definition: Definition
+
+    public var key: ActionKey { definition.key }
     /// The buyer the action belongs to; nil (an `order.pay` without `buyer_id`) answers any buyer.
-    public var buyerID: Int64?
-    public var paymentOrderID: String?
+    public var buyerID: Int64? { definition.buyerID }
+    public var paymentOrderID: String? { definition.paymentOrderID }
     /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
-    public var channel: String
-    public var amountFen: Int64?
-    public var initial: ActionResult
-    public var timeline: [TimelineStep]
+    public var channel: String { definition.channel }
+    public var amountFen: Int64? { definition.amountFen }
+    public var initial: ActionResult { definition.initial }
+    public var timeline: [TimelineStep] { definition.timeline }
     /// Where the action was declared, for diagnostics.
-    public var source: SourceLocation
+    public var source: SourceLocation { definition.source }
 
     public init(
         key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
         initial: ActionResult, timeline: [TimelineStep] = [],
         source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
     ) {
-        self.key = key
-        self.buyerID = buyerID
-        self.paymentOrderID = paymentOrderID
-        self.channel = channel
-        self.amountFen = amountFen
-        self.initial = initial
-        self.timeline = timeline
-        self.source = source
+        definition = Definition(
+            key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, initial: initial,
+            timeline: timeline, source: source)
+    }
+
+    public static func == (lhs: PaymentAction, rhs: PaymentAction) -> Bool {
+        lhs.definition === rhs.definition
+            || (lhs.key == rhs.key && lhs.buyerID == rhs.buyerID && lhs.paymentOrderID == rhs.paymentOrderID && lhs.channel == rhs.channel
+                && lhs.amountFen == rhs.amountFen && lhs.initial == rhs.initial && lhs.timeline == rhs.timeline && lhs.source == rhs.source)
     }
 
     /// The result of step `index` (0 = the initial result).
