@@ -56,7 +56,9 @@ public final class TopMockApplication: Sendable {
         }
         let journal = RequestJournal(limits: configuration.journal)
         self.journal = journal
-        let recorder = configuration.upstream.map { Recorder(limit: $0.maxRecordedCalls, redactedPaths: $0.redactedPaths) }
+        let recorder = configuration.upstream.map {
+            Recorder(limit: $0.maxRecordedCalls, redactedPaths: $0.redactedPaths, upstream: $0.url, clock: clock)
+        }
         self.recorder = recorder
         let gateway = GatewayResponder(
             engine: engine, apps: registry, journal: journal, policy: configuration.gateway, contentTypes: configuration.contentTypes,
@@ -66,7 +68,7 @@ public final class TopMockApplication: Sendable {
         let admin = AdminResponder(
             application: AdminContext(
                 engine: engine, apps: registry, journal: journal, reloader: reloader, metrics: metrics,
-                recorder: recorder, upstream: configuration.upstream, clock: clock),
+                recorder: recorder),
             enabled: configuration.adminEnabled, token: configuration.adminToken)
         let root = RootResponder(gateway: gateway, admin: admin)
         self.responder = root
@@ -82,10 +84,9 @@ public final class TopMockApplication: Sendable {
         if configuration.watchInterval != nil { reloader.start() }
     }
 
-    /// The recording as a scenario file (``RecordingWriter``): what `topmock record` writes.
-    public func recordingYAML(name: String, recordedAt: String) -> String? {
-        guard let recorder, let upstream = configuration.upstream else { return nil }
-        return RecordingWriter(upstream: upstream.url, recordedAt: recordedAt, name: name).yaml(recorder.recorded)
+    /// The recording as a scenario file (``Recorder/scenarioFile(name:)``); nil when not recording.
+    public func recordingYAML(name: String = "recorded") -> String? {
+        recorder?.scenarioFile(name: name)
     }
 
     /// The bound port (useful with port 0).

@@ -98,7 +98,7 @@ public enum Signer {
     /// (a client that sent it by mistake) as `<secret>`.
     public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
         guard needsMasking(parameter, secret: secret) else { return parameter }
-        if parameter.name == "session" { return .init(name: parameter.name, value: "***") }
+        if parameter.name == "session" { return .init(name: parameter.name, value: maskedValue) }
         if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: "<secret>") }
         return .init(name: parameter.name, value: maskedPayCodes(parameter.value))
     }
@@ -137,17 +137,12 @@ public enum Signer {
     /// A JSON object's `channel_account` values (at any depth) as `***`; text that mentions the
     /// key but is not a JSON object is masked whole, since where the code sits cannot be told.
     public static func maskedPayCodes(_ text: String) -> String {
-        guard let object = JSONValue.object(parsing: text) else { return "***" }
-        func mask(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .object(let fields):
-                return .object(fields.reduce(into: [:]) { $0[$1.key] = $1.key == payCodeKey ? .string("***") : mask($1.value) })
-            case .array(let items): return .array(items.map(mask))
-            default: return value
-            }
-        }
-        return mask(.object(object)).jsonText
+        guard let object = JSONValue.object(parsing: text) else { return maskedValue }
+        return JSONValue.object(object).masking(at: "") { _, key in key == payCodeKey }.jsonText
     }
+
+    /// What a masked value reads as: a session, a pay code, a recording's redacted field.
+    public static let maskedValue = "***"
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the
     /// received signature. Runs only after a mismatch, so the extra hashing costs nothing on the

@@ -276,8 +276,7 @@ struct ServeOptions: ParsableArguments {
 
 /// Writes what the application forwarded as a scenario file (record, --proxy-on-miss --record-to).
 func writeRecording(_ application: TopMockApplication, to path: String) throws {
-    let stamp = TimestampPolicy.format(epochMillis: SystemWallClock().nowMillis()) + " GMT+8"
-    guard let yaml = application.recordingYAML(name: "recorded", recordedAt: stamp) else { return }
+    guard let yaml = application.recordingYAML() else { return }
     if let reason = writeFile(path, contents: yaml) {
         printError("topmock: cannot write the recording to '\(path)': \(reason)")
         throw ExitCode(1)

@@ -56,4 +56,15 @@ import Testing
             #expect(!Signer.masked(.init(name: "pay_request", value: text), secret: "s").value.contains("281234"), "\(text)")
         }
     }
+
+    /// Every JSON kind comes back as its own case, whatever order the decoder tries them in (a
+    /// number JSONDecoder reads as whole, like -2e3, is an integer).
+    @Test func jsonValuesKeepTheirKinds() {
+        let text = #"{"s":"x","digits":"15","i":15,"d":1.5,"e":-2e3,"b":true,"n":null,"a":[1,"y",false],"o":{"k":false}}"#
+        #expect(JSONValue.object(parsing: text) == [
+            "s": .string("x"), "digits": .string("15"), "i": .integer(15), "d": .number(1.5), "e": .integer(-2000), "b": .bool(true),
+            "n": .null, "a": .array([.integer(1), .string("y"), .bool(false)]), "o": .object(["k": .bool(false)]),
+        ])
+        #expect(JSONValue.object(parsing: "[1]") == nil && JSONValue.object(parsing: "{broken") == nil)
+    }
 }

@@ -18,7 +18,7 @@ struct AdminContext: Sendable {
 
     init(
         engine: ScenarioEngine, apps: AppRegistry, journal: RequestJournal, reloader: ScenarioReloader, metrics: GatewayMetrics,
-        recorder: Recorder? = nil, upstream: UpstreamSettings? = nil, clock: any WallClock = SystemWallClock()
+        recorder: Recorder? = nil
     ) {
         health = HealthResource(engine: engine, apps: apps, journal: journal, reloader: reloader, metrics: metrics)
         self.apps = AppsResource(apps: apps, engine: engine, journal: journal)
@@ -27,7 +27,7 @@ struct AdminContext: Sendable {
         actions = ActionsResource(engine: engine)
         checkouts = CheckoutsResource(engine: engine)
         self.journal = JournalResource(journal: journal)
-        recording = RecordingResource(recorder: recorder, upstream: upstream, clock: clock)
+        recording = RecordingResource(recorder: recorder)
     }
 }
 

@@ -22,16 +22,21 @@ extension Fault {
             body.append(contentsOf: Array(#"<<"}]>"#.utf8))
             return .response(HTTPResponse(status: 200, headers: answer.headers, body: body))
         case .http500:
-            return .response(Self.proxyPage(500, "Internal Server Error"))
+            return .response(Self.proxyPage(500))
         case .http502:
-            return .response(Self.proxyPage(502, "Bad Gateway"))
+            return .response(Self.proxyPage(502))
         case .http503:
-            return .response(Self.proxyPage(503, "Service Temporarily Unavailable"))
+            return .response(Self.proxyPage(503))
         }
     }
 
-    /// The page an nginx in front of the gateway sends.
-    static func proxyPage(_ status: Int, _ reason: String) -> HTTPResponse {
+    /// The page an nginx in front of the gateway sends for `status` (an upstream's status too).
+    static func proxyPage(_ status: Int) -> HTTPResponse {
+        let reasons = [500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable"]
+        return proxyPage(status, reasons[status] ?? "Bad Gateway")
+    }
+
+    private static func proxyPage(_ status: Int, _ reason: String) -> HTTPResponse {
         let body = "<html>\r\n<head><title>\(status) \(reason)</title></head>\r\n<body>\r\n<center><h1>\(status) \(reason)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
         return HTTPResponse(status: status, headers: ["Content-Type": "text/html", "Server": "nginx"], body: Array(body.utf8))
     }

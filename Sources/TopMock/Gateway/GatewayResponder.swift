@@ -138,7 +138,7 @@ struct GatewayResponder: HTTPResponder {
             return reject(TOPRejection(error, format: validated.format, diagnostic: "the upstream answered error \(error.code)"), &call, outcome: .proxied)
         case .httpStatus(let status):
             call.result = String(status)
-            return .response(Fault.proxyPage(status, status == 503 ? "Service Temporarily Unavailable" : status == 500 ? "Internal Server Error" : "Bad Gateway"))
+            return .response(Fault.proxyPage(status))
         case .failure(let failure):
             call.result = "upstream_failure"
             call.entry.diagnostic = "upstream: \(failure.description)"

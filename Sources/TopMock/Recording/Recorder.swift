@@ -17,17 +17,27 @@ struct RecordedCall: Sendable {
 /// The calls `topmock record` forwarded, in order, bounded (past the bound they are forwarded and
 /// not kept). Safe under concurrent calls: one lock around an array.
 public final class Recorder: Sendable {
-    /// What a redacted value becomes, as the journal masks.
-    static let mask = "***"
     private let calls = Locked<[RecordedCall]>([])
     let limit: Int
     let redactedPaths: Set<String>
+    /// The upstream's URL and the clock, for the file's header.
+    let upstream: String
+    let clock: any WallClock
     /// Calls forwarded but not kept because the recording was full.
     private let dropped = Locked(0)
 
-    init(limit: Int, redactedPaths: [String]) {
+    init(limit: Int, redactedPaths: [String], upstream: String = "", clock: any WallClock = SystemWallClock()) {
         self.limit = limit
         self.redactedPaths = Set(redactedPaths + UpstreamSettings.alwaysRedacted)
+        self.upstream = upstream
+        self.clock = clock
+    }
+
+    /// The calls so far as a scenario file (``RecordingWriter``), stamped with the time (GMT+8):
+    /// what `topmock record` writes and `GET /__admin/recording` answers.
+    public func scenarioFile(name: String = "recorded") -> String {
+        let stamp = TimestampPolicy.format(epochMillis: clock.nowMillis()) + " GMT+8"
+        return RecordingWriter(upstream: upstream, recordedAt: stamp, name: name).yaml(recorded)
     }
 
     var recorded: [RecordedCall] { calls.withLock { $0 } }
@@ -53,19 +63,9 @@ public final class Recorder: Sendable {
     /// The parameter's value with every redacted path inside it masked (`***`); a JSON value is
     /// written back canonically (sorted keys), so two calls that differ only in key order match.
     func redacted(_ name: String, _ value: String) -> String {
-        if redactedPaths.contains(name) { return Recorder.mask }
+        if redactedPaths.contains(name) { return Signer.maskedValue }
         guard let object = JSONValue.object(parsing: value) else { return value }
-        return Self.masking(.object(object), at: name, redactedPaths).jsonText
-    }
-
-    private static func masking(_ value: JSONValue, at path: String, _ paths: Set<String>) -> JSONValue {
-        guard case .object(let fields) = value else { return value }
-        var masked: [String: JSONValue] = [:]
-        for (key, field) in fields {
-            let fieldPath = path + "." + key
-            masked[key] = paths.contains(fieldPath) ? .string(Recorder.mask) : masking(field, at: fieldPath, paths)
-        }
-        return .object(masked)
+        return JSONValue.object(object).masking(at: name) { path, _ in redactedPaths.contains(path) }.jsonText
     }
 }
 

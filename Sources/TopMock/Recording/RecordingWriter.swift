@@ -63,7 +63,8 @@ struct RecordingWriter {
 
         for call in calls {
             let fields = call.fields
-            let matchKey = call.api.rawValue + "|" + Self.matchers(fields, call).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
+            let matchers = Self.matchers(fields, call)
+            let matchKey = call.api.rawValue + "|" + matchers.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
             switch call.answer {
             case .success(let answer):
                 if let index = ruleIndex[matchKey] { rules[index].recovered = true }
@@ -71,7 +72,7 @@ struct RecordingWriter {
                     if let index = stubIndex[matchKey] {
                         if stubs[index].answers.last != answer { stubs[index].answers.append(answer) }
                     } else {
-                        stubs.append((call.api.rawValue, Self.matchers(fields, call), [answer]))
+                        stubs.append((call.api.rawValue, matchers, [answer]))
                         stubIndex[matchKey] = stubs.count - 1
                     }
                 }
@@ -120,24 +121,24 @@ struct RecordingWriter {
             case .error(let error):
                 let spelled = "{code: \(error.code), msg: \(Self.quoted(error.msg))"
                     + (error.subCode.map { ", sub_code: \(Self.quoted($0))" } ?? "") + (error.subMsg.map { ", sub_msg: \(Self.quoted($0))" } ?? "") + "}"
-                countRule(matchKey, call, "error", spelled)
+                countRule(matchKey, call.api, matchers, "error", spelled)
             case .httpStatus(let status):
-                countRule(matchKey, call, "fault", [500: "http_500", 502: "http_502", 503: "http_503"][status] ?? "http_502")
+                countRule(matchKey, call.api, matchers, "fault", Fault(proxyStatus: status).rawValue)
             case .failure(let failure):
                 // The upstream's own doing replays as a fault; topmock not reaching it (refused, DNS, TLS) does not.
                 switch failure.kind {
-                case .closed, .timeout: countRule(matchKey, call, "fault", "close")
-                case .reset: countRule(matchKey, call, "fault", "reset")
+                case .closed, .timeout: countRule(matchKey, call.api, matchers, "fault", Fault.closeConnection.rawValue)
+                case .reset: countRule(matchKey, call.api, matchers, "fault", Fault.resetConnection.rawValue)
                 case .unavailable, .other: continue
                 }
             }
         }
 
-        func countRule(_ key: String, _ call: RecordedCall, _ kind: String, _ value: String) {
+        func countRule(_ key: String, _ api: APIName, _ matchers: [String: String], _ kind: String, _ value: String) {
             if let index = ruleIndex[key] {
                 rules[index].errors += 1
             } else {
-                rules.append((call.api.rawValue, Self.matchers(call.fields, call), kind, value, 1, false))
+                rules.append((api.rawValue, matchers, kind, value, 1, false))
                 ruleIndex[key] = rules.count - 1
             }
         }
@@ -166,11 +167,7 @@ struct RecordingWriter {
             out += "rules:\n"
             for (number, rule) in rules.enumerated() {
                 out += "  - name: \(Self.quoted("recorded-\(rule.kind)-\(number + 1)"))\n"
-                out += "    when:\n      method: \(Self.quoted(rule.api))\n"
-                if !rule.fields.isEmpty {
-                    out += "      fields:\n"
-                    for path in rule.fields.keys.sorted() { out += "        \(Self.key(path)): {equals: \(Self.quoted(rule.fields[path]!))}\n" }
-                }
+                out += "    when:\n      method: \(Self.quoted(rule.api))\n" + Self.fieldMatchers(rule.fields)
                 out += "    \(rule.kind): \(rule.kind == "error" ? rule.value : Self.quoted(rule.value))\n"
                 if rule.recovered { out += "    first: \(rule.errors)\n" }
             }
@@ -179,10 +176,7 @@ struct RecordingWriter {
             out += "stubs:\n"
             for stub in stubs {
                 out += "  - method: \(Self.quoted(stub.api))\n"
-                if !stub.fields.isEmpty {
-                    out += "    when:\n      fields:\n"
-                    for path in stub.fields.keys.sorted() { out += "        \(Self.key(path)): {equals: \(Self.quoted(stub.fields[path]!))}\n" }
-                }
+                if !stub.fields.isEmpty { out += "    when:\n" + Self.fieldMatchers(stub.fields) }
                 if stub.answers.count == 1 {
                     out += "    response:\n" + Self.mapping(stub.answers[0].responseObject, indent: 6)
                 } else {
@@ -198,7 +192,13 @@ struct RecordingWriter {
     /// not the JSON parameters' whole texts and not redacted values.
     static func matchers(_ fields: [String: String], _ call: RecordedCall) -> [String: String] {
         let jsonNames = Set(call.parameters.filter { $0.value.hasPrefix("{") }.map(\.name))
-        return fields.filter { !jsonNames.contains($0.key) && $0.value != Recorder.mask }
+        return fields.filter { !jsonNames.contains($0.key) && $0.value != Signer.maskedValue }
+    }
+
+    /// A `when`'s `fields:`, each path equal to its recorded value; "" for none.
+    private static func fieldMatchers(_ fields: [String: String]) -> String {
+        guard !fields.isEmpty else { return "" }
+        return "      fields:\n" + fields.keys.sorted().map { "        \(key($0)): {equals: \(quoted(fields[$0]!))}\n" }.joined()
     }
 
     private static func action(_ record: ActionRecord) -> String {
@@ -230,7 +230,7 @@ struct RecordingWriter {
         func status(_ observation: CheckoutObservation) -> CheckoutStatus {
             let statuses = observation.actions.compactMap { actions[$0.index].state(atQuery: $0.query)?["action_status"]?.scalarText }
                 .map { PaymentStatus(rawValue: $0) }
-            return !statuses.isEmpty && statuses.allSatisfy(\.pays) ? .paid : statuses.last?.endsUnpaid == true ? .failed : .waiting
+            return CheckoutView.status(totalFen: nil, paidFen: 0, statuses: statuses)  // a recorded checkout is open
         }
         var seen: [CheckoutStatus: Int64] = [:]
         for observation in observations {

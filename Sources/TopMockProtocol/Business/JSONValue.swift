@@ -12,18 +12,22 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// `JSONDecoder` tells a value's kind only by a decode that fails (a thrown error each), so the
+    /// kinds business parameters mostly hold go first: strings, then whole numbers. The kinds
+    /// exclude each other (no kind decodes from another's JSON), except that a whole number also
+    /// decodes as a `Double`: `Int64` stays before it.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
@@ -48,8 +52,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
     public static func object(parsing text: String) -> [String: JSONValue]? {
         guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
         let data = text.withUTF8Buffer { Data(buffer: $0) }
-        guard case .object(let object)? = try? decoder.decode(JSONValue.self, from: data) else { return nil }
-        return object
+        // Decoded as an object directly: the first byte says it is one, so no other kind is tried.
+        return try? decoder.decode([String: JSONValue].self, from: data)
     }
 
     /// One decoder for every call, as `PaymentActionQuery` keeps: no options, no state between decodes.
@@ -71,6 +75,25 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .number(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         case .string(let value): return value
         case .null, .array, .object: return nil
+        }
+    }
+
+    /// This value with every object field for which `masks(path, key)` holds replaced by
+    /// ``Signer/maskedValue``, at any depth (list items by index: `items.0.sku`); `path` is this
+    /// value's own. What the journal's pay-code masking and a recording's redaction both use.
+    public func masking(at path: String, where masks: (_ path: String, _ key: String) -> Bool) -> JSONValue {
+        switch self {
+        case .object(let fields):
+            var masked: [String: JSONValue] = [:]
+            for (key, field) in fields {
+                let fieldPath = path.isEmpty ? key : path + "." + key
+                masked[key] = masks(fieldPath, key) ? .string(Signer.maskedValue) : field.masking(at: fieldPath, where: masks)
+            }
+            return .object(masked)
+        case .array(let items):
+            return .array(items.enumerated().map { index, item in item.masking(at: path + "." + String(index), where: masks) })
+        default:
+            return self
         }
     }
 

@@ -101,14 +101,15 @@ public struct CheckoutView: Sendable, Equatable {
     /// and all of them succeeded); failed when, unpaid, its latest action ended unpaid; else
     /// waiting.
     public static func status(totalFen: Int64?, results: [(action: PaymentAction, result: ActionResult)]) -> CheckoutStatus {
-        let paid: Bool
-        if let totalFen {
-            paid = !results.isEmpty && paidFen(results) >= totalFen
-        } else {
-            paid = !results.isEmpty && results.allSatisfy { $0.result.status.pays }
-        }
+        status(totalFen: totalFen, paidFen: totalFen == nil ? 0 : paidFen(results), statuses: results.map(\.result.status))
+    }
+
+    /// The same from the actions' statuses in order and what the successful ones paid (read only
+    /// when there is a total): what a recording derives, with no actions at hand.
+    public static func status(totalFen: Int64?, paidFen: Int64, statuses: [PaymentStatus]) -> CheckoutStatus {
+        let paid = !statuses.isEmpty && (totalFen.map { paidFen >= $0 } ?? statuses.allSatisfy(\.pays))
         if paid { return .paid }
-        if let last = results.last, last.result.status.endsUnpaid { return .failed }
+        if let last = statuses.last, last.endsUnpaid { return .failed }
         return .waiting
     }
 

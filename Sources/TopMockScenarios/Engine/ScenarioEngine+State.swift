@@ -9,7 +9,7 @@ extension ScenarioEngine {
     /// (0 = its initial result).
     public func progress(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> (queries: Int, step: Int)? {
         state.withLock { state in
-            let space = state.namespaces[namespace] ?? NamespaceState()
+            let space = state.space(namespace)
             guard space.action(key, in: state.set) != nil else { return nil }
             let progress = space.actions[key] ?? ActionProgress()
             return (progress.queries, progress.step)
@@ -20,7 +20,7 @@ extension ScenarioEngine {
     /// the result the next query answers with (before any step that comes due on that query).
     public func snapshot(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> ActionSnapshot? {
         state.withLock { state in
-            let space = state.namespaces[namespace] ?? NamespaceState()
+            let space = state.space(namespace)
             return space.action(key, in: state.set).map { Self.snapshot($0, space) }
         }
     }
@@ -35,7 +35,7 @@ extension ScenarioEngine {
     /// Every action a namespace sees: the seeds and what its calls created, by shop and request id.
     public func actions(namespace: String) -> [ActionSnapshot] {
         state.withLock { state in
-            let space = state.namespaces[namespace] ?? NamespaceState()
+            let space = state.space(namespace)
             let keys = Set(state.set.actions.keys).union(space.created.keys)
             return keys.sorted { ($0.shopID, $0.requestID) < ($1.shopID, $1.requestID) }
                 .compactMap { space.action($0, in: state.set).map { Self.snapshot($0, space) } }
@@ -45,7 +45,7 @@ extension ScenarioEngine {
     /// A checkout as a namespace sees it now, with its status (queries not counted).
     public func checkout(_ key: CheckoutKey, namespace: String) -> CheckoutSnapshot? {
         state.withLock { state in
-            let space = state.namespaces[namespace] ?? NamespaceState()
+            let space = state.space(namespace)
             return space.checkout(key, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) }
         }
     }
@@ -54,7 +54,7 @@ extension ScenarioEngine {
     /// the admin API made.
     public func checkouts(namespace: String) -> [CheckoutSnapshot] {
         state.withLock { state in
-            let space = state.namespaces[namespace] ?? NamespaceState()
+            let space = state.space(namespace)
             let keys = Set(state.set.checkouts.keys).union(space.checkouts.keys)
             return keys.sorted { ($0.shopID, $0.checkoutID) < ($1.shopID, $1.checkoutID) }
                 .compactMap { space.checkout($0, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) } }
@@ -104,7 +104,7 @@ extension ScenarioEngine {
         namespace: String = ScenarioEngine.defaultNamespace
     ) -> ActionSnapshot? {
         state.withLock { state in
-            guard let action = state.namespaces[namespace]?.action(key, in: state.set) ?? state.set.actions[key] else { return nil }
+            guard let action = state.space(namespace).action(key, in: state.set) else { return nil }
             state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].setStatus(
                 status, resultCode: resultCode, resultMessage: resultMessage, of: action)
             return Self.snapshot(action, state.namespaces[namespace]!)
@@ -116,7 +116,7 @@ extension ScenarioEngine {
     @discardableResult
     public func advance(_ key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> Int? {
         state.withLock { state in
-            guard let action = state.namespaces[namespace]?.action(key, in: state.set) ?? state.set.actions[key] else { return nil }
+            guard let action = state.space(namespace).action(key, in: state.set) else { return nil }
             guard (state.namespaces[namespace]?.actions[key]?.step ?? 0) < action.timeline.count else { return nil }
             return state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].advance()
         }

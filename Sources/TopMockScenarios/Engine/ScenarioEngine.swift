@@ -127,7 +127,7 @@ public final class ScenarioEngine: Sendable {
 
     /// Why a call got its method's default answer (see ``NearMiss``); nil when there is nothing to say.
     public func nearMiss(for request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> String? {
-        let (set, space) = state.withLock { ($0.set, $0.namespaces[namespace] ?? NamespaceState()) }
+        let (set, space) = state.withLock { ($0.set, $0.space(namespace)) }
         return NearMiss(request: request, set: set, space: space).explanation
     }
 }
@@ -144,4 +144,7 @@ struct EngineState {
         self.set = set
         self.ruleIndex = RuleIndex(set.rules)
     }
+
+    /// A namespace's state to read; one no call has touched reads as its seed.
+    func space(_ namespace: String) -> NamespaceState { namespaces[namespace] ?? NamespaceState() }
 }

@@ -338,28 +338,22 @@ struct ScenarioCompiler {
                 conditions.append((field: field, matcher: matcher))
             }
         }
-        if let paramsNode = when.value("params") {
-            if let pairs = paramsNode.mapping {
-                for pair in pairs {
-                    guard let name = pair.key.scalar else { continue }
-                    if let matcher = compileMatcher(pair.value, field: "params.\(name)") {
-                        conditions.append((field: .parameter(name), matcher: matcher))
-                    }
-                }
-            } else {
-                sink.error("params in a rule's when must be a mapping of parameter names to matchers", at: paramsNode.mark)
+        // `params` by parameter name, `fields` by dotted path (an empty path names nothing).
+        let named: [(key: String, what: String, skipsEmpty: Bool, field: (String) -> MatchField)] = [
+            ("params", "parameter names", false, MatchField.parameter),
+            ("fields", "field paths (pay_request.pay_fee)", true, MatchField.path),
+        ]
+        for kind in named {
+            guard let node = when.value(kind.key) else { continue }
+            guard let pairs = node.mapping else {
+                sink.error("\(kind.key) in a rule's when must be a mapping of \(kind.what) to matchers", at: node.mark)
+                continue
             }
-        }
-        if let fieldsNode = when.value("fields") {
-            if let pairs = fieldsNode.mapping {
-                for pair in pairs {
-                    guard let path = pair.key.scalar, !path.isEmpty else { continue }
-                    if let matcher = compileMatcher(pair.value, field: "fields.\(path)") {
-                        conditions.append((field: .path(path), matcher: matcher))
-                    }
+            for pair in pairs {
+                guard let name = pair.key.scalar, !(kind.skipsEmpty && name.isEmpty) else { continue }
+                if let matcher = compileMatcher(pair.value, field: "\(kind.key).\(name)") {
+                    conditions.append((field: kind.field(name), matcher: matcher))
                 }
-            } else {
-                sink.error("fields in a rule's when must be a mapping of field paths (pay_request.pay_fee) to matchers", at: fieldsNode.mark)
             }
         }
         return RequestPattern(conditions: conditions)

@@ -133,9 +133,17 @@ public final class Condition: Sendable {
         self.matcher = matcher
     }
 
-    /// Whether the request has the field and its value passes the matcher.
-    public func holds(for request: MatchableRequest) -> Bool {
-        guard let value = request.value(of: field) else { return false }
+    /// Whether the request has the field and its value passes the matcher. A field path is read
+    /// from `paths`, which the first path condition of a pattern builds for the others.
+    func holds(for request: MatchableRequest, paths: inout FieldPaths?) -> Bool {
+        let value: String?
+        if case .path(let path) = field {
+            if paths == nil { paths = FieldPaths(request.parameters.all) }
+            value = paths?[path]
+        } else {
+            value = request.value(of: field)
+        }
+        guard let value else { return false }
         return matcher.matches(value)
     }
 }
@@ -148,9 +156,12 @@ public struct RequestPattern: Sendable {
         self.conditions = conditions.map { Condition(field: $0.field, matcher: $0.matcher) }
     }
 
-    /// Whether every condition holds; stops at the first that does not (the hot path).
+    /// Whether every condition holds; stops at the first that does not (the hot path). The call's
+    /// JSON parameters are parsed at most once, and only when a condition names a field path.
     public func matches(_ request: MatchableRequest) -> Bool {
-        conditions.allSatisfy { $0.holds(for: request) }
+        var paths: FieldPaths?
+        for condition in conditions where !condition.holds(for: request, paths: &paths) { return false }
+        return true
     }
 
     /// The fields that did not match, with what was expected (empty: a match). For reports, not
@@ -190,7 +201,7 @@ public struct MatchableRequest: Sendable {
         case .requestID: return call?.matchRequestID
         case .buyerID: return call?.matchBuyerID.map { String($0) }
         case .parameter(let name): return parameters[name]
-        // Parsed per test: only rules that name a path pay for it, never the plain query path.
+        // Parsed per lookup (reports); matching parses once per pattern (RequestPattern.matches).
         case .path(let path): return FieldPaths(parameters.all)[path]
         }
     }
@@ -237,6 +248,14 @@ public enum Fault: String, Sendable, Equatable, CaseIterable {
 
     /// Faults that deliver a broken version of the real answer (so the call counts as a query).
     public var carriesAnswer: Bool { self == .truncatedBody || self == .malformedBody }
+}
+
+extension Fault {
+    /// The proxy-page fault that replays an HTTP error status an upstream answered with (`http_502`
+    /// for a status topmock has no page of its own for).
+    public init(proxyStatus status: Int) {
+        self = status == 500 ? .http500 : status == 503 ? .http503 : .http502
+    }
 }
 
 /// How long to wait before answering.
