@@ -2,8 +2,16 @@
 import PackageDescription
 import Foundation
 
-/// `TOPMOCK_FUZZ=1` (scripts/fuzz) builds topmock-fuzz as a libFuzzer target (no main of its own).
-let fuzzing = ProcessInfo.processInfo.environment["TOPMOCK_FUZZ"] == "1"
+/// The developer tools are not part of the product and build only when asked for, each from a
+/// folder of its own (as Hummingbird keeps its benchmarks):
+/// - `TOPMOCK_FUZZ=1` (scripts/fuzz): `topmock-fuzz` from Tests/Fuzz/Runner as a libFuzzer target
+///   (no main of its own);
+/// - `TOPMOCK_TOOLS=1`: `topmock-fuzz` as a tool that replays inputs through the fuzz targets, and
+///   `topmock-floor` from benchmarks/floor (benchmarks/run's floor).
+/// The fuzz targets themselves live in TopMockTesting, so `swift test` replays the corpus.
+let environment = ProcessInfo.processInfo.environment
+let fuzzing = environment["TOPMOCK_FUZZ"] == "1"
+let tools = fuzzing || environment["TOPMOCK_TOOLS"] == "1"
 
 /// Every Swift target: Swift 6 language mode (set at the package level), plus the upcoming
 /// features the style guide asks for.
@@ -28,8 +36,7 @@ let package = Package(
     name: "topmock",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "topmock", targets: ["topmock"]),
-        .executable(name: "topmock-fuzz", targets: ["topmock-fuzz"]),
+        .executable(name: "topmock", targets: ["topmock"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -89,10 +96,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Test harness shared by the test targets (signed requests, a raw HTTP client).
+        // Test harness shared by the test targets (signed requests, a raw HTTP client) and the
+        // fuzz targets.
         .target(
             name: "TopMockTesting",
-            dependencies: ["TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockLock"],
+            dependencies: [
+                "TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios", "TopMockLock",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -105,26 +116,6 @@ let package = Package(
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(leanLinkerFlags, .when(platforms: [.linux], configuration: .release))]
         ),
-        // Fuzz targets (scripts/fuzz); without TOPMOCK_FUZZ=1, a tool that replays a corpus.
-        .executableTarget(
-            name: "topmock-fuzz",
-            dependencies: [
-                "TopMock", "TopMockHTTP", "TopMockProtocol", "TopMockScenarios",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings + (fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [])
-        ),
-
-        // benchmarks/run's floor: what JSONDecoder and MD5 cost per call, with no topmock code.
-        .executableTarget(
-            name: "topmock-floor",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strictSettings
-        ),
-
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
@@ -151,3 +142,24 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+if tools {
+    package.targets += [
+        .executableTarget(
+            name: "topmock-fuzz",
+            dependencies: ["TopMockTesting"],
+            path: "Tests/Fuzz/Runner",
+            swiftSettings: strictSettings + (fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [])
+        ),
+        // benchmarks/run's floor: what JSONDecoder and MD5 cost per call, with no topmock code.
+        .executableTarget(
+            name: "topmock-floor",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "benchmarks/floor",
+            swiftSettings: strictSettings
+        ),
+    ]
+}

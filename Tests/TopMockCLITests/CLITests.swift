@@ -289,29 +289,6 @@ import TopMockLock
 /// md5("helloworld" + "a1 2bé" + "helloworld"), computed independently with Python's hashlib.
 let signatureOfAB = "C99D63A6DF3B5047BCE2EDFDB7F91405"
 
-/// The fuzz corpus (seeds, and every crash a fuzzer found, once fixed) replayed through the fuzz
-/// targets without the fuzzer: each input must run without a crash.
-@Suite struct FuzzCorpusReplayTests {
-    @Test(arguments: ["parameters", "gateway", "scenarios"])
-    func corpusReplaysWithoutACrash(target: String) throws {
-        let binary = URL(fileURLWithPath: CLITests.binary).deletingLastPathComponent().appendingPathComponent("topmock-fuzz").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        var paths = [CLITests.root + "/Tests/Fuzz/corpus/" + target]
-        if target == "scenarios" { paths += [CLITests.root + "/scenarios", CLITests.root + "/benchmarks/scenarios"] }
-        process.arguments = [target] + paths
-        process.environment = ProcessInfo.processInfo.environment.merging(["TOPMOCK_FUZZ_SCENARIOS": CLITests.root + "/scenarios"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
-        let replayed = text.firstMatch(of: /(\d+) inputs replayed, no crash/).flatMap { Int($0.output.1) } ?? 0
-        #expect(replayed >= 3, "\(text)")
-    }
-}
-
 /// topmock's own faults: what it does when its disk, its files or its stop go wrong.
 @Suite struct OwnFaultTests {
     @Test func aFullDiskForThePortFileIsAClearErrorNotACrash() throws {

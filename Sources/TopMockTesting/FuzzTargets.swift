@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import TopMock
 import TopMockHTTP
@@ -6,7 +9,10 @@ import TopMockScenarios
 
 /// The fuzzed surfaces. Each takes arbitrary bytes, must never crash or hang, and checks the
 /// invariants that hold for every input (a violated one is a crash: libFuzzer keeps the input).
-enum FuzzTarget: String, CaseIterable {
+///
+/// Driven by libFuzzer through `Tests/Fuzz/Runner` (scripts/fuzz) and replayed over the checked-in
+/// corpus by `swift test` (`FuzzCorpusReplayTests`).
+public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Form decoding (urlencoded, multipart with a fuzzed Content-Type) and signature
     /// verification with its diagnosis.
     case parameters
@@ -17,7 +23,7 @@ enum FuzzTarget: String, CaseIterable {
     /// Scenario loading: YAML parsing, the compiler and its diagnostics.
     case scenarios
 
-    func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
         case .parameters: Self.parameters(Array(bytes))
         case .gateway: Self.gateway(Array(bytes))
@@ -68,8 +74,17 @@ enum FuzzTarget: String, CaseIterable {
         }
     }()
 
-    /// `TOPMOCK_FUZZ_SCENARIOS`, else ./scenarios.
-    static var scenarioDirectory: String { getenvString("TOPMOCK_FUZZ_SCENARIOS") ?? "scenarios" }
+    /// `TOPMOCK_FUZZ_SCENARIOS`, else the repository's `scenarios` (found from this file's path).
+    static var scenarioDirectory: String {
+        getenvString("TOPMOCK_FUZZ_SCENARIOS") ?? repositoryRoot + "/scenarios"
+    }
+
+    /// The checkout this file was compiled from.
+    public static let repositoryRoot: String = {
+        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Sources/TopMockTesting/FuzzTargets.swift
+        return parts.joined(separator: "/")
+    }()
 
     static func gateway(_ input: [UInt8]) {
         var pairs = URLEncodedForm.parse(input).map { ($0.name, $0.value) }.filter { $0.0 != "sign" && $0.0 != "timestamp" }
@@ -98,7 +113,7 @@ enum FuzzTarget: String, CaseIterable {
     }
 }
 
-func getenvString(_ name: String) -> String? {
+public func getenvString(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
 }
