@@ -65,12 +65,16 @@ let package = Package(
             providers: [.apt(["libcurl4-gnutls-dev"])]
         ),
 
+        // topmock's own C, compiled (the system-library targets above carry only the headers).
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"], linkerSettings: [.linkedLibrary("dl")]),
+
         // A lock ThreadSanitizer can see (pthread), with Mutex's withLock.
         .target(name: "TopMockLock", swiftSettings: strictSettings),
         // Transport: libmicrohttpd, knows nothing of TOP.
-        .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD", "TopMockLock"], swiftSettings: strictSettings),
+        .target(name: "TopMockHTTP", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "TopMockLock"], swiftSettings: strictSettings),
         // Outbound HTTP(S) to a real gateway (record, proxy): libcurl, loaded only when used.
-        .target(name: "TopMockUpstream", dependencies: ["CCurl", "TopMockLock"], swiftSettings: strictSettings),
+        .target(name: "TopMockUpstream", dependencies: ["CCurl", "CCurlShim", "TopMockLock"], swiftSettings: strictSettings),
         // YAML node tree with line/column marks, over libyaml.
         .target(name: "TopMockYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
         // The TOP wire protocol: parameters, signing, errors, envelopes. No HTTP, YAML or C.
@@ -118,7 +122,7 @@ let package = Package(
         ),
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
+            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "CMicroHTTPDShim", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",

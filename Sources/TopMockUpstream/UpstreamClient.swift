@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CCurlShim
 import TopMockLock
 
 /// What the upstream gateway answered.

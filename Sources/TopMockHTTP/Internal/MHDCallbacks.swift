@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+internal import CMicroHTTPDShim
 import Synchronization
 
 // The C callbacks. They are top-level functions without captures so that Swift can pass them as

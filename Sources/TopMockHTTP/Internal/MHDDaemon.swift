@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+internal import CMicroHTTPDShim
 import Synchronization
 import TopMockLock
 

@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+internal import CMicroHTTPDShim
 
 /// Owns one `struct MHD_Response *`. libmicrohttpd reference-counts queued responses, so dropping
 /// this after MHD_queue_response is correct.
