@@ -21,11 +21,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-/// The release server links with lld and two options that take 1.9 MiB off its idle RSS (16.7 →
-/// 14.8 MiB, docs/benchmarks.md "Idle RSS: the link"): relative relocations packed (DT_RELR,
-/// glibc ≥ 2.36: the loader no longer reads 1.1 MiB of `.rela.dyn` at start) and no dynamic
-/// export of the executable's own ~8,900 symbols (the Swift driver asks for it; nothing topmock
-/// runs looks them up, and reading their tables at start cost 0.75 MiB).
+/// The release server links with lld and two options that keep its idle RSS down
+/// (docs/benchmarks.md, "Idle RSS"): relative relocations packed (DT_RELR, glibc ≥ 2.36: the
+/// loader does not read a full `.rela.dyn` at start) and no dynamic export of the executable's
+/// own symbols (the Swift driver asks for it; nothing topmock runs looks them up).
 let leanLinkerFlags = [
     "-use-ld=lld",
     "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",

@@ -32,7 +32,7 @@ public struct Configuration: Sendable {
     public var upstream: UpstreamSettings?
 
     /// The app every fresh topmock knows: the key and secret of TOP's own signing example
-    /// (top-protocol.md §3.2), so published test vectors work as they are.
+    /// (docs/protocol.md, "Test vectors"), so published test vectors work as they are.
     public static let defaultAppKey = "12345678"
     public static let defaultAppSecret = "helloworld"
 

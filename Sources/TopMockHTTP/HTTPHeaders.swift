@@ -55,8 +55,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
 extension String {
     /// ASCII case-insensitive comparison, as HTTP field names and media types need.
-    /// Over the two strings' bytes in place (a `zip` of their UTF-8 views went through the
-    /// generic iterator a byte at a time; every header lookup runs this).
+    /// Over the two strings' contiguous bytes in place (every header look-up runs this).
     package func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var lhs = self, rhs = other

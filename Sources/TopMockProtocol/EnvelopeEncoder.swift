@@ -1,4 +1,4 @@
-/// Renders TOP answers byte for byte (top-protocol.md §5):
+/// Renders TOP answers byte for byte (docs/protocol.md, "Answers"):
 ///
 /// - JSON: one root key `<api>_response` holding the fields and then `request_id`; with
 ///   `simplify` the root wrapper goes and lists become plain arrays. Errors are always
@@ -126,8 +126,8 @@ public enum EnvelopeEncoder {
         }
 
         /// Copies `text`, replacing each byte `escape` has a replacement for (nil: the byte as it
-        /// is; "": dropped). Runs between escapes are copied whole: values rarely need escaping,
-        /// and a byte-at-a-time append cost ~25 instructions a byte in a profile.
+        /// is; "": dropped). Runs between escapes are copied whole, since values rarely need
+        /// escaping.
         mutating func writeEscaped(_ text: String, _ escape: (UInt8) -> String?) {
             text.withUTF8Buffer { utf8 in
                 var runStart = 0
@@ -175,7 +175,7 @@ public enum EnvelopeEncoder {
 }
 
 /// The `Content-Type` TOP answers carry. JSON's is configurable: the real gateway most likely
-/// sends `text/javascript`, `application/json` works with every SDK (top-protocol.md §5.5).
+/// sends `text/javascript`, `application/json` works with every SDK (docs/protocol.md, "Answers").
 public struct ContentTypes: Sendable, Equatable {
     public var json: String
     public var xml: String

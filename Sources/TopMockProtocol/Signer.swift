@@ -1,7 +1,7 @@
 import Crypto
 internal import FoundationEssentials  // ContiguousBytes, which digests and MACs conform to
 
-/// TOP request signing (top-protocol.md §3): parameters sorted by name in byte order, concatenated
+/// TOP request signing (docs/protocol.md, "Signatures"): parameters sorted by name in byte order, concatenated
 /// as `name1value1name2value2…` (raw values, not URL-encoded), `sign` and files left out; then
 /// md5(secret + s + secret), HMAC-MD5(secret, s) or HMAC-SHA256(secret, s); upper-case hex.
 ///
@@ -12,10 +12,9 @@ public enum Signer {
     /// The string that is hashed, without the secret affixes md5 adds.
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
         let all = Array(parameters)
-        // Positions are sorted, not the parameters: moving a parameter retains and releases its
-        // strings. Each carries its name's first eight bytes as a number, which orders the names
-        // as their bytes do unless the eight are equal; only then are the names compared whole
-        // (comparing two names through their UTF-8 views cost ~300 instructions).
+        // Positions are sorted, not the parameters, so no string is copied. Each carries its
+        // name's first eight bytes as a number, which orders the names as their bytes do unless
+        // the eight are equal; only then are the names compared whole.
         var signed: [(prefix: UInt64, position: Int)] = []
         signed.reserveCapacity(all.count)
         for position in all.indices where all[position].name != "sign" {
@@ -45,7 +44,7 @@ public enum Signer {
         }
     }
 
-    /// Appends the bytes whole (`append(contentsOf: text.utf8)` went a byte at a time).
+    /// Appends the string's UTF-8 bytes in one copy.
     private static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
@@ -183,8 +182,7 @@ public enum Signer {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// Written straight into the string from the digest's bytes (iterating a digest as a
-    /// `Sequence` copied it into an array first, and the hex went through a second one).
+    /// Written straight into the string's storage from the digest's bytes, with no array between.
     private static func hex(_ digest: some ContiguousBytes) -> String {
         digest.withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: digest.count * 2) { text in

@@ -1,4 +1,4 @@
-// The TOP platform error catalogue (../shared/docs/top-protocol.md §6.1). The `msg` strings are
+// The TOP platform error catalogue (docs/protocol.md, "Error catalogue"). The `msg` strings are
 // the ones seen in captured gateway output where a capture exists, else the official list's wording.
 
 extension TOPError {
@@ -47,7 +47,7 @@ extension TOPError {
     }
 
     /// 43 for a `sign_method` other than md5, hmac, hmac-sha256. The real gateway's answer is
-    /// unconfirmed (top-protocol.md §2); this one at least says what is wrong.
+    /// unconfirmed (docs/protocol.md, "Checks, in order", row 10); this one at least says what is wrong.
     public static func unsupportedSignMethod(_ value: String) -> TOPError {
         TOPError(
             code: 43, msg: "Parameter Error", subCode: "isv.invalid-parameter:sign_method",

@@ -1,15 +1,15 @@
 /// The parameters of one TOP call, merged from the query string and the body.
 ///
 /// When a name appears more than once, the first occurrence wins (query string before body). Which
-/// one the real gateway takes is unknown (top-protocol.md §1.3); no official SDK sends a name twice.
+/// one the real gateway takes is unknown (docs/protocol.md, "Where each SDK puts the parameters"); no official SDK sends a name twice.
 /// File parts are kept apart: TOP leaves them out of the signature.
 ///
 /// Two names are the same name when they have the same UTF-8 length and Swift's `==` holds. So
 /// `"\u{E9}"` and `"e\u{301}"` (é as one code point, and as e with a combining accent) are two
 /// parameters, as for the Java gateway's `String.equals` and for the client that signs them both;
 /// only spellings of equal length that Unicode calls equivalent (combining marks in another order)
-/// still count as one. The length goes first because it is cheap: most names a look-up passes
-/// differ in length, and `==` cost ~45 instructions a name (a call made ~100 such comparisons).
+/// still count as one. The lengths are compared first: most names a look-up passes differ in
+/// length, and then no Unicode comparison runs.
 public struct TOPParameters: Sendable, Equatable {
     public struct Parameter: Sendable, Equatable {
         public var name: String
@@ -29,9 +29,8 @@ public struct TOPParameters: Sendable, Equatable {
     /// Names whose name or value was not valid UTF-8 (code 47).
     public private(set) var invalidEncodingNames: [String] = []
     /// Position by name, built only once a call has more than ``indexThreshold`` parameters:
-    /// below that, comparing a handful of short names costs less than hashing them (a profile
-    /// put the always-on index at ~7 % of a request); above it, lookups stay O(1) for a call
-    /// with a thousand parameters.
+    /// below that a look-up compares a handful of short names and hashes none; above it,
+    /// look-ups stay O(1) for a call with a thousand parameters.
     private var index: [Name: Int]?
     static let indexThreshold = 16
 
@@ -59,8 +58,7 @@ public struct TOPParameters: Sendable, Equatable {
         for (name, value) in pairs { append(name: name, value: value) }
     }
 
-    /// Room for `count` parameters, so a call's parameters are stored without regrowing (a
-    /// profile showed the list reallocated five times per call).
+    /// Room for `count` parameters, so a call's parameters are stored without regrowing.
     public mutating func reserveCapacity(_ count: Int) {
         all.reserveCapacity(count)
     }

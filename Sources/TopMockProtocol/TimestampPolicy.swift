@@ -1,4 +1,4 @@
-/// How the `timestamp` parameter is checked (top-protocol.md §4).
+/// How the `timestamp` parameter is checked (docs/protocol.md, "Timestamps").
 ///
 /// TOP documents `yyyy-MM-dd HH:mm:ss` in GMT+8 within 10 minutes of the server's clock; the
 /// official Python SDK sends 13-digit epoch milliseconds, which the gateway accepts. Most SDKs
@@ -57,7 +57,7 @@ public struct TimestampPolicy: Sendable, Equatable {
     /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
     /// (i.e. as if it were UTC); nil when malformed or not a real date.
     public static func wallClockSeconds(_ text: String) -> Int64? {
-        text.withUTF8Buffer(wallClockSeconds)  // in place: an Array copy cost an allocation per call
+        text.withUTF8Buffer(wallClockSeconds)  // read in place, no copy
     }
 
     private static func wallClockSeconds(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {

@@ -9,7 +9,7 @@ public import TopMockProtocol
 ///     .placed(.javaSDK).httpRequest()
 /// ```
 public struct SignedRequest: Sendable {
-    /// Where the parameters go (top-protocol.md §1.3).
+    /// Where the parameters go (docs/protocol.md, "Where each SDK puts the parameters").
     public enum Placement: Sendable {
         /// Everything in the query string of a GET.
         case get

@@ -267,7 +267,7 @@ import TopMockLock
         #expect(variables(help.stdout) == documented)
     }
 
-    /// top-protocol.md §3.2 (b), through the CLI.
+    /// docs/protocol.md, test vector (b), through the CLI.
     @Test func signPrintsSignatureAndCanonicalString() throws {
         let run = try Self.run([
             "sign", "--secret", "helloworld", "method=alibaba.pos.pay.action.query", "app_key=12345678",

@@ -2,7 +2,7 @@ import Testing
 import TopMockProtocol
 
 @Suite struct SignerTests {
-    /// top-protocol.md §3.2 (a): the official documentation's example.
+    /// docs/protocol.md, test vector (a): the official documentation's example.
     @Test func signsOfficialDocumentationExample() {
         let parameters: [(String, String)] = [
             ("method", "taobao.item.seller.get"), ("app_key", "12345678"), ("session", "test"),
@@ -28,7 +28,7 @@ import TopMockProtocol
         ]
     }
 
-    /// top-protocol.md §3.2 (b): this API, each sign method.
+    /// docs/protocol.md, test vector (b): this API, each sign method.
     @Test(arguments: [
         (SignMethod.md5, "3300AA7A593A184C58F6EF9D420B5205"),
         (SignMethod.hmac, "28FB879D93FEEAB335CE635731A61F8F"),
@@ -65,7 +65,7 @@ import TopMockProtocol
         }
     }
 
-    /// top-protocol.md §3.2 (c): the official Python SDK (epoch ms, partner_id).
+    /// docs/protocol.md, test vector (c): the official Python SDK (epoch ms, partner_id).
     @Test func signsPythonSDKStyleCall() {
         var parameters = Self.payActionQuery(.md5)
         parameters[2] = ("timestamp", "1451620800000")

@@ -6,7 +6,7 @@ import TopMockHTTP
 import TopMockProtocol
 import TopMockTesting
 
-/// Each official SDK's request reproduced as raw bytes (top-protocol.md §1.3, §2, §5.5) and sent
+/// Each official SDK's request reproduced as raw bytes (docs/protocol.md: where each SDK puts the parameters, answers) and sent
 /// over a real socket to a live topmock; the answer checked as that SDK would parse it.
 @Suite struct SDKWireFormatTests {
     /// 2026-01-15 10:00:00 UTC; the server's own zone is UTC here (localOffsetSeconds 0).

@@ -77,7 +77,7 @@ enum Workloads {
     static let paymentActionRequest = #"{"buyer_id":123,"request_id":"cash-0001"}"#
 
     /// What an md5 signature covers for that call: secret, then every name and value sorted by
-    /// name, then the secret again (top-protocol.md §2).
+    /// name, then the secret again (docs/protocol.md, "Checks, in order", row 10).
     static let signedString: String = {
         let parameters = [
             ("app_key", "12345678"), ("format", "json"), ("method", "alibaba.pos.pay.action.query"),

@@ -58,9 +58,8 @@ public final class RequestJournal: Sendable {
                     slots = Array(slots[head...] + slots[..<head])
                     head = 0
                 }
-                // Grow by doubling, but never past the entry limit (slots past it would never be
-                // used; being untouched they cost address space, not RSS — measured, see
-                // docs/benchmarks.md).
+                // Grow by doubling, but never past the entry limit: slots past it would never be
+                // used.
                 if slots.count == slots.capacity {
                     slots.reserveCapacity(Swift.min(capacity, Swift.max(16, slots.count * 2)))
                 }

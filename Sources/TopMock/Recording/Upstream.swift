@@ -105,7 +105,7 @@ struct Forwarder: Sendable {
     }
 
     /// The text without the trailing `<!--top010179031191.s.et2-->` comment naming the gateway's host
-    /// that real answers may end with (top-protocol.md §5.3), nor blanks after it.
+    /// that real answers may end with (docs/protocol.md, "Answers"), nor blanks after it.
     static func withoutHostComment(_ text: String) -> String {
         var trimmed = Substring(text)
         while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }

@@ -5,8 +5,8 @@ import Glibc
 /// Decoding of `application/x-www-form-urlencoded` text (query strings and form bodies).
 ///
 /// Concrete over byte buffers on purpose: this runs for every parameter of every request, and a
-/// generic `Collection` version is not specialised across the module boundary (a profile showed
-/// per-byte witness calls).
+/// generic `Collection` version is not specialised across the module boundary (it would call
+/// through witness tables for every byte).
 public enum PercentDecoding {
     /// Decodes `%XX` escapes and, when `plusIsSpace`, `+` as a space (what every TOP SDK's URL
     /// encoder writes). A `%` not followed by two hex digits is kept as it is. Invalid UTF-8
@@ -39,9 +39,8 @@ public enum PercentDecoding {
 
     /// The bytes as a String, and whether they were valid UTF-8 (if not, U+FFFD replaces the bad bytes).
     ///
-    /// `String(decoding:)` and a comparison rather than `String(validating:)`: the latter goes
-    /// through the standard library's unspecialised generic validator, which cost ~500
-    /// instructions per parameter in a profile (7 % of a request); repairing changes the bytes, so
+    /// `String(decoding:)` and a comparison rather than `String(validating:)` (which runs the
+    /// standard library's unspecialised generic validator): repairing changes the bytes, so
     /// getting the same bytes back means they were valid.
     public static func validated(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, isValidUTF8: Bool) {
         var text = String(decoding: bytes, as: UTF8.self)

@@ -1,4 +1,4 @@
-/// The business parameters of `alibaba.pos.order.pay` (top-protocol.md §7.2, §7.3): `shop_id` and
+/// The business parameters of `alibaba.pos.order.pay` (docs/protocol.md, "alibaba.pos.order.pay and alibaba.pos.paystatus.query"): `shop_id` and
 /// `pay_request`, a JSON object whose `request_id` (the idempotency key, 幂等请求号) and
 /// `checkout_id` (the payment order, 支付单号) are required.
 ///
@@ -50,7 +50,7 @@ public struct OrderPayRequest: Sendable, Equatable {
     }
 }
 
-/// The business parameters of `alibaba.pos.paystatus.query` (top-protocol.md §7.2): `shop_id` and
+/// The business parameters of `alibaba.pos.paystatus.query` (docs/protocol.md, "alibaba.pos.order.pay and alibaba.pos.paystatus.query"): `shop_id` and
 /// `pay_status_request{checkout_id String, buyer_id Number}`, both fields required (40/41 naming
 /// `pay_status_request.checkout_id` / `.buyer_id`).
 public struct PayStatusQuery: Sendable, Equatable {

@@ -54,9 +54,8 @@ public struct PaymentActionQuery: Sendable, Equatable {
     /// One decoder for every call: it has no options set and keeps no state between decodes.
     private static let decoder = JSONDecoder()
 
-    /// The text's bytes as `Data`, copied from its buffer: `Data(text.utf8)` goes through the
-    /// generic `Sequence` initialiser, which asks the runtime on every call whether the view
-    /// conforms to `ContiguousBytes` (a dynamic cast; ~700 instructions more per call).
+    /// The text's bytes as `Data`, copied from its contiguous buffer in one step (not through the
+    /// generic `Sequence` initialiser, which checks conformances at run time).
     private static func data(_ text: String) -> Data {
         text.withUTF8Buffer { Data(buffer: $0) }
     }
@@ -90,10 +89,8 @@ public struct PaymentActionQuery: Sendable, Equatable {
         case other
 
         /// The field's value, or nil when it is missing or null. The type a field usually has is
-        /// tried first, so the usual call decodes without a thrown (and discarded)
-        /// `DecodingError`, which costs more than the rest of the decoding; and the keyed
-        /// container decodes it directly (a `Decodable` wrapper per field cost a nested decoder
-        /// and a generic-metadata lookup each).
+        /// tried first, so a usual call decodes without a thrown (and discarded) `DecodingError`;
+        /// the keyed container decodes it directly, with no nested decoder per field.
         init?(_ container: KeyedDecodingContainer<RawRequest.CodingKeys>, _ key: RawRequest.CodingKeys, stringFirst: Bool) {
             do {
                 let usual = stringFirst

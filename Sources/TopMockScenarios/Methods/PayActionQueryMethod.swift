@@ -38,7 +38,7 @@ enum PayActionQueryMethod: TOPMethod {
         MethodAnswer.failure(.notFound, code: notFoundCode, info: "no payment action with request_id '\(key.requestID)' in shop \(key.shopID)")
     }
 
-    /// The answer for an action's result (top-protocol.md §7.1): `model` when the result succeeded,
+    /// The answer for an action's result (docs/protocol.md, "Answers of alibaba.pos.pay.action.query"): `model` when the result succeeded,
     /// then `msg_code`, `msg_info`, `success`.
     static func answer(_ action: PaymentAction, _ state: ActionResult) -> MethodAnswer {
         var result = ResponseObject(capacity: 4)

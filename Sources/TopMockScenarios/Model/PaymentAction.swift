@@ -1,5 +1,5 @@
 /// The status of a payment action (`action_status`): an open set, since real values are not
-/// documented (top-protocol.md §7.1). Scenarios may use any string.
+/// documented (docs/protocol.md, "Answers of alibaba.pos.pay.action.query"). Scenarios may use any string.
 public struct PaymentStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
