@@ -18,7 +18,8 @@ public struct Configuration: Sendable {
     /// Send `X-Topmock-Diagnostic` with a one-line reason on every error answer.
     public var diagnosticHeader = true
     /// How often the scenario paths are checked for changes; nil = no watching.
-    public var watchInterval: Duration? = .milliseconds(50)
+    public var watchInterval: Duration? = .milliseconds(Configuration.defaultWatchIntervalMillis)
+    public static let defaultWatchIntervalMillis = 50
     /// Serve `/__admin/` (health stays on either way).
     public var adminEnabled = true
     /// When set, every admin call (health included) must carry `Authorization: Bearer <token>`.

@@ -7,13 +7,14 @@ import Glibc
 import TopMockLock
 #endif
 
-/// Watches the scenario paths by polling (every 50 ms by default: no inotify dependency, works on
-/// every file system and in containers with mounted volumes) and reloads on any change. A set that
+/// Watches the scenario paths by polling (``Configuration/watchInterval``: no inotify dependency,
+/// works on every file system and in containers with mounted volumes) and reloads on any change. A set that
 /// does not validate is not served: the last good one stays, and the error shows in the log and in
 /// `/__admin/health` until a good set loads.
 final class ScenarioReloader: Sendable {
     private let paths: [String]
-    private let interval: Duration
+    /// Nil: no watching (reloads come only from the admin API).
+    private let interval: Duration?
     private let apply: @Sendable (ScenarioLoadResult) -> Void
     private let metrics: GatewayMetrics
     private let logger: Logger
@@ -28,7 +29,7 @@ final class ScenarioReloader: Sendable {
     let uploads = Locked<[String: String]>([:])
 
     init(
-        paths: [String], interval: Duration, metrics: GatewayMetrics, logger: Logger,
+        paths: [String], interval: Duration?, metrics: GatewayMetrics, logger: Logger,
         apply: @escaping @Sendable (ScenarioLoadResult) -> Void
     ) {
         self.paths = paths
@@ -39,8 +40,9 @@ final class ScenarioReloader: Sendable {
         lastSignature.withLock { $0 = Self.signature(of: paths) }
     }
 
-    /// Starts the polling thread.
+    /// Starts the polling thread, when there is an interval.
     func start() {
+        guard interval != nil else { return }
         let thread = PollingThread(reloader: self)
         thread.start()
     }
@@ -99,6 +101,7 @@ final class ScenarioReloader: Sendable {
     }
 
     fileprivate func run() {
+        guard let interval else { return }
         let micros = UInt32(clamping: Int64(interval.seconds * 1_000_000))
         while !stopped.load(ordering: .acquiring) {
             usleep(micros)

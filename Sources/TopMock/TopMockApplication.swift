@@ -49,7 +49,7 @@ public final class TopMockApplication: Sendable {
         self.engine = engine
         let metrics = GatewayMetrics()
         self.reloader = ScenarioReloader(
-            paths: configuration.scenarioPaths, interval: configuration.watchInterval ?? .seconds(1), metrics: metrics, logger: logger
+            paths: configuration.scenarioPaths, interval: configuration.watchInterval, metrics: metrics, logger: logger
         ) { result in
             engine.replace(with: result.set)
             registry.update(fileApps: result.set.apps)
@@ -81,7 +81,7 @@ public final class TopMockApplication: Sendable {
     /// Binds and serves until ``stop()``; starts watching the scenarios when configured.
     public func start() throws(HTTPServerError) {
         try server.start()
-        if configuration.watchInterval != nil { reloader.start() }
+        reloader.start()
     }
 
     /// The recording as a scenario file (``Recorder/scenarioFile(name:)``); nil when not recording.

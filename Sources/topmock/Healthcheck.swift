@@ -7,7 +7,7 @@ struct Healthcheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the topmock at --url answers GET /__admin/health with 200, 1 otherwise.")
 
-    @Option(help: "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$TOPMOCK_PORT/__admin/health, port 8080 when unset.")
+    @Option(help: "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$\(Settings.port.variable!)/__admin/health, port \(Settings.port.defaultValue!) when unset.")
     var url: String?
 
     @Option(help: "Seconds to wait for the answer.")
@@ -16,17 +16,18 @@ struct Healthcheck: ParsableCommand {
     @Flag(help: "Print nothing.")
     var quiet = false
 
-    @Option(help: "The admin token, when the server has one. (env: TOPMOCK_ADMIN_TOKEN)")
+    @Option(help: "The admin token, when the server has one. (env: \(Settings.adminToken.variable!))")
     var token: String?
 
     func run() throws {
-        let target = url ?? "http://127.0.0.1:\(Environment.value("TOPMOCK_PORT") ?? "8080")/__admin/health"
+        let port = (try? Settings.port.resolve(nil)) ?? Settings.port.defaultValue!
+        let target = url ?? "http://127.0.0.1:\(port)/__admin/health"
         guard let (host, port, path) = Self.parse(target) else {
             throw ValidationError("--url '\(target)' must look like http://HOST:PORT/PATH")
         }
         do {
             var headers = HTTPHeaders()
-            if let token = token ?? Environment.value("TOPMOCK_ADMIN_TOKEN") { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            if let token = try token ?? Settings.adminToken.resolve(nil) { headers.add(name: "Authorization", value: "Bearer \(token)") }
             let response = try HTTPClient(host: host, port: port, timeoutSeconds: timeout).send("GET", path, headers: headers)
             guard response.status == 200 else {
                 if !quiet { printError("unhealthy: \(target) answered HTTP \(response.status)") }

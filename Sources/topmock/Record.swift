@@ -24,20 +24,19 @@ struct Record: ParsableCommand {
 
     @OptionGroup var serve: ServeOptions
 
-    @Option(help: ArgumentHelp("The gateway to forward to, e.g. https://gw.api.tbsandbox.com/router/rest. (env: TOPMOCK_UPSTREAM_URL)", valueName: "url"))
+    @Option(name: Settings.upstream.nameSpecification, help: Settings.upstream.argumentHelp)
     var upstream: String?
 
-    @Option(help: ArgumentHelp("The scenario file written at stop. (env: TOPMOCK_RECORD_OUTPUT, default recorded.yaml)", valueName: "path"))
+    @Option(name: Settings.output.nameSpecification, help: Settings.output.argumentHelp)
     var output: String?
 
     func run() throws {
-        let url = try Environment.resolve(upstream, "TOPMOCK_UPSTREAM_URL", default: "")
-        guard !url.isEmpty else {
+        guard let url = try Settings.upstream.resolve(upstream)?.nonEmpty else {
             throw ValidationError("give the upstream gateway's URL: --upstream https://…/router/rest (or TOPMOCK_UPSTREAM_URL)")
         }
         guard serve.proxyOnMiss == nil else { throw ValidationError("--proxy-on-miss is for serve; record forwards every call") }
         let settings = try serve.upstream.settings(url: url, flag: "--upstream", mode: .record)
-        let path = try Environment.resolve(output, "TOPMOCK_RECORD_OUTPUT", default: "recorded.yaml")
+        let path: String = try Settings.output.resolve(output)
         try serve.run(
             adjust: { configuration in
                 configuration.upstream = settings

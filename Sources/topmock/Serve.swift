@@ -26,105 +26,96 @@ struct Serve: ParsableCommand {
     }
 }
 
-/// The options of `serve` (and of `record`, which serves too) and what they make.
+/// The options of `serve` (and of `record`, which serves too) and what they make. Names, help,
+/// variables, defaults and bounds come from ``Settings``.
 struct ServeOptions: ParsableArguments {
-    @Option(help: "Address to bind: an IPv4/IPv6 literal or localhost. (env: TOPMOCK_HOST, default 127.0.0.1)")
+    @Option(name: Settings.host.nameSpecification, help: Settings.host.argumentHelp)
     var host: String?
 
-    @Option(help: "TCP port; 0 picks a free one (see --port-file). (env: TOPMOCK_PORT, default 8080)")
+    @Option(name: Settings.port.nameSpecification, help: Settings.port.argumentHelp)
     var port: Int?
 
-    @Option(name: .customLong("scenarios"), help: ArgumentHelp(
-        "Scenario directory or file; repeat for more. (env: TOPMOCK_SCENARIOS, ':'-separated, default ./scenarios)",
-        valueName: "path"))
+    @Option(name: Settings.scenarios.nameSpecification, help: Settings.scenarios.argumentHelp)
     var scenarioPaths: [String] = []
 
-    @Option(name: .customLong("app"), help: ArgumentHelp(
-        "An app the gateway accepts, as KEY:SECRET; repeat for more. (env: TOPMOCK_APPS, ','-separated)",
-        valueName: "key:secret"))
+    @Option(name: Settings.apps.nameSpecification, help: Settings.apps.argumentHelp)
     var apps: [String] = []
 
-    @Flag(help: "Do not accept the built-in app 12345678:helloworld. (env: TOPMOCK_NO_DEFAULT_APP=1)")
+    @Flag(name: Settings.noDefaultApp.nameSpecification, help: Settings.noDefaultApp.argumentHelp)
     var noDefaultApp = false
 
-    @Option(help: ArgumentHelp("Write the bound port to this file once listening. (env: TOPMOCK_PORT_FILE)", valueName: "path"))
+    @Option(name: Settings.portFile.nameSpecification, help: Settings.portFile.argumentHelp)
     var portFile: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical. (env: TOPMOCK_LOG_LEVEL, default info)")
+    @Option(name: Settings.logLevel.nameSpecification, help: Settings.logLevel.argumentHelp)
     var logLevel: Logger.Level?
 
-    @Option(help: "text, or json (one JSON object a line, with request_id). (env: TOPMOCK_LOG_FORMAT, default text)")
+    @Option(name: Settings.logFormat.nameSpecification, help: Settings.logFormat.argumentHelp)
     var logFormat: LogFormat?
 
-    @Option(help: "How 'yyyy-MM-dd HH:mm:ss' timestamps are read: gmt8 (strict, as TOP documents), local (this server's zone), or any (either). (env: TOPMOCK_TIMESTAMP_ZONE, default any)")
+    @Option(name: Settings.timestampZone.nameSpecification, help: Settings.timestampZone.argumentHelp)
     var timestampZone: TimestampPolicy.Zone?
 
-    @Option(help: "Largest allowed clock difference of a timestamp, in seconds. (env: TOPMOCK_TIMESTAMP_TOLERANCE, default 600)")
+    @Option(name: Settings.timestampTolerance.nameSpecification, help: Settings.timestampTolerance.argumentHelp)
     var timestampTolerance: Int?
 
-    @Option(help: "Content-Type of JSON answers, e.g. 'text/javascript;charset=UTF-8'. (env: TOPMOCK_JSON_CONTENT_TYPE, default application/json;charset=UTF-8)")
+    @Option(name: Settings.jsonContentType.nameSpecification, help: Settings.jsonContentType.argumentHelp)
     var jsonContentType: String?
 
-    @Flag(help: "Do not send the X-Topmock-Diagnostic header on error answers. (env: TOPMOCK_NO_DIAGNOSTIC_HEADER=1)")
+    @Flag(name: Settings.noDiagnosticHeader.nameSpecification, help: Settings.noDiagnosticHeader.argumentHelp)
     var noDiagnosticHeader = false
 
-    @Flag(help: "Require a session parameter on alibaba.pos.pay.action.query (code 26 without one); TOP does not. (env: TOPMOCK_REQUIRE_SESSION=1)")
+    @Flag(name: Settings.requireSession.nameSpecification, help: Settings.requireSession.argumentHelp)
     var requireSession = false
 
-    @Option(help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off. (env: TOPMOCK_WATCH_INTERVAL, default 50)")
+    @Option(name: Settings.watchInterval.nameSpecification, help: Settings.watchInterval.argumentHelp)
     var watchInterval: Int?
 
-    @Option(help: "Serve the admin API under /__admin/ and the metrics at /metrics: on or off (health stays on). (env: TOPMOCK_ADMIN, default on)")
+    @Option(name: Settings.admin.nameSpecification, help: Settings.admin.argumentHelp)
     var admin: AdminSwitch?
 
-    @Option(help: "Require 'Authorization: Bearer TOKEN' on every admin call and /metrics, health included. (env: TOPMOCK_ADMIN_TOKEN)")
+    @Option(name: Settings.adminToken.nameSpecification, help: Settings.adminToken.argumentHelp)
     var adminToken: String?
 
-    @Option(help: "Most requests the journal keeps; the oldest go first. (env: TOPMOCK_JOURNAL_MAX_ENTRIES, default 10000)")
+    @Option(name: Settings.journalMaxEntries.nameSpecification, help: Settings.journalMaxEntries.argumentHelp)
     var journalMaxEntries: Int?
 
-    @Option(help: "Most bytes the journal keeps (estimated). (env: TOPMOCK_JOURNAL_MAX_BYTES, default 16777216)")
+    @Option(name: Settings.journalMaxBytes.nameSpecification, help: Settings.journalMaxBytes.argumentHelp)
     var journalMaxBytes: Int?
 
-    @Option(help: "Most payment actions order.pay and action templates may create in one namespace; past it they answer CREATED_ACTIONS_LIMIT. (env: TOPMOCK_MAX_CREATED_ACTIONS, default 100000)")
+    @Option(name: Settings.maxCreatedActions.nameSpecification, help: Settings.maxCreatedActions.argumentHelp)
     var maxCreatedActions: Int?
 
-    @Option(help: "Polling threads. (env: TOPMOCK_THREADS, default: the number of cores)")
+    @Option(name: Settings.threads.nameSpecification, help: Settings.threads.argumentHelp)
     var threads: Int?
 
-    @Option(help: "Most connections open at once. (env: TOPMOCK_CONNECTION_LIMIT, default 4096)")
+    @Option(name: Settings.connectionLimit.nameSpecification, help: Settings.connectionLimit.argumentHelp)
     var connectionLimit: Int?
 
-    @Option(help: "Seconds an idle connection stays open. (env: TOPMOCK_CONNECTION_TIMEOUT, default 30)")
+    @Option(name: Settings.connectionTimeout.nameSpecification, help: Settings.connectionTimeout.argumentHelp)
     var connectionTimeout: Int?
 
-    @Option(help: "Largest request body in bytes; larger ones get HTTP 413. (env: TOPMOCK_MAX_BODY_BYTES, default 8388608)")
+    @Option(name: Settings.maxBodyBytes.nameSpecification, help: Settings.maxBodyBytes.argumentHelp)
     var maxBodyBytes: Int?
 
-    @Option(help: "Most parameters one call may have; more get TOP error 43. (env: TOPMOCK_MAX_PARAMETERS, default 1000)")
+    @Option(name: Settings.maxParameters.nameSpecification, help: Settings.maxParameters.argumentHelp)
     var maxParameters: Int?
 
-    @Option(help: "Memory per connection for the request line and headers, in bytes; larger headers get HTTP 431. (env: TOPMOCK_MAX_HEADER_BYTES, default 32768)")
+    @Option(name: Settings.maxHeaderBytes.nameSpecification, help: Settings.maxHeaderBytes.argumentHelp)
     var maxHeaderBytes: Int?
 
-    @Option(help: ArgumentHelp(
-        "Forward what the scenarios do not know (an unserved method, an unknown action or checkout) to this gateway, signed with the upstream app, and answer with what it says. (env: TOPMOCK_PROXY_ON_MISS)",
-        valueName: "url"))
+    @Option(name: Settings.proxyOnMiss.nameSpecification, help: Settings.proxyOnMiss.argumentHelp)
     var proxyOnMiss: String?
 
-    @Option(help: ArgumentHelp(
-        "With --proxy-on-miss: write the forwarded calls as a scenario file here at stop. (env: TOPMOCK_RECORD_TO)", valueName: "path"))
+    @Option(name: Settings.recordTo.nameSpecification, help: Settings.recordTo.argumentHelp)
     var recordTo: String?
 
     @OptionGroup(title: "Upstream (record, --proxy-on-miss)") var upstream: UpstreamOptions
 
+    /// Resolves the whole configuration once before running, so a bad value, from an option or a
+    /// variable, is a usage error of this command.
     func validate() throws {
-        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
-        for app in apps where parseApp(app) == nil {
-            throw ValidationError("--app '\(app)' must be KEY:SECRET with a non-empty key and secret")
-        }
-        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
-        if let timestampTolerance, timestampTolerance < 0 { throw ValidationError("--timestamp-tolerance must not be negative") }
+        _ = try makeConfiguration()
     }
 
     /// Serves until SIGINT or SIGTERM. `adjust` changes the configuration the options made (`record`
@@ -134,8 +125,8 @@ struct ServeOptions: ParsableArguments {
         adjust: (inout Configuration) throws -> Void, ready: (TopMockApplication) -> String?, onStop: (TopMockApplication) throws -> Void
     ) throws {
         var configuration = try makeConfiguration()
-        let recordTo = try Environment.resolve(self.recordTo, "TOPMOCK_RECORD_TO", default: "").nonEmpty
-        if let url = try Environment.resolve(proxyOnMiss, "TOPMOCK_PROXY_ON_MISS", default: "").nonEmpty {
+        let recordTo = try Settings.recordTo.resolve(self.recordTo)?.nonEmpty
+        if let url = try Settings.proxyOnMiss.resolve(proxyOnMiss)?.nonEmpty {
             configuration.upstream = try upstream.settings(url: url, flag: "--proxy-on-miss", mode: .proxyOnMiss)
         } else if recordTo != nil {
             throw ValidationError("--record-to goes with --proxy-on-miss (topmock record has --output)")
@@ -145,8 +136,8 @@ struct ServeOptions: ParsableArguments {
             printError("topmock: \(problem)")
             throw ExitCode(2)
         }
-        let level = try Environment.resolve(logLevel, "TOPMOCK_LOG_LEVEL", default: .info)
-        let format = try Environment.resolve(logFormat, "TOPMOCK_LOG_FORMAT", default: .text)
+        let level: Logger.Level = try Settings.logLevel.resolve(logLevel)
+        let format: LogFormat = try Settings.logFormat.resolve(logFormat)
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
@@ -184,7 +175,7 @@ struct ServeOptions: ParsableArguments {
             throw ExitCode(2)
         }
         let port = application.port
-        if let path = try Environment.resolve(portFile, "TOPMOCK_PORT_FILE", default: "") as String?, !path.isEmpty {
+        if let path = try Settings.portFile.resolve(portFile)?.nonEmpty {
             if let reason = writeFile(path, contents: "\(port)\n") {
                 application.stop()
                 printError("topmock: cannot write the port file '\(path)': \(reason)")
@@ -208,60 +199,38 @@ struct ServeOptions: ParsableArguments {
         try onStop(application)
     }
 
+    /// The configuration the options, the variables and the defaults make; every value is checked
+    /// here, whichever of them it came from.
     private func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
-        configuration.http.host = try Environment.resolve(host, "TOPMOCK_HOST", default: "127.0.0.1")
-        configuration.http.port = try Environment.resolve(port, "TOPMOCK_PORT", default: 8080)
-        guard (0...65535).contains(configuration.http.port) else { throw ValidationError("TOPMOCK_PORT must be between 0 and 65535") }
-        configuration.http.threadCount = try Environment.resolve(threads, "TOPMOCK_THREADS", default: configuration.http.threadCount)
-        configuration.http.connectionLimit = try Environment.resolve(connectionLimit, "TOPMOCK_CONNECTION_LIMIT", default: configuration.http.connectionLimit)
-        configuration.http.connectionTimeoutSeconds = try Environment.resolve(connectionTimeout, "TOPMOCK_CONNECTION_TIMEOUT", default: configuration.http.connectionTimeoutSeconds)
-        configuration.http.maxBodyBytes = try Environment.resolve(maxBodyBytes, "TOPMOCK_MAX_BODY_BYTES", default: configuration.http.maxBodyBytes)
-        configuration.gateway.maxParameters = try Environment.resolve(maxParameters, "TOPMOCK_MAX_PARAMETERS", default: configuration.gateway.maxParameters)
-        configuration.http.connectionMemoryLimit = try Environment.resolve(
-            maxHeaderBytes, "TOPMOCK_MAX_HEADER_BYTES", default: configuration.http.connectionMemoryLimit)
-        // Checked after resolving, so a value from the environment is held to the same bounds.
-        guard configuration.http.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
-        guard configuration.gateway.maxParameters >= 16 else { throw ValidationError("--max-parameters must be at least 16") }
-        guard (4096...(16 << 20)).contains(configuration.http.connectionMemoryLimit) else {
-            throw ValidationError("--max-header-bytes must be between 4096 and 16777216")
-        }
-
-        if !scenarioPaths.isEmpty {
-            configuration.scenarioPaths = scenarioPaths
-        } else if let fromEnvironment = Environment.value("TOPMOCK_SCENARIOS") {
-            configuration.scenarioPaths = fromEnvironment.split(separator: ":").map(String.init)
-        }
-        var appSpecs = apps
-        if appSpecs.isEmpty, let fromEnvironment = Environment.value("TOPMOCK_APPS") {
-            appSpecs = fromEnvironment.split(separator: ",").map(String.init)
-        }
-        for spec in appSpecs {
+        configuration.http.host = try Settings.host.resolve(host)
+        configuration.http.port = try Settings.port.resolve(port)
+        configuration.http.threadCount = try Settings.threads.resolve(threads)
+        configuration.http.connectionLimit = try Settings.connectionLimit.resolve(connectionLimit)
+        configuration.http.connectionTimeoutSeconds = try Settings.connectionTimeout.resolve(connectionTimeout)
+        configuration.http.maxBodyBytes = try Settings.maxBodyBytes.resolve(maxBodyBytes)
+        configuration.http.connectionMemoryLimit = try Settings.maxHeaderBytes.resolve(maxHeaderBytes)
+        configuration.gateway.maxParameters = try Settings.maxParameters.resolve(maxParameters)
+        configuration.scenarioPaths = Settings.scenarios.resolve(scenarioPaths)
+        for spec in Settings.apps.resolve(apps) {
             guard let (key, secret) = parseApp(spec) else {
-                throw ValidationError("TOPMOCK_APPS entry '\(spec)' must be KEY:SECRET")
+                throw ValidationError("--app '\(spec)' must be KEY:SECRET with a non-empty key and secret")
             }
             configuration.apps[key] = AppCredentials(secret: secret)
         }
-        configuration.defaultAppEnabled = !Environment.flag(noDefaultApp, "TOPMOCK_NO_DEFAULT_APP")
-        configuration.gateway.timestamp.zone = try Environment.resolve(timestampZone, "TOPMOCK_TIMESTAMP_ZONE", default: .any)
-        configuration.gateway.timestamp.toleranceSeconds = Int64(try Environment.resolve(timestampTolerance, "TOPMOCK_TIMESTAMP_TOLERANCE", default: 600))
-        configuration.contentTypes.json = try Environment.resolve(jsonContentType, "TOPMOCK_JSON_CONTENT_TYPE", default: configuration.contentTypes.json)
-        configuration.diagnosticHeader = !Environment.flag(noDiagnosticHeader, "TOPMOCK_NO_DIAGNOSTIC_HEADER")
-        configuration.adminEnabled = try Environment.resolve(admin, "TOPMOCK_ADMIN", default: .on) == .on
-        configuration.adminToken = try Environment.resolve(adminToken, "TOPMOCK_ADMIN_TOKEN", default: "").nonEmpty
-        let maxEntries = try Environment.resolve(journalMaxEntries, "TOPMOCK_JOURNAL_MAX_ENTRIES", default: 10_000)
-        let maxBytes = try Environment.resolve(journalMaxBytes, "TOPMOCK_JOURNAL_MAX_BYTES", default: 16 * 1024 * 1024)
-        guard maxEntries >= 1, maxBytes >= 1024 else {
-            throw ValidationError("the journal needs at least 1 entry and 1024 bytes")
-        }
-        configuration.journal = RequestJournal.Limits(maxEntries: maxEntries, maxBytes: maxBytes)
-        let maxCreated = try Environment.resolve(maxCreatedActions, "TOPMOCK_MAX_CREATED_ACTIONS", default: configuration.engine.maxCreatedActions)
-        guard maxCreated >= 1 else { throw ValidationError("--max-created-actions must be at least 1") }
-        configuration.engine.maxCreatedActions = maxCreated
-        let watch = try Environment.resolve(watchInterval, "TOPMOCK_WATCH_INTERVAL", default: 50)
-        guard watch >= 0 else { throw ValidationError("--watch-interval must not be negative") }
+        configuration.defaultAppEnabled = !Settings.noDefaultApp.resolve(noDefaultApp)
+        configuration.gateway.timestamp.zone = try Settings.timestampZone.resolve(timestampZone)
+        configuration.gateway.timestamp.toleranceSeconds = Int64(try Settings.timestampTolerance.resolve(timestampTolerance) as Int)
+        configuration.contentTypes.json = try Settings.jsonContentType.resolve(jsonContentType)
+        configuration.diagnosticHeader = !Settings.noDiagnosticHeader.resolve(noDiagnosticHeader)
+        configuration.adminEnabled = try Settings.admin.resolve(admin) == .on
+        configuration.adminToken = try Settings.adminToken.resolve(adminToken)?.nonEmpty
+        configuration.journal = RequestJournal.Limits(
+            maxEntries: try Settings.journalMaxEntries.resolve(journalMaxEntries), maxBytes: try Settings.journalMaxBytes.resolve(journalMaxBytes))
+        configuration.engine.maxCreatedActions = try Settings.maxCreatedActions.resolve(maxCreatedActions)
+        let watch: Int = try Settings.watchInterval.resolve(watchInterval)
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
-        if Environment.flag(requireSession, "TOPMOCK_REQUIRE_SESSION") {
+        if Settings.requireSession.resolve(requireSession) {
             configuration.gateway.apisRequiringSession.insert(.posPayActionQuery)
         }
         return configuration

@@ -4,6 +4,7 @@ import TopMockHTTP
 import TopMockScenarios
 import TopMockTesting
 import TopMockLock
+@testable import topmock
 
 /// Runs the built `topmock` binary, as a user or a CI script would.
 @Suite struct CLITests {
@@ -253,17 +254,28 @@ import TopMockLock
         }
     }
 
-    /// `serve --help` and docs/configuration.md's table name the same variables, so neither drifts.
-    @Test func helpListsEveryEnvironmentVariableTheDocsList() throws {
+    /// docs/configuration.md's tables are ``Settings``' rows, as they render now, and `serve
+    /// --help` names every variable the table does: the options, the help, the resolver and the
+    /// docs come from one table.
+    @Test func theDocsTablesAreTheSettingsTable() throws {
+        let docs = try String(contentsOfFile: Self.root + "/docs/configuration.md", encoding: .utf8)
+        func rows(between marker: String) -> [String] {
+            let lines = docs.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard let start = lines.firstIndex(of: "<!-- \(marker) -->"), let end = lines.firstIndex(of: "<!-- /\(marker) -->") else { return [] }
+            return lines[(start + 1)..<end].filter { $0.hasPrefix("| `--") }
+        }
+        let serveRows = Settings.serveTable.map(\.markdownRow)
+        let recordRows = Settings.recordTable.map(\.markdownRow)
+        #expect(rows(between: "serve-settings") == serveRows, "the rows should read:\n\(serveRows.joined(separator: "\n"))")
+        #expect(rows(between: "record-settings") == recordRows, "the rows should read:\n\(recordRows.joined(separator: "\n"))")
+
         let help = try Self.run(["serve", "--help"])
         #expect(help.status == 0)
         func variables(_ text: String) -> Set<String> {
             Set(text.matches(of: /TOPMOCK_[A-Z_]+/).map { String($0.output) })
         }
-        let table = try String(contentsOfFile: Self.root + "/docs/configuration.md", encoding: .utf8)
-            .split(separator: "\n").filter { $0.hasPrefix("| `--") }.joined(separator: "\n")
-        let documented = variables(table)
-        #expect(documented.count >= 20, "the options table was read")
+        let documented = variables(serveRows.joined(separator: "\n"))
+        #expect(documented.count >= 20)
         #expect(variables(help.stdout) == documented)
     }
 
