@@ -1,6 +1,6 @@
+import Foundation
 // swift-tools-version:6.1
 import PackageDescription
-import Foundation
 
 /// The developer tools are not part of the product and build only when asked for, each from a
 /// folder of its own (as Hummingbird keeps its benchmarks):
@@ -31,9 +31,14 @@ let leanLinkerFlags = [
     "-Xlinker", "--no-export-dynamic",
 ]
 
+// Linux only: the HTTP layer, the signals and the files go through Glibc, and libmicrohttpd and
+// libyaml come from Debian (docs/architecture.md).
+#if !os(Linux)
+#error("topmock builds on Linux only (Debian bookworm or Ubuntu); on macOS, use the container image")
+#endif
+
 let package = Package(
     name: "topmock",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "topmock", targets: ["topmock"])
     ],
@@ -121,7 +126,8 @@ let package = Package(
         ),
         .testTarget(name: "TopMockProtocolTests", dependencies: ["TopMockProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "TopMockHTTPTests", dependencies: ["TopMockHTTP", "CMicroHTTPD", "CMicroHTTPDShim", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
+            name: "TopMockHTTPTests",
+            dependencies: ["TopMockHTTP", "CMicroHTTPD", "CMicroHTTPDShim", "TopMockTesting", "TopMockProtocol", "TopMockLock"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "TopMockScenariosTests",

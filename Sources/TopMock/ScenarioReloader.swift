@@ -72,7 +72,8 @@ final class ScenarioReloader: Sendable {
     /// The files and the uploads, loaded together (uploads as `upload:NAME`).
     func load(withUploads uploads: [String: String]? = nil) -> ScenarioLoadResult {
         let documents = uploads ?? self.uploads.withLock { $0 }
-        return ScenarioLoader.load(paths: paths, extraSources: documents.sorted { $0.key < $1.key }.map { (path: "upload:\($0.key)", text: $0.value) })
+        return ScenarioLoader.load(
+            paths: paths, extraSources: documents.sorted { $0.key < $1.key }.map { (path: "upload:\($0.key)", text: $0.value) })
     }
 
     /// Loads and, when valid, applies. Returns whether the new set was applied.
@@ -83,9 +84,11 @@ final class ScenarioReloader: Sendable {
             failures.add(1, ordering: .relaxed)
             metrics.recordReload(succeeded: false)
             lastFailure.withLock { $0 = result.diagnostics }
-            logger.error("scenario reload failed; still serving the last good set", metadata: [
-                "scenario.errors": "\(result.diagnostics.count)", "scenario.report": "\(result.report)",
-            ])
+            logger.error(
+                "scenario reload failed; still serving the last good set",
+                metadata: [
+                    "scenario.errors": "\(result.diagnostics.count)", "scenario.report": "\(result.report)",
+                ])
             return false
         }
         apply(result)
@@ -93,10 +96,12 @@ final class ScenarioReloader: Sendable {
         metrics.recordReload(succeeded: true)
         lastSignature.withLock { $0 = Self.signature(of: paths) }
         lastFailure.withLock { $0 = [] }
-        logger.info("scenarios reloaded", metadata: [
-            "scenario.files": "\(result.set.files.count)", "scenario.actions": "\(result.set.actions.count)",
-            "scenario.rules": "\(result.set.rules.count)",
-        ])
+        logger.info(
+            "scenarios reloaded",
+            metadata: [
+                "scenario.files": "\(result.set.files.count)", "scenario.actions": "\(result.set.actions.count)",
+                "scenario.rules": "\(result.set.rules.count)",
+            ])
         return true
     }
 
@@ -154,11 +159,13 @@ private final class PollingThread: @unchecked Sendable {
     func start() {
         var thread = pthread_t()
         let box = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            let polling = Unmanaged<PollingThread>.fromOpaque(context!).takeRetainedValue()
-            polling.reloader.run()
-            return nil
-        }, box)
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                let polling = Unmanaged<PollingThread>.fromOpaque(context!).takeRetainedValue()
+                polling.reloader.run()
+                return nil
+            }, box)
         if created == 0 {
             pthread_detach(thread)
         } else {

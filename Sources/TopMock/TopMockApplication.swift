@@ -1,8 +1,8 @@
 public import Logging
 public import TopMockHTTP
+import TopMockLock
 public import TopMockProtocol
 public import TopMockScenarios
-import TopMockLock
 
 /// topmock assembled from a ``Configuration``: scenarios loaded and checked, apps merged, the
 /// gateway and admin routes behind one ``HTTPResponder``.

@@ -104,7 +104,9 @@ public struct HTTPClient: Sendable {
         guard result == 0 else {
             let code = errno
             close(socket)
-            throw Failure(kind: .connectFailed, description: "cannot connect to \(host):\(port): \(code == ECONNREFUSED ? "connection refused" : "errno \(code)")")
+            throw Failure(
+                kind: .connectFailed,
+                description: "cannot connect to \(host):\(port): \(code == ECONNREFUSED ? "connection refused" : "errno \(code)")")
         }
         return socket
     }

@@ -87,10 +87,11 @@ public enum Signer {
             let withoutEmpty = canonicalString(parameters.all.filter { !$0.value.isEmpty })
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }
         }
-        return .invalid(SignatureMismatch(
-            method: method, expected: expected, received: received == secret ? "<secret>" : received,
-            canonical: String(decoding: canonicalString(parameters.all.map { masked($0, secret: secret) }), as: UTF8.self),
-            likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
+        return .invalid(
+            SignatureMismatch(
+                method: method, expected: expected, received: received == secret ? "<secret>" : received,
+                canonical: String(decoding: canonicalString(parameters.all.map { masked($0, secret: secret) }), as: UTF8.self),
+                likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
     }
 
     /// A parameter as diagnostics may show it: `session` as `***`, a value that is the app's secret
@@ -117,13 +118,16 @@ public enum Signer {
         return value.withUTF8Buffer { bytes in
             let key = payCodeKey.utf8
             guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
-                  bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
+                bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
             else { return false }
             var index = start
             while index + 1 < bytes.count {
                 if bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") { return true }
                 if bytes[index] == UInt8(ascii: "c") && index + key.count <= bytes.count
-                    && bytes[index..<(index + key.count)].elementsEqual(key) { return true }
+                    && bytes[index..<(index + key.count)].elementsEqual(key)
+                {
+                    return true
+                }
                 index += 1
             }
             return false

@@ -110,7 +110,10 @@ extension TOPRequest {
             throw reject(.missingTimestamp, "the timestamp parameter is missing")
         }
         guard policy.timestamp.accepts(timestamp, nowMillis: nowMillis) else {
-            throw reject(.invalidTimestamp, "timestamp '\(timestamp)' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))")
+            throw reject(
+                .invalidTimestamp,
+                "timestamp '\(timestamp)' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))"
+            )
         }
         guard let version = nonEmpty(parameters["v"]) else {
             throw reject(.missingVersion, "the v parameter is missing")
@@ -136,7 +139,8 @@ extension TOPRequest {
         case .invalid(let mismatch):
             throw TOPRejection(
                 .invalidSignature, format: format,
-                diagnostic: "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); likely cause: \(mismatch.likelyCause)",
+                diagnostic:
+                    "signature mismatch (\(signMethod.rawValue)): expected \(mismatch.expected), received \(mismatch.received); likely cause: \(mismatch.likelyCause)",
                 signatureMismatch: mismatch, credentials: credentials)
         }
         let api = APIName(rawValue: method)
@@ -145,9 +149,11 @@ extension TOPRequest {
         }
         let session = nonEmpty(parameters["session"])
         if session == nil && (credentials.sessions != nil || policy.apisRequiringSession.contains(api)) {
-            throw reject(.missingSession, credentials.sessions != nil
-                ? "app '\(appKey)' is configured with sessions, so every call needs a session parameter"
-                : "method '\(method)' is configured to require a session")
+            throw reject(
+                .missingSession,
+                credentials.sessions != nil
+                    ? "app '\(appKey)' is configured with sessions, so every call needs a session parameter"
+                    : "method '\(method)' is configured to require a session")
         }
         if let session, let sessions = credentials.sessions, !sessions.contains(session) {
             throw reject(.invalidSession, "session '\(session)' is not one of app '\(appKey)''s configured sessions")

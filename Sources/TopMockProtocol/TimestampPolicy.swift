@@ -71,9 +71,9 @@ public struct TimestampPolicy: Sendable, Equatable {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
-              hour < 24, minute < 60, second < 60
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         return daysFromCivil(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second
     }
@@ -102,7 +102,10 @@ public struct TimestampPolicy: Sendable, Equatable {
         let seconds = epochMillis / 1000 + offsetSeconds
         var days = seconds / 86400
         var rest = seconds % 86400
-        if rest < 0 { rest += 86400; days -= 1 }
+        if rest < 0 {
+            rest += 86400
+            days -= 1
+        }
         // civil_from_days (Hinnant)
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097

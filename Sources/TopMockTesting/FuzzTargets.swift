@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import TopMock
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The fuzzed surfaces. Each takes arbitrary bytes, must never crash or hang, and checks the
 /// invariants that hold for every input (a violated one is a crash: libFuzzer keeps the input).
@@ -39,14 +40,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         var parameters = TOPParameters()
         for field in URLEncodedForm.parse(body) { parameters.append(name: field.name, value: field.value) }
         if let mediaType = MediaType(contentType), let boundary = mediaType.parameters["boundary"],
-           let fields = try? MultipartForm.parse(body, boundary: boundary) {
+            let fields = try? MultipartForm.parse(body, boundary: boundary)
+        {
             for field in fields where !field.isFile { parameters.append(name: field.name, value: field.value) }
         }
         // Every served method reads any parameters without crashing: a value or a TOP error (40/41).
         for api in TOPMethods.names { _ = try? TOPMethods.parse(api, parameters) }
         // A pay code that order.pay reads never survives masking.
         if let pay = try? OrderPayRequest(parameters: parameters), let code = pay.channelAccount, code.utf8.count >= 4,
-           let raw = parameters.all.first(where: { $0.name == "pay_request" }) {
+            let raw = parameters.all.first(where: { $0.name == "pay_request" })
+        {
             let masked = Signer.masked(raw, secret: "helloworld").value
             if masked.contains("\"channel_account\":\"\(code)\"") { fatalError("a pay code survived masking: \(masked)") }
         }

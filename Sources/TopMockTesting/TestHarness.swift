@@ -1,8 +1,8 @@
 import Dispatch
 public import TopMock
 public import TopMockHTTP
-public import TopMockProtocol
 import TopMockLock
+public import TopMockProtocol
 
 /// A clock the test sets by hand; nothing ever sleeps.
 public final class ManualWallClock: WallClock {

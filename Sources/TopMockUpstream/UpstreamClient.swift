@@ -131,8 +131,9 @@ public final class UpstreamClient: Sendable {
         guard let data else { return length }
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
         if line.lowercased().hasPrefix("content-type:") {
-            sink.contentType = String(line.dropFirst("content-type:".count).drop { $0 == " " || $0 == "\t" }
-                .reversed().drop { $0 == "\r" || $0 == "\n" || $0 == " " }.reversed())
+            sink.contentType = String(
+                line.dropFirst("content-type:".count).drop { $0 == " " || $0 == "\t" }
+                    .reversed().drop { $0 == "\r" || $0 == "\n" || $0 == " " }.reversed())
         } else if line.hasPrefix("HTTP/") {
             sink.contentType = ""  // a new response (after a redirect or 100): its own headers follow
         }

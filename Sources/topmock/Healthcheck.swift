@@ -7,7 +7,10 @@ struct Healthcheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the topmock at --url answers GET /__admin/health with 200, 1 otherwise.")
 
-    @Option(help: "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$\(Settings.port.variable!)/__admin/health, port \(Settings.port.defaultValue!) when unset.")
+    @Option(
+        help:
+            "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$\(Settings.port.variable!)/__admin/health, port \(Settings.port.defaultValue!) when unset."
+    )
     var url: String?
 
     @Option(help: "Seconds to wait for the answer.")
@@ -50,7 +53,10 @@ struct Healthcheck: ParsableCommand {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { guard let p = Int(after.dropFirst()) else { return nil }; port = p }
+            if after.hasPrefix(":") {
+                guard let p = Int(after.dropFirst()) else { return nil }
+                port = p
+            }
         } else if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
             guard let p = Int(authority[authority.index(after: colon)...]) else { return nil }

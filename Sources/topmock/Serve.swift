@@ -184,8 +184,10 @@ struct ServeOptions: ParsableArguments {
         }
         let set = application.engine.set
         let shownHost = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
-        print((ready(application) ?? "topmock \(TopMockVersion.current)") + " listening on http://\(shownHost):\(port)/router/rest "
-            + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(application.apps.count) apps)")
+        print(
+            (ready(application) ?? "topmock \(TopMockVersion.current)") + " listening on http://\(shownHost):\(port)/router/rest "
+                + "(\(set.files.count) scenario files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(application.apps.count) apps)"
+        )
         fflush(nil)  // the ready line must reach a pipe at once
 
         var received: Int32 = 0

@@ -40,7 +40,8 @@ enum Settings {
     static let logFormat = Setting<LogFormat>(
         "log-format", "TOPMOCK_LOG_FORMAT", default: .text,
         help: "text, or json (one JSON object a line, with request_id).",
-        doc: "`json`: one JSON object a line on stderr (`time`, `level`, `label`, `message`, `request_id`, and the metadata keys), for log collectors")
+        doc: "`json`: one JSON object a line on stderr (`time`, `level`, `label`, `message`, `request_id`, and the metadata keys), for log collectors"
+    )
     static let timestampZone = Setting<TimestampPolicy.Zone>(
         "timestamp-zone", "TOPMOCK_TIMESTAMP_ZONE", default: defaults.gateway.timestamp.zone,
         help: "How 'yyyy-MM-dd HH:mm:ss' timestamps are read: gmt8 (strict, as TOP documents), local (this server's zone), or any (either).",
@@ -52,7 +53,9 @@ enum Settings {
     static let jsonContentType = Setting<String>(
         "json-content-type", "TOPMOCK_JSON_CONTENT_TYPE", default: defaults.contentTypes.json,
         help: "Content-Type of JSON answers, e.g. 'text/javascript;charset=UTF-8'.",
-        doc: "e.g. `text/javascript;charset=UTF-8`, which the real gateway most likely sends; `serve` warns at start about a type without `application/json` or `text/javascript`, which the official Node SDK does not parse ([clients.md](clients.md#what-running-the-official-sdks-taught))")
+        doc:
+            "e.g. `text/javascript;charset=UTF-8`, which the real gateway most likely sends; `serve` warns at start about a type without `application/json` or `text/javascript`, which the official Node SDK does not parse ([clients.md](clients.md#what-running-the-official-sdks-taught))"
+    )
     static let noDiagnosticHeader = Setting<Bool>(
         "no-diagnostic-header", "TOPMOCK_NO_DIAGNOSTIC_HEADER", .flag,
         help: "Do not send the X-Topmock-Diagnostic header on error answers.",
@@ -60,15 +63,21 @@ enum Settings {
     static let requireSession = Setting<Bool>(
         "require-session", "TOPMOCK_REQUIRE_SESSION", .flag,
         help: "Require a session parameter on alibaba.pos.pay.action.query (code 26 without one); TOP does not.",
-        doc: "every call needs a `session` (code 26 without); an app's `sessions` list in a scenario file does this for one app and also checks the value (27)")
+        doc:
+            "every call needs a `session` (code 26 without); an app's `sessions` list in a scenario file does this for one app and also checks the value (27)"
+    )
     static let admin = Setting<AdminSwitch>(
         "admin", "TOPMOCK_ADMIN", default: defaults.adminEnabled ? .on : .off, valueName: "on|off",
         help: "Serve the admin API under /__admin/ and the metrics at /metrics: on or off (health stays on).",
-        doc: "serve the admin API under `/__admin/` and the Prometheus metrics at `/metrics` ([ci.md](ci.md#metrics)); `/__admin/health` answers either way, for probes")
+        doc:
+            "serve the admin API under `/__admin/` and the Prometheus metrics at `/metrics` ([ci.md](ci.md#metrics)); `/__admin/health` answers either way, for probes"
+    )
     static let adminToken = Setting<String>(
         "admin-token", "TOPMOCK_ADMIN_TOKEN", valueName: "token",
         help: "Require 'Authorization: Bearer TOKEN' on every admin call and /metrics, health included.",
-        doc: "every admin call, health and `/metrics` included, needs `Authorization: Bearer TOKEN`; `topmock healthcheck` reads the same variable. Set it whenever topmock listens beyond loopback (a container with `TOPMOCK_HOST=0.0.0.0`)")
+        doc:
+            "every admin call, health and `/metrics` included, needs `Authorization: Bearer TOKEN`; `topmock healthcheck` reads the same variable. Set it whenever topmock listens beyond loopback (a container with `TOPMOCK_HOST=0.0.0.0`)"
+    )
     static let journalMaxEntries = Setting<Int>(
         "journal-max-entries", "TOPMOCK_JOURNAL_MAX_ENTRIES", default: defaults.journal.maxEntries, bounds: 1...Int.max,
         help: "Most requests the journal keeps; the oldest go first.")
@@ -82,7 +91,9 @@ enum Settings {
     static let maxCreatedActions = Setting<Int>(
         "max-created-actions", "TOPMOCK_MAX_CREATED_ACTIONS", default: defaults.engine.maxCreatedActions, bounds: 1...Int.max,
         help: "Most payment actions order.pay and action templates may create in one namespace; past it they answer CREATED_ACTIONS_LIMIT.",
-        doc: "most payment actions `order.pay` and action templates may create in one namespace; past it they answer the business failure `CREATED_ACTIONS_LIMIT` until `POST /__admin/reset` ([testing.md](testing.md#checkouts-the-app-pays-with-its-own-request_id))")
+        doc:
+            "most payment actions `order.pay` and action templates may create in one namespace; past it they answer the business failure `CREATED_ACTIONS_LIMIT` until `POST /__admin/reset` ([testing.md](testing.md#checkouts-the-app-pays-with-its-own-request_id))"
+    )
     static let threads = Setting<Int>(
         "threads", "TOPMOCK_THREADS", default: http.threadCount, shown: "the number of cores", bounds: 1...256,
         help: "Polling threads.",
@@ -100,15 +111,22 @@ enum Settings {
     static let maxParameters = Setting<Int>(
         "max-parameters", "TOPMOCK_MAX_PARAMETERS", default: defaults.gateway.maxParameters, bounds: 16...Int.max,
         help: "Most parameters one call may have; more get TOP error 43.",
-        doc: "most parameters in one call (query, body and file parts together); more get TOP error 43 `isv.invalid-parameter` \"more than N parameters\" — parsing stops at the limit, so a body of millions of tiny fields costs no more memory than N of them")
+        doc:
+            "most parameters in one call (query, body and file parts together); more get TOP error 43 `isv.invalid-parameter` \"more than N parameters\" — parsing stops at the limit, so a body of millions of tiny fields costs no more memory than N of them"
+    )
     static let maxHeaderBytes = Setting<Int>(
         "max-header-bytes", "TOPMOCK_MAX_HEADER_BYTES", default: http.connectionMemoryLimit, bounds: 4096...(16 << 20),
         help: "Memory per connection for the request line and headers, in bytes; larger headers get HTTP 431.",
-        doc: "libmicrohttpd's memory per connection, which holds the request line and headers; larger ones get HTTP 431 (a request line too long for it, 414)")
+        doc:
+            "libmicrohttpd's memory per connection, which holds the request line and headers; larger ones get HTTP 431 (a request line too long for it, 414)"
+    )
     static let proxyOnMiss = Setting<String>(
         "proxy-on-miss", "TOPMOCK_PROXY_ON_MISS", valueName: "url",
-        help: "Forward what the scenarios do not know (an unserved method, an unknown action or checkout) to this gateway, signed with the upstream app, and answer with what it says.",
-        doc: "forward what the scenarios do not know (a method neither served nor stubbed; an action or checkout that is not there) to this gateway, signed with the upstream app, and answer with what it says ([recording.md](recording.md))")
+        help:
+            "Forward what the scenarios do not know (an unserved method, an unknown action or checkout) to this gateway, signed with the upstream app, and answer with what it says.",
+        doc:
+            "forward what the scenarios do not know (a method neither served nor stubbed; an action or checkout that is not there) to this gateway, signed with the upstream app, and answer with what it says ([recording.md](recording.md))"
+    )
     static let recordTo = Setting<String>(
         "record-to", "TOPMOCK_RECORD_TO", valueName: "path",
         help: "With --proxy-on-miss: write the forwarded calls as a scenario file here at stop.")
@@ -128,7 +146,9 @@ enum Settings {
         doc: "seconds to wait for the upstream; past it the app's connection is closed")
     static let redact = Setting<[String]>(
         "redact", nil, .list(separator: ","), valueName: "path",
-        help: "A business field path masked before a forwarded call is recorded, e.g. pay_request.operator_id; repeat for more (session, pay_request.channel_account, pay_request.alipay_account always).")
+        help:
+            "A business field path masked before a forwarded call is recorded, e.g. pay_request.operator_id; repeat for more (session, pay_request.channel_account, pay_request.alipay_account always)."
+    )
 
     /// `record`'s own.
     static let upstream = Setting<String>(

@@ -24,9 +24,10 @@ struct Sign: ParsableCommand {
     @Flag(help: "Print only a form-encoded query string with sign appended (for curl).")
     var query = false
 
-    @Option(help: ArgumentHelp(
-        "Take the parameters from a URL, a query string or a form body (name=value&…, percent-encoded); a sign in it is compared with the computed one.",
-        valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Take the parameters from a URL, a query string or a form body (name=value&…, percent-encoded); a sign in it is compared with the computed one.",
+            valueName: "url"))
     var url: String?
 
     @Argument(help: ArgumentHelp("Parameters as name=value.", valueName: "name=value"))

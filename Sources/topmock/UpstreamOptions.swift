@@ -24,7 +24,7 @@ struct UpstreamOptions: ParsableArguments {
             throw ValidationError("\(flag) must be the gateway's URL, http:// or https://…/router/rest, not '\(url)'")
         }
         guard let key = try Settings.upstreamAppKey.resolve(upstreamAppKey)?.nonEmpty,
-              let secret = try Settings.upstreamSecret.resolve(upstreamSecret)?.nonEmpty
+            let secret = try Settings.upstreamSecret.resolve(upstreamSecret)?.nonEmpty
         else {
             throw ValidationError("\(flag) needs the upstream app: --upstream-app-key and TOPMOCK_UPSTREAM_SECRET (or --upstream-secret)")
         }

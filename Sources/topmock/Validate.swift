@@ -19,6 +19,8 @@ struct Validate: ParsableCommand {
             throw ExitCode(1)
         }
         let set = result.set
-        print("ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, \(set.apps.count) apps")
+        print(
+            "ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, \(set.apps.count) apps"
+        )
     }
 }

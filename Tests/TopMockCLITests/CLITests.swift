@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import TopMockHTTP
+import TopMockLock
 import TopMockScenarios
 import TopMockTesting
-import TopMockLock
+
 @testable import topmock
 
 /// Runs the built `topmock` binary, as a user or a CI script would.
@@ -48,7 +49,8 @@ import TopMockLock
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// A running `topmock serve` on an ephemeral port.
@@ -89,7 +91,10 @@ import TopMockLock
         }
 
         deinit {
-            if process.isRunning { process.terminate(); process.waitUntilExit() }
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
         }
     }
 
@@ -102,7 +107,10 @@ import TopMockLock
         let recorder = try Server(
             ["--upstream", "http://127.0.0.1:\(upstream.port)/router/rest", "--upstream-app-key", "12345678", "--output", output],
             command: "record", environment: ["TOPMOCK_UPSTREAM_SECRET": "helloworld"])
-        #expect(recorder.readyLine.hasPrefix("topmock 0.1.0 recording from http://127.0.0.1:\(upstream.port)/router/rest; listening on http://127.0.0.1:\(recorder.port)/router/rest"))
+        #expect(
+            recorder.readyLine.hasPrefix(
+                "topmock 0.1.0 recording from http://127.0.0.1:\(upstream.port)/router/rest; listening on http://127.0.0.1:\(recorder.port)/router/rest"
+            ))
         var statuses: [String] = []
         for _ in 0..<3 {
             let request = SignedRequest.payActionQuery(shopID: 124, requestID: "alipay-poll-0001", buyerID: 123).placed(.get).httpRequest()
@@ -125,7 +133,8 @@ import TopMockLock
         let noSecret = try Self.run(["record", "--upstream", "https://gw.example/router/rest", "--upstream-app-key", "1"])
         #expect(noSecret.status == 64 && noSecret.stderr.contains("TOPMOCK_UPSTREAM_SECRET"), "\(noSecret.stderr)")
         let proxyWithoutApp = try Self.run(["serve", "--proxy-on-miss", "https://gw.example/router/rest"])
-        #expect(proxyWithoutApp.status == 64 && proxyWithoutApp.stderr.contains("--proxy-on-miss needs the upstream app"), "\(proxyWithoutApp.stderr)")
+        #expect(
+            proxyWithoutApp.status == 64 && proxyWithoutApp.stderr.contains("--proxy-on-miss needs the upstream app"), "\(proxyWithoutApp.stderr)")
         let recordToAlone = try Self.run(["serve", "--record-to", "x.yaml"])
         #expect(recordToAlone.status == 64 && recordToAlone.stderr.contains("--record-to goes with --proxy-on-miss"), "\(recordToAlone.stderr)")
     }
@@ -155,9 +164,13 @@ import TopMockLock
         let server = try Server(environment: ["TOPMOCK_APPS": "4272:s3cret", "TOPMOCK_NO_DEFAULT_APP": "1"])
         #expect(server.readyLine.hasSuffix("\(Self.shippedCounts) 1 apps)"))
         let good = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4272", secret: "s3cret")
-        #expect(try HTTPClient(port: server.port).send("GET", "/router/rest?" + good.placed(.get).httpRequest().query).bodyText.contains(#""success":true"#))
+        #expect(
+            try HTTPClient(port: server.port).send("GET", "/router/rest?" + good.placed(.get).httpRequest().query).bodyText.contains(
+                #""success":true"#))
         let builtIn = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123)
-        #expect(try HTTPClient(port: server.port).send("GET", "/router/rest?" + builtIn.placed(.get).httpRequest().query).bodyText.contains(#""code":29"#))
+        #expect(
+            try HTTPClient(port: server.port).send("GET", "/router/rest?" + builtIn.placed(.get).httpRequest().query).bodyText.contains(#""code":29"#)
+        )
         #expect(server.terminate().0 == 0)
     }
 
@@ -200,7 +213,8 @@ import TopMockLock
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "shops:\n  - shop_id: 1\n    payment_ordrs: []\n".write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        try "shops:\n  - shop_id: 1\n    payment_ordrs: []\n".write(
+            to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let path = directory.appendingPathComponent("bad.yaml").path
         let expected = """
             \(path):2:5: error: a shop is missing the required key 'payment_orders'
@@ -223,7 +237,9 @@ import TopMockLock
         let run = try Self.run(["validate"])
         #expect(run.status == 0)
         let set = ScenarioLoader.load(paths: [Self.root + "/scenarios"]).set
-        #expect(run.stdout == "ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, 0 apps\n")
+        #expect(
+            run.stdout
+                == "ok: \(set.files.count) files, \(set.actions.count) payment actions, \(set.rules.count) rules, \(set.stubs.count) stubs, 0 apps\n")
     }
 
     @Test func exitsWith2WhenThePortIsTaken() throws {
@@ -287,12 +303,13 @@ import TopMockLock
             #"payment_action_request={"buyer_id":123,"request_id":"123"}"#,
         ])
         #expect(run.status == 0)
-        #expect(run.stdout == """
-            sign_method: hmac-sha256
-            signed:      app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodhmac-sha256timestamp2016-01-01 12:00:00v2.0
-            sign:        618413C83E7D5C89E8100577A449D740DE015775ED8F705D4DB15B2F532A1AA9
+        #expect(
+            run.stdout == """
+                sign_method: hmac-sha256
+                signed:      app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodhmac-sha256timestamp2016-01-01 12:00:00v2.0
+                sign:        618413C83E7D5C89E8100577A449D740DE015775ED8F705D4DB15B2F532A1AA9
 
-            """)
+                """)
         let query = try Self.run(["sign", "--secret", "helloworld", "--query", "a=1 2", "b=é"])
         #expect(query.stdout == "a=1+2&b=%C3%A9&sign=\(signatureOfAB)\n")
     }
@@ -351,7 +368,7 @@ let signatureOfAB = "C99D63A6DF3B5047BCE2EDFDB7F91405"
                 }
             }
         }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         usleep(300_000)
         let (status, took) = server.terminate()
         while threads.contains(where: { !$0.isFinished }) { usleep(5_000) }

@@ -9,12 +9,18 @@ import Testing
     @Test func formatsIPv4AddressesAsInetNtopDoes() {
         let octets: [UInt8] = [0, 1, 9, 10, 11, 99, 100, 101, 109, 110, 199, 200, 250, 255]
         var mismatches: [String] = []
-        for a in octets { for b in octets { for c in octets { for d in octets {
-            let address = [a, b, c, d]
-            let ours = format { topmock_mhd_format_ipv4(address, $0) }
-            let libc = format { _ = inet_ntop(AF_INET, address, $0, socklen_t(INET_ADDRSTRLEN)) }
-            if ours != libc { mismatches.append("\(address): \(ours) ≠ \(libc)") }
-        } } } }
+        for a in octets {
+            for b in octets {
+                for c in octets {
+                    for d in octets {
+                        let address = [a, b, c, d]
+                        let ours = format { topmock_mhd_format_ipv4(address, $0) }
+                        let libc = format { _ = inet_ntop(AF_INET, address, $0, socklen_t(INET_ADDRSTRLEN)) }
+                        if ours != libc { mismatches.append("\(address): \(ours) ≠ \(libc)") }
+                    }
+                }
+            }
+        }
         #expect(mismatches.isEmpty, "\(mismatches.count) addresses differ, e.g. \(mismatches.prefix(3))")
         #expect(format { topmock_mhd_format_ipv4([255, 255, 255, 255], $0) } == "255.255.255.255")
     }

@@ -15,10 +15,11 @@ import TopMockProtocol
 
     @Test func parsesURLEncodedForm() {
         let fields = URLEncodedForm.parse("a=1&b=&c&&d=x%3Dy=z")
-        #expect(fields == [
-            FormField(name: "a", value: "1"), FormField(name: "b", value: ""), FormField(name: "c", value: ""),
-            FormField(name: "d", value: "x=y=z"),
-        ])
+        #expect(
+            fields == [
+                FormField(name: "a", value: "1"), FormField(name: "b", value: ""), FormField(name: "c", value: ""),
+                FormField(name: "d", value: "x=y=z"),
+            ])
     }
 
     /// The byte scanner (`memchr` for `&`, `=`, `%`, `+`) against a plain reading of the format, on
@@ -78,14 +79,16 @@ import TopMockProtocol
     }
 
     @Test func parsesJavaStyleMultipart() throws {
-        let body = "--XyZ\r\nContent-Disposition:form-data;name=\"shop_id\"\r\nContent-Type:text/plain;charset=UTF-8\r\n\r\n124\r\n"
+        let body =
+            "--XyZ\r\nContent-Disposition:form-data;name=\"shop_id\"\r\nContent-Type:text/plain;charset=UTF-8\r\n\r\n124\r\n"
             + "--XyZ\r\nContent-Disposition:form-data;name=\"payment_action_request\"\r\n\r\n{\"a\":\"b\r\nc\"}\r\n--XyZ--\r\n"
         let fields = try MultipartForm.parse(Array(body.utf8), boundary: "XyZ")
         #expect(fields == [FormField(name: "shop_id", value: "124"), FormField(name: "payment_action_request", value: "{\"a\":\"b\r\nc\"}")])
     }
 
     @Test func parsesNodeAndPythonStyleMultipartWithFileAndEmptyValue() throws {
-        let body = "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n"
+        let body =
+            "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n"
             + "--b\r\nContent-Disposition: file; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\u{1}PNG\r\n--b--"
         let fields = try MultipartForm.parse(Array(body.utf8), boundary: "b")
         #expect(fields == [FormField(name: "empty", value: ""), FormField(name: "image", value: "\u{1}PNG", filename: "a.png")])

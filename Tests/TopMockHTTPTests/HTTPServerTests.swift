@@ -11,7 +11,8 @@ import TopMockLock
     /// Echoes what it received, so tests can see the request as the responder did.
     struct Echo: HTTPResponder {
         func respond(to request: HTTPRequest) -> HTTPOutcome {
-            let text = "\(request.method) \(request.path) ?\(request.query) [\(request.body.count)] \(request.headers["X-Test"] ?? "-") \(request.remoteAddress)"
+            let text =
+                "\(request.method) \(request.path) ?\(request.query) [\(request.body.count)] \(request.headers["X-Test"] ?? "-") \(request.remoteAddress)"
             return .response(HTTPResponse(status: 200, contentType: "text/plain", body: text))
         }
     }
@@ -86,7 +87,8 @@ import TopMockLock
     @Test func refusesChunkedOversizeBody() throws {
         try withServer(Echo(), configure: { $0.maxBodyBytes = 1024 }) { _, client in
             let chunk = String(repeating: "z", count: 800)
-            let raw = "POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            let raw =
+                "POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 + "320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n0\r\n\r\n"
             let response = try client.sendRaw(Array(raw.utf8))
             #expect(response.status == 413)
@@ -126,7 +128,7 @@ import TopMockLock
                     if (try? client.send("GET", "/later"))?.status == 202 { done.add(1, ordering: .relaxed) }
                 }
             }
-            threads.forEach { $0.start() }
+            for thread in threads { thread.start() }
             while server.requestsInFlight < 10 { usleepMillis(1) }
             let clock = ContinuousClock()
             let start = clock.now

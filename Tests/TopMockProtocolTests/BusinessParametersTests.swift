@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TopMockProtocol
 
 /// Field paths, the new methods' business parameters, and pay-code masking.
@@ -17,15 +18,20 @@ import Testing
     }
 
     @Test func orderPayReadsItsFieldsAndComparesPayloadsWhateverTheKeyOrder() throws {
-        let one = try OrderPayRequest(parameters: TOPParameters([
-            ("shop_id", "124"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#),
-        ]))
-        let two = try OrderPayRequest(parameters: TOPParameters([
-            ("shop_id", "124"), ("pay_request", #"{"payment_channel":1006, "pay_fee":"1500","checkout_id":"c","request_id":"r"}"#),
-        ]))
+        let one = try OrderPayRequest(
+            parameters: TOPParameters([
+                ("shop_id", "124"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#),
+            ]))
+        let two = try OrderPayRequest(
+            parameters: TOPParameters([
+                ("shop_id", "124"), ("pay_request", #"{"payment_channel":1006, "pay_fee":"1500","checkout_id":"c","request_id":"r"}"#),
+            ]))
         #expect(one.payFee == 1500 && one.paymentChannel == "1006" && one.buyerID == nil)
         #expect(one.payload == two.payload)
-        let other = try OrderPayRequest(parameters: TOPParameters([("shop_id", "125"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#)]))
+        let other = try OrderPayRequest(
+            parameters: TOPParameters([
+                ("shop_id", "125"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#),
+            ]))
         #expect(other.payload != one.payload, "shop_id is part of the payload")
     }
 
@@ -45,7 +51,8 @@ import Testing
     }
 
     @Test func payCodesAreMaskedWhereverTheySit() {
-        let parameter = TOPParameters.Parameter(name: "pay_request", value: #"{"request_id":"r","channel_account":"281234","x":{"channel_account":"99"}}"#)
+        let parameter = TOPParameters.Parameter(
+            name: "pay_request", value: #"{"request_id":"r","channel_account":"281234","x":{"channel_account":"99"}}"#)
         #expect(Signer.needsMasking(parameter, secret: "s"))
         let masked = Signer.masked(parameter, secret: "s").value
         #expect(!masked.contains("281234") && !masked.contains("99") && masked.contains(#""request_id":"r""#))
@@ -61,10 +68,11 @@ import Testing
     /// number JSONDecoder reads as whole, like -2e3, is an integer).
     @Test func jsonValuesKeepTheirKinds() {
         let text = #"{"s":"x","digits":"15","i":15,"d":1.5,"e":-2e3,"b":true,"n":null,"a":[1,"y",false],"o":{"k":false}}"#
-        #expect(JSONValue.object(parsing: text) == [
-            "s": .string("x"), "digits": .string("15"), "i": .integer(15), "d": .number(1.5), "e": .integer(-2000), "b": .bool(true),
-            "n": .null, "a": .array([.integer(1), .string("y"), .bool(false)]), "o": .object(["k": .bool(false)]),
-        ])
+        #expect(
+            JSONValue.object(parsing: text) == [
+                "s": .string("x"), "digits": .string("15"), "i": .integer(15), "d": .number(1.5), "e": .integer(-2000), "b": .bool(true),
+                "n": .null, "a": .array([.integer(1), .string("y"), .bool(false)]), "o": .object(["k": .bool(false)]),
+            ])
         #expect(JSONValue.object(parsing: "[1]") == nil && JSONValue.object(parsing: "{broken") == nil)
     }
 }

@@ -9,38 +9,48 @@ import TopMockProtocol
                 "action_status": .string("SUCCESS"), "success": .bool(true),
             ]),
             "success": .bool(true),
-        ]),
+        ])
     ]
 
     @Test func rendersJSONSuccessWithRootKeyAndRequestIDLast() {
         let body = EnvelopeEncoder.success(Self.model, api: .posPayActionQuery, requestID: "zt9tg1f4lhkg", format: .json, simplify: false)
-        #expect(String(decoding: body, as: UTF8.self) == #"{"alibaba_pos_pay_action_query_response":{"result":{"model":{"result_code":"SUCCESS","result_message":"ok","channel_name":"alipay","action_status":"SUCCESS","success":true},"success":true},"request_id":"zt9tg1f4lhkg"}}"#)
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"alibaba_pos_pay_action_query_response":{"result":{"model":{"result_code":"SUCCESS","result_message":"ok","channel_name":"alipay","action_status":"SUCCESS","success":true},"success":true},"request_id":"zt9tg1f4lhkg"}}"#
+        )
     }
 
     @Test func rendersSimplifiedJSONWithoutRootKey() {
         let body = EnvelopeEncoder.success(Self.model, api: .posPayActionQuery, requestID: "zt9tg1f4lhkg", format: .json, simplify: true)
-        #expect(String(decoding: body, as: UTF8.self) == #"{"result":{"model":{"result_code":"SUCCESS","result_message":"ok","channel_name":"alipay","action_status":"SUCCESS","success":true},"success":true},"request_id":"zt9tg1f4lhkg"}"#)
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"result":{"model":{"result_code":"SUCCESS","result_message":"ok","channel_name":"alipay","action_status":"SUCCESS","success":true},"success":true},"request_id":"zt9tg1f4lhkg"}"#
+        )
     }
 
     @Test func rendersXMLSuccessWithPrologue() {
         let body = EnvelopeEncoder.success(Self.model, api: .posPayActionQuery, requestID: "zt9tg1f4lhkg", format: .xml, simplify: false)
-        #expect(String(decoding: body, as: UTF8.self) == """
-            <?xml version="1.0" encoding="utf-8" ?>
-            <alibaba_pos_pay_action_query_response><result><model><result_code>SUCCESS</result_code><result_message>ok</result_message><channel_name>alipay</channel_name><action_status>SUCCESS</action_status><success>true</success></model><success>true</success></result><request_id>zt9tg1f4lhkg</request_id></alibaba_pos_pay_action_query_response>
-            """)
+        #expect(
+            String(decoding: body, as: UTF8.self) == """
+                <?xml version="1.0" encoding="utf-8" ?>
+                <alibaba_pos_pay_action_query_response><result><model><result_code>SUCCESS</result_code><result_message>ok</result_message><channel_name>alipay</channel_name><action_status>SUCCESS</action_status><success>true</success></model><success>true</success></result><request_id>zt9tg1f4lhkg</request_id></alibaba_pos_pay_action_query_response>
+                """)
     }
 
     @Test func rendersJSONErrorInRealFieldOrder() {
         let body = EnvelopeEncoder.failure(.invalidAppKey, requestID: "157dldoj7tr3e", format: .json)
-        #expect(String(decoding: body, as: UTF8.self) == #"{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists","request_id":"157dldoj7tr3e"}}"#)
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists","request_id":"157dldoj7tr3e"}}"#)
     }
 
     @Test func rendersXMLErrorWithSubMessage() {
         let body = EnvelopeEncoder.failure(.remoteServiceErrorTemplate, requestID: "13yki55kbv7ug", format: .xml)
-        #expect(String(decoding: body, as: UTF8.self) == """
-            <?xml version="1.0" encoding="utf-8" ?>
-            <error_response><code>50</code><msg>Remote service error</msg><sub_code>isv.invalid-parameter</sub_code><sub_msg>非法参数</sub_msg><request_id>13yki55kbv7ug</request_id></error_response>
-            """)
+        #expect(
+            String(decoding: body, as: UTF8.self) == """
+                <?xml version="1.0" encoding="utf-8" ?>
+                <error_response><code>50</code><msg>Remote service error</msg><sub_code>isv.invalid-parameter</sub_code><sub_msg>非法参数</sub_msg><request_id>13yki55kbv7ug</request_id></error_response>
+                """)
     }
 
     @Test func escapesJSONAndXMLText() {
@@ -48,7 +58,9 @@ import TopMockProtocol
         let json = EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .json, simplify: true)
         #expect(String(decoding: json, as: UTF8.self) == #"{"msg_info":"a\"b\\c\nd<e>&\u0001","request_id":"r"}"#)
         let xml = EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .xml, simplify: false)
-        #expect(String(decoding: xml, as: UTF8.self).hasSuffix("<msg_info>a&quot;b\\c\nd&lt;e&gt;&amp;</msg_info><request_id>r</request_id></alibaba_pos_pay_action_query_response>"))
+        #expect(
+            String(decoding: xml, as: UTF8.self).hasSuffix(
+                "<msg_info>a&quot;b\\c\nd&lt;e&gt;&amp;</msg_info><request_id>r</request_id></alibaba_pos_pay_action_query_response>"))
     }
 
     @Test func wrapsListsTwiceUnlessSimplified() {
@@ -58,7 +70,9 @@ import TopMockProtocol
         let plain = EnvelopeEncoder.success(fields, api: APIName(rawValue: "taobao.x.get"), requestID: "r", format: .json, simplify: true)
         #expect(String(decoding: plain, as: UTF8.self) == #"{"features":["a",2],"request_id":"r"}"#)
         let xml = EnvelopeEncoder.success(fields, api: APIName(rawValue: "taobao.x.get"), requestID: "r", format: .xml, simplify: false)
-        #expect(String(decoding: xml, as: UTF8.self).hasSuffix("<x_get_response><features><feature>a</feature><feature>2</feature></features><request_id>r</request_id></x_get_response>"))
+        #expect(
+            String(decoding: xml, as: UTF8.self).hasSuffix(
+                "<x_get_response><features><feature>a</feature><feature>2</feature></features><request_id>r</request_id></x_get_response>"))
     }
 
     @Test func derivesResponseKeyFromMethodName() {

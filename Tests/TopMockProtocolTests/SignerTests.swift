@@ -41,7 +41,10 @@ import TopMockProtocol
     @Test func canonicalStringSortsByteWiseAndSkipsSign() {
         let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", "X")])
         let canonical = String(decoding: Signer.canonicalString(parameters.all), as: UTF8.self)
-        #expect(canonical == #"app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodmd5timestamp2016-01-01 12:00:00v2.0"#)
+        #expect(
+            canonical
+                == #"app_key12345678formatjsonmethodalibaba.pos.pay.action.querypayment_action_request{"buyer_id":123,"request_id":"123"}shop_id124sign_methodmd5timestamp2016-01-01 12:00:00v2.0"#
+        )
     }
 
     /// The sort compares the names' first eight bytes as a number and only then the whole names:
@@ -58,7 +61,8 @@ import TopMockProtocol
             let shuffled = names.shuffled(using: &generator)
             // Values tell the pairs apart whatever the names: value = the name's position in `names`.
             let parameters = shuffled.map { TOPParameters.Parameter(name: $0, value: "<\(names.firstIndex(of: $0)!)>") }
-            let expected = parameters
+            let expected =
+                parameters
                 .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
                 .flatMap { Array($0.name.utf8) + Array($0.value.utf8) }
             #expect(Signer.canonicalString(parameters) == expected)
@@ -127,9 +131,12 @@ import TopMockProtocol
 
     @Test func diagnosesURLEncodedValuesUnsortedParametersAndUnsignedParameters() {
         let encoded = Self.payActionQuery(.md5).map { ($0.0, PercentEncoding.encodeFormComponent($0.1)) }
-        #expect(cause(Signer.sign(encoded, secret: "helloworld", method: .md5)) == "the client signed URL-encoded values; TOP signs the decoded values")
+        #expect(
+            cause(Signer.sign(encoded, secret: "helloworld", method: .md5)) == "the client signed URL-encoded values; TOP signs the decoded values")
         let unsorted = Self.payActionQuery(.md5).flatMap { Array($0.0.utf8) + Array($0.1.utf8) }
-        #expect(cause(Signer.sign(canonical: unsorted, secret: "helloworld", method: .md5)) == "the client did not sort the parameters by name before signing")
+        #expect(
+            cause(Signer.sign(canonical: unsorted, secret: "helloworld", method: .md5))
+                == "the client did not sort the parameters by name before signing")
         let signedWithoutPartner = Signer.sign(Self.payActionQuery(.md5), secret: "helloworld", method: .md5)
         #expect(cause(signedWithoutPartner, extra: [("partner_id", "top-sdk-java")]) == "parameter 'partner_id' was sent but not signed")
     }

@@ -53,13 +53,25 @@ import TopMockProtocol
     @Test func credentialsComeBackWithTheRequestOrTheRefusal() throws {
         let request = try validate(Self.valid()).get()
         #expect(request.credentials == AppCredentials(secret: "helloworld"))
-        guard case .failure(let badTimestamp) = validate(replacing("timestamp", "yesterday")) else { Issue.record("accepted"); return }
+        guard case .failure(let badTimestamp) = validate(replacing("timestamp", "yesterday")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(badTimestamp.credentials?.secret == "helloworld")
-        guard case .failure(let badSignature) = validate(Self.valid(), secret: "other") else { Issue.record("accepted"); return }
+        guard case .failure(let badSignature) = validate(Self.valid(), secret: "other") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(badSignature.credentials?.secret == "helloworld")
-        guard case .failure(let unknownApp) = validate(replacing("app_key", "999")) else { Issue.record("accepted"); return }
+        guard case .failure(let unknownApp) = validate(replacing("app_key", "999")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(unknownApp.credentials == nil)
-        guard case .failure(let noMethod) = validate(without("method")) else { Issue.record("accepted"); return }
+        guard case .failure(let noMethod) = validate(without("method")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(noMethod.credentials == nil)
     }
 
@@ -67,7 +79,10 @@ import TopMockProtocol
     @Test func missingAppKeyIs28() { #expect(code(validate(without("app_key"))) == 28) }
 
     @Test func unknownAppKeyIs29WithSubCode() throws {
-        guard case .failure(let rejection) = validate(replacing("app_key", "999")) else { Issue.record("accepted"); return }
+        guard case .failure(let rejection) = validate(replacing("app_key", "999")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(rejection.error == .invalidAppKey)
         #expect(rejection.error.subCode == "isv.appkey-not-exists")
     }
@@ -90,7 +105,10 @@ import TopMockProtocol
     @Test func unknownFormatIs23() { #expect(code(validate(replacing("format", "yaml"))) == 23) }
 
     @Test func unknownSignMethodIs43WithReason() {
-        guard case .failure(let rejection) = validate(replacing("sign_method", "sha1")) else { Issue.record("accepted"); return }
+        guard case .failure(let rejection) = validate(replacing("sign_method", "sha1")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(rejection.error.code == 43)
         #expect(rejection.error.subCode == "isv.invalid-parameter:sign_method")
     }
@@ -103,7 +121,10 @@ import TopMockProtocol
     @Test func missingSignIs24() { #expect(code(validate(Self.valid(), sign: false)) == 24) }
 
     @Test func wrongSecretIs25WithMismatchDetails() {
-        guard case .failure(let rejection) = validate(Self.valid(), secret: "nope") else { Issue.record("accepted"); return }
+        guard case .failure(let rejection) = validate(Self.valid(), secret: "nope") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(rejection.error == .invalidSignature)
         #expect(rejection.signatureMismatch?.expected == "3300AA7A593A184C58F6EF9D420B5205")
         #expect(rejection.diagnostic.hasPrefix("signature mismatch (md5): expected 3300AA7A593A184C58F6EF9D420B5205, received "))
@@ -127,17 +148,29 @@ import TopMockProtocol
     }
 
     @Test func nonUTF8ParameterIs47First() {
-        guard case .failure(let rejection) = validate(without("method"), invalidEncoding: "shop_id") else { Issue.record("accepted"); return }
+        guard case .failure(let rejection) = validate(without("method"), invalidEncoding: "shop_id") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(rejection.error == .invalidEncoding)
         #expect(rejection.diagnostic == "parameter 'shop_id' is not valid UTF-8 (after percent-decoding)")
     }
 
     @Test func errorsAreRenderedInTheRequestedFormat() {
-        guard case .failure(let json) = validate(without("timestamp")) else { Issue.record("accepted"); return }
+        guard case .failure(let json) = validate(without("timestamp")) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(json.format == .json)
-        guard case .failure(let xml) = validate(replacing("format", "xml", in: without("timestamp"))) else { Issue.record("accepted"); return }
+        guard case .failure(let xml) = validate(replacing("format", "xml", in: without("timestamp"))) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(xml.format == .xml)
-        guard case .failure(let absent) = validate(without("format").filter { $0.0 != "timestamp" }) else { Issue.record("accepted"); return }
+        guard case .failure(let absent) = validate(without("format").filter { $0.0 != "timestamp" }) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(absent.format == .xml)
     }
 
@@ -161,7 +194,10 @@ import TopMockProtocol
 
     @Test func rejectsMalformedAndImpossibleDates() {
         let policy = TimestampPolicy(zone: .gmt8, toleranceSeconds: Int64.max / 2000)
-        for text in ["", "2016-1-01 12:00:00", "2016-01-01T12:00:00", "2016-13-01 12:00:00", "2015-02-29 00:00:00", "2016-01-01 24:00:00", "-451620800000", "14516208000000"] {
+        for text in [
+            "", "2016-1-01 12:00:00", "2016-01-01T12:00:00", "2016-13-01 12:00:00", "2015-02-29 00:00:00", "2016-01-01 24:00:00", "-451620800000",
+            "14516208000000",
+        ] {
             #expect(!policy.accepts(text, nowMillis: now), "\(text)")
         }
         #expect(policy.accepts("2016-02-29 00:00:00", nowMillis: now))
@@ -205,10 +241,22 @@ import TopMockProtocol
         ([("shop_id", "124"), ("payment_action_request", "not json")], "41 Invalid arguments:payment_action_request"),
         ([("shop_id", "124"), ("payment_action_request", "[1,2]")], "41 Invalid arguments:payment_action_request"),
         ([("shop_id", "124"), ("payment_action_request", #"{"buyer_id":1}"#)], "40 Missing required arguments:payment_action_request.request_id"),
-        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":null}"#)], "40 Missing required arguments:payment_action_request.buyer_id"),
-        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":{},"buyer_id":1}"#)], "41 Invalid arguments:payment_action_request.request_id"),
-        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":1.5}"#)], "41 Invalid arguments:payment_action_request.buyer_id"),
-        ([("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":123456789012345678901234}"#)], "41 Invalid arguments:payment_action_request.buyer_id"),
+        (
+            [("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":null}"#)],
+            "40 Missing required arguments:payment_action_request.buyer_id"
+        ),
+        (
+            [("shop_id", "124"), ("payment_action_request", #"{"request_id":{},"buyer_id":1}"#)],
+            "41 Invalid arguments:payment_action_request.request_id"
+        ),
+        (
+            [("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":1.5}"#)],
+            "41 Invalid arguments:payment_action_request.buyer_id"
+        ),
+        (
+            [("shop_id", "124"), ("payment_action_request", #"{"request_id":"a","buyer_id":123456789012345678901234}"#)],
+            "41 Invalid arguments:payment_action_request.buyer_id"
+        ),
     ]
 
     @Test(arguments: badCases)

@@ -69,36 +69,38 @@ import TopMockScenarios
             """
         let result = load([("broken.yaml", broken)])
         #expect(!result.isValid)
-        #expect(result.report == """
-            broken.yaml:3:14: error: 'shop_id' in a shop must be a whole number, found a string
-              - shop_id: "abc"
-                         ^
-            broken.yaml:5:20: error: total_fen is 500 but not every action gives amount_fen
-                  - total_fen: 500
-                               ^
-            broken.yaml:7:13: error: a payment action is missing the required key 'channel'
-                      - request_id: a1
-                        ^
-            broken.yaml:9:13: error: unknown key 'chanel' in a payment action; did you mean 'channel'?
-                        chanel: cash
-                        ^
-            broken.yaml:13:23: error: 'buyer_id' in a payment action must be at least 0, found -4
-                        buyer_id: -4
-                                  ^
-            broken.yaml:14:22: error: 'channel' in a payment action must be a string, found a list
-                        channel: [cash]
-                                 ^
-            """)
+        #expect(
+            result.report == """
+                broken.yaml:3:14: error: 'shop_id' in a shop must be a whole number, found a string
+                  - shop_id: "abc"
+                             ^
+                broken.yaml:5:20: error: total_fen is 500 but not every action gives amount_fen
+                      - total_fen: 500
+                                   ^
+                broken.yaml:7:13: error: a payment action is missing the required key 'channel'
+                          - request_id: a1
+                            ^
+                broken.yaml:9:13: error: unknown key 'chanel' in a payment action; did you mean 'channel'?
+                            chanel: cash
+                            ^
+                broken.yaml:13:23: error: 'buyer_id' in a payment action must be at least 0, found -4
+                            buyer_id: -4
+                                      ^
+                broken.yaml:14:22: error: 'channel' in a payment action must be a string, found a list
+                            channel: [cash]
+                                     ^
+                """)
         #expect(result.set.actions.isEmpty)
     }
 
     @Test func checksThatSplitLegsAddUp() {
         let text = Self.valid.replacing("total_fen: 2000", with: "total_fen: 2500")
-        #expect(load([("demo.yaml", text)]).report == """
-            demo.yaml:9:20: error: the actions' amount_fen add up to 2000 (1000 + 1000), not total_fen 2500
-                    total_fen: 2500
-                               ^
-            """)
+        #expect(
+            load([("demo.yaml", text)]).report == """
+                demo.yaml:9:20: error: the actions' amount_fen add up to 2000 (1000 + 1000), not total_fen 2500
+                        total_fen: 2500
+                                   ^
+                """)
     }
 
     @Test func reportsDuplicateActionsAcrossFiles() {
@@ -110,28 +112,31 @@ import TopMockScenarios
                       - {request_id: split-cash, buyer_id: 1, channel: cash, status: SUCCESS}
             """
         let result = load([("a.yaml", Self.valid), ("b.yaml", second)])
-        #expect(result.diagnostics.map(\.headline) == [
-            "b.yaml:5:13: error: duplicate payment action (shop 124, request_id 'split-cash'): first declared at a.yaml:11:13",
-        ])
+        #expect(
+            result.diagnostics.map(\.headline) == [
+                "b.yaml:5:13: error: duplicate payment action (shop 124, request_id 'split-cash'): first declared at a.yaml:11:13"
+            ])
     }
 
     @Test func reportsConflictingAppSecretsAndSyntaxErrors() {
         let other = "apps: [{app_key: \"4272\", secret: other}]\n"
         let syntax = "shops: [\n"
         let result = load([("a.yaml", Self.valid), ("b.yaml", other), ("c.yaml", syntax)])
-        #expect(result.diagnostics.map(\.headline) == [
-            "b.yaml:1:8: error: app_key '4272' is declared at a.yaml:3:5 with another secret",
-            "c.yaml:2:1: error: YAML syntax: did not find expected node content while parsing a flow node",
-        ])
+        #expect(
+            result.diagnostics.map(\.headline) == [
+                "b.yaml:1:8: error: app_key '4272' is declared at a.yaml:3:5 with another secret",
+                "c.yaml:2:1: error: YAML syntax: did not find expected node content while parsing a flow node",
+            ])
     }
 
     @Test func readsAppSessions() {
         let result = load([("apps.yaml", "apps:\n  - {app_key: a, secret: s, sessions: [one, two]}\n  - {app_key: b, secret: s, sessions: [{}]}\n")])
-        #expect(result.report == """
-            apps.yaml:3:40: error: sessions of an app must be non-empty strings, found a mapping
-              - {app_key: b, secret: s, sessions: [{}]}
-                                                   ^
-            """)
+        #expect(
+            result.report == """
+                apps.yaml:3:40: error: sessions of an app must be non-empty strings, found a mapping
+                  - {app_key: b, secret: s, sessions: [{}]}
+                                                       ^
+                """)
         let valid = load([("apps.yaml", "apps:\n  - {app_key: a, secret: s, sessions: [one, two]}\n")])
         #expect(valid.set.apps == ["a": AppCredentials(secret: "s", sessions: ["one", "two"])])
     }
@@ -159,9 +164,11 @@ import TopMockScenarios
     @Test func engineResolvesFoundNotFoundAndBuyerMismatch() throws {
         let engine = ScenarioEngine(set: load([("demo.yaml", Self.valid)]).set)
         func resolve(_ shop: Int64, _ request: String, _ buyer: Int64) -> Resolution.Outcome {
-            engine.resolve(MatchableRequest(
-                api: .posPayActionQuery, appKey: "k", parameters: TOPParameters(),
-                call: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))).outcome
+            engine.resolve(
+                MatchableRequest(
+                    api: .posPayActionQuery, appKey: "k", parameters: TOPParameters(),
+                    call: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))
+            ).outcome
         }
         guard case .answer(let answer) = resolve(124, "split-cash", 456) else {
             Issue.record("not found")

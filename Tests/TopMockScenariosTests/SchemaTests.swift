@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TopMockProtocol
+
 @testable import TopMockScenarios
 
 /// schema/scenario.schema.json says what the loader accepts: the same keys, error names and faults.
@@ -16,13 +17,14 @@ import TopMockProtocol
         return Set(((node["properties"] as? [String: Any]) ?? [:]).keys)
     }
 
-    @Test(arguments: [
-        (nil, ScenarioCompiler.fileKeys), ("app", ScenarioCompiler.appKeys), ("shop", ScenarioCompiler.shopKeys),
-        ("paymentOrder", ScenarioCompiler.orderKeys), ("paymentAction", ScenarioCompiler.actionKeys),
-        ("timelineStep", ScenarioCompiler.stepKeys), ("resultLevel", ScenarioCompiler.resultKeys),
-        ("rule", ScenarioCompiler.ruleKeys), ("stub", ScenarioCompiler.stubKeys),
-        ("channelProfile", ScenarioCompiler.profileKeys), ("actionTemplate", ScenarioCompiler.templateKeys),
-    ] as [(String?, [String])])
+    @Test(
+        arguments: [
+            (nil, ScenarioCompiler.fileKeys), ("app", ScenarioCompiler.appKeys), ("shop", ScenarioCompiler.shopKeys),
+            ("paymentOrder", ScenarioCompiler.orderKeys), ("paymentAction", ScenarioCompiler.actionKeys),
+            ("timelineStep", ScenarioCompiler.stepKeys), ("resultLevel", ScenarioCompiler.resultKeys),
+            ("rule", ScenarioCompiler.ruleKeys), ("stub", ScenarioCompiler.stubKeys),
+            ("channelProfile", ScenarioCompiler.profileKeys), ("actionTemplate", ScenarioCompiler.templateKeys),
+        ] as [(String?, [String])])
     func schemaHasTheLoadersKeys(definition: String?, keys: [String]) {
         #expect(Self.properties(definition) == Set(keys), "\(definition ?? "root")")
     }

@@ -3,7 +3,8 @@ import TopMockYAML
 
 @Suite struct YAMLParserTests {
     @Test func keepsLinesColumnsAndScalarStyles() throws {
-        let documents = try YAMLParser.parse("""
+        let documents = try YAMLParser.parse(
+            """
             shops:
               - shop_id: 124
                 name: "124"

@@ -1,7 +1,8 @@
-import Testing
-@testable import TopMock
 import Foundation
+import Testing
 import TopMockYAML
+
+@testable import TopMock
 
 /// docs/admin-openapi.yaml describes exactly the routes the server has.
 @Suite struct AdminOpenAPITests {

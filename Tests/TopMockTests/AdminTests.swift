@@ -4,29 +4,39 @@ import Logging
 import Testing
 import TopMock
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
-import TopMockLock
 
 /// The admin API, the journal, namespaces and virtual clocks, in-process and live.
 @Suite struct AdminTests {
     static let targets: [TestTarget] = [.inProcess, .live]
 
-    static func admin(_ client: TestClient, _ method: String, _ path: String, json: String? = nil, body: String? = nil,
-                      token: String? = nil) throws -> (status: Int, json: [String: Any], text: String) {
+    static func admin(
+        _ client: TestClient, _ method: String, _ path: String, json: String? = nil, body: String? = nil,
+        token: String? = nil
+    ) throws -> (status: Int, json: [String: Any], text: String) {
         var headers = HTTPHeaders()
         var bytes: [UInt8] = []
-        if let json { headers.add(name: "Content-Type", value: "application/json"); bytes = Array(json.utf8) }
-        if let body { headers.add(name: "Content-Type", value: "application/yaml"); bytes = Array(body.utf8) }
+        if let json {
+            headers.add(name: "Content-Type", value: "application/json")
+            bytes = Array(json.utf8)
+        }
+        if let body {
+            headers.add(name: "Content-Type", value: "application/yaml")
+            bytes = Array(body.utf8)
+        }
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try client.execute(HTTPRequest(method: method, target: path, headers: headers, body: bytes))
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return (response.status, object, response.bodyText)
     }
 
-    static func query(_ id: String, buyer: Int64 = 123, app: String = "12345678", secret: String = "helloworld",
-                      namespace: String? = nil, nowMillis: Int64 = SystemWallClock().nowMillis()) -> SignedRequest {
+    static func query(
+        _ id: String, buyer: Int64 = 123, app: String = "12345678", secret: String = "helloworld",
+        namespace: String? = nil, nowMillis: Int64 = SystemWallClock().nowMillis()
+    ) -> SignedRequest {
         var request = SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, appKey: app, secret: secret, nowMillis: nowMillis)
         if let namespace { request.headers.add(name: "X-Topmock-Namespace", value: namespace) }
         return request
@@ -47,8 +57,9 @@ import TopMockLock
             // Another namespace is untouched.
             #expect(Self.status(try client.execute(Self.query("alipay-poll-0001", namespace: "pos-b"))) == "PAYING")
             // A status no step has: an override with the given fields.
-            let custom = try Self.admin(client, "PUT", "/__admin/namespaces/pos-b/actions/124/alipay-poll-0001",
-                                        json: #"{"status":"REFUNDING","result_code":"R1"}"#)
+            let custom = try Self.admin(
+                client, "PUT", "/__admin/namespaces/pos-b/actions/124/alipay-poll-0001",
+                json: #"{"status":"REFUNDING","result_code":"R1"}"#)
             #expect(custom.json["set_by_admin"] as? Bool == true)
             let answer = try client.execute(Self.query("alipay-poll-0001", namespace: "pos-b"))
             #expect(Self.status(answer) == "REFUNDING" && ShippedScenarioTests.field(answer, "result_code") == "R1")
@@ -127,12 +138,14 @@ import TopMockLock
             #expect(try Self.admin(client, "GET", "/__admin/requests/count?namespace=j&outcome=25").json["count"] as? Int == 1)
             #expect(try Self.admin(client, "GET", "/__admin/requests?namespace=j&limit=1").json["requests"].map { ($0 as? [Any])?.count } == 1)
 
-            let ok = try Self.admin(client, "POST", "/__admin/requests/verify", json: #"{"namespace":"j","request_id":"cash-0001","outcome":"found","count":2}"#)
+            let ok = try Self.admin(
+                client, "POST", "/__admin/requests/verify", json: #"{"namespace":"j","request_id":"cash-0001","outcome":"found","count":2}"#)
             #expect(ok.status == 200 && ok.text == #"{"matched":2}"#)
             let failed = try Self.admin(client, "POST", "/__admin/requests/verify", json: #"{"namespace":"j","request_id":"cash-0001","at_least":5}"#)
             #expect(failed.status == 409)
-            #expect((failed.json["error"] as? [String: Any])?["message"] as? String
-                == "expected at least 5 requests matching namespace=j, request_id=cash-0001, found 3")
+            #expect(
+                (failed.json["error"] as? [String: Any])?["message"] as? String
+                    == "expected at least 5 requests matching namespace=j, request_id=cash-0001, found 3")
             #expect((failed.json["recent"] as? [[String: Any]])?.count == 4)
 
             let cleared = try Self.admin(client, "DELETE", "/__admin/requests?namespace=j&outcome=rejected")
@@ -150,10 +163,13 @@ import TopMockLock
             _ = try client.execute(Self.query("err-timout-1", namespace: "n"))
             let entries = try #require(try Self.admin(client, "GET", "/__admin/requests?namespace=n").json["requests"] as? [[String: Any]])
             let rules = packageRoot + "/scenarios/platform-errors.yaml"
-            #expect(entries[0]["near_miss"] as? String == "no payment action with request_id 'cash-001' in shop 124; nearest: 'cash-0001' in shop 124")
+            #expect(
+                entries[0]["near_miss"] as? String == "no payment action with request_id 'cash-001' in shop 124; nearest: 'cash-0001' in shop 124")
             #expect(entries[1]["near_miss"] as? String == "payment action 'cash-0001' in shop 124 belongs to buyer 123, not 999")
-            #expect(entries[2]["near_miss"] as? String
-                == "no payment action with request_id 'err-timout-1' in shop 124; closest rule 'timeout' (\(rules):29:5): request_id starts with 'err-timeout-', got 'err-timout-1'")
+            #expect(
+                entries[2]["near_miss"] as? String
+                    == "no payment action with request_id 'err-timout-1' in shop 124; closest rule 'timeout' (\(rules):29:5): request_id starts with 'err-timeout-', got 'err-timout-1'"
+            )
         }
     }
 
@@ -167,10 +183,11 @@ import TopMockLock
         }
         let bytes = RequestJournal(limits: RequestJournal.Limits(maxEntries: 1000, maxBytes: 4096))
         for index in 0..<100 {
-            bytes.record(JournalEntry(
-                id: 0, receivedAtMillis: 0, namespace: "x", remoteAddress: "", httpMethod: "POST",
-                parameters: [.init(name: "payment_action_request", value: String(repeating: "x", count: 500))],
-                outcome: .found, answerRequestID: "r\(index)", latencyMicros: 1))
+            bytes.record(
+                JournalEntry(
+                    id: 0, receivedAtMillis: 0, namespace: "x", remoteAddress: "", httpMethod: "POST",
+                    parameters: [.init(name: "payment_action_request", value: String(repeating: "x", count: 500))],
+                    outcome: .found, answerRequestID: "r\(index)", latencyMicros: 1))
         }
         let statistics = bytes.statistics
         #expect(statistics.bytes <= 4096 && statistics.entries < 10 && statistics.entries + statistics.evicted == 100)
@@ -210,7 +227,8 @@ import TopMockLock
     @Test func uploadsValidatesReplacesAndDeletesScenarios() throws {
         let app = try GatewayTests.makeApplication()
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in
-            let document = "shops: [{shop_id: 124, payment_orders: [{actions: [{request_id: up-1, buyer_id: 1, channel: wechat, status: SUCCESS}]}]}]\n"
+            let document =
+                "shops: [{shop_id: 124, payment_orders: [{actions: [{request_id: up-1, buyer_id: 1, channel: wechat, status: SUCCESS}]}]}]\n"
             let created = try Self.admin(client, "POST", "/__admin/scenarios?name=my-test", body: document)
             #expect(created.status == 201 && created.json["replaced"] as? Bool == false)
             #expect(ShippedScenarioTests.field(try client.execute(Self.query("up-1", buyer: 1)), "channel_name") == "wechat")
@@ -220,10 +238,11 @@ import TopMockLock
 
             let broken = try Self.admin(client, "POST", "/__admin/scenarios?name=broken", body: "shops: [{shop_id: x}]\n")
             #expect(broken.status == 422)
-            #expect((broken.json["diagnostics"] as? [String])?.map { $0.prefix { $0 != "\n" } } == [
-                "upload:broken:1:9: error: a shop is missing the required key 'payment_orders'",
-                "upload:broken:1:19: error: 'shop_id' in a shop must be a whole number, found a string",
-            ])
+            #expect(
+                (broken.json["diagnostics"] as? [String])?.map { $0.prefix { $0 != "\n" } } == [
+                    "upload:broken:1:9: error: a shop is missing the required key 'payment_orders'",
+                    "upload:broken:1:19: error: 'shop_id' in a shop must be a whole number, found a string",
+                ])
             let listed = try Self.admin(client, "GET", "/__admin/scenarios")
             #expect(listed.json["uploads"] as? [String] == ["my-test"])
 
@@ -239,11 +258,17 @@ import TopMockLock
     @Test func answersBadAdminCallsClearly() throws {
         let app = try GatewayTests.makeApplication()
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in
-            #expect(try Self.admin(client, "POST", "/__admin/requests/verify", json: "{not json").json["error"].map { ($0 as? [String: Any])?["code"] as? Int } == 1003)
-            #expect(try Self.admin(client, "PUT", "/__admin/namespaces/x/actions/124/cash-0001", json: #"{"status":7}"#).text
-                == #"{"error":{"code":1003,"message":"the body is not the JSON this route takes: status: Expected to decode String but found number instead."}}"#)
-            #expect(try Self.admin(client, "DELETE", "/__admin/health").text
-                == #"{"error":{"code":1002,"message":"method 'DELETE' is not allowed here; use GET"}}"#)
+            #expect(
+                try Self.admin(client, "POST", "/__admin/requests/verify", json: "{not json").json["error"].map {
+                    ($0 as? [String: Any])?["code"] as? Int
+                } == 1003)
+            #expect(
+                try Self.admin(client, "PUT", "/__admin/namespaces/x/actions/124/cash-0001", json: #"{"status":7}"#).text
+                    == #"{"error":{"code":1003,"message":"the body is not the JSON this route takes: status: Expected to decode String but found number instead."}}"#
+            )
+            #expect(
+                try Self.admin(client, "DELETE", "/__admin/health").text
+                    == #"{"error":{"code":1002,"message":"method 'DELETE' is not allowed here; use GET"}}"#)
             #expect(try Self.admin(client, "GET", "/__admin/nothing").status == 404)
             #expect(try Self.admin(client, "GET", "/__admin/requests?since=yesterday").status == 400)
         }
@@ -287,7 +312,10 @@ import TopMockLock
             journal.record(entry)
             model.append((entry.receivedAtMillis, entry.estimatedBytes))
             while model.count > maxEntries || model.reduce(0, { $0 + $1.1 }) > maxBytes { model.removeFirst() }
-            if index % 50 == 49 { journal.remove(matching: JournalFilter(namespace: "a")); model.removeAll { $0.0 % 3 == 0 } }
+            if index % 50 == 49 {
+                journal.remove(matching: JournalFilter(namespace: "a"))
+                model.removeAll { $0.0 % 3 == 0 }
+            }
             if index % 70 == 69 {
                 journal.forget(namespace: "b")
                 forgottenB = entry.receivedAtMillis

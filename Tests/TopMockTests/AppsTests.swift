@@ -1,12 +1,13 @@
 import Dispatch
 import Foundation
 import Testing
-@testable import TopMock
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
-import TopMockLock
+
+@testable import TopMock
 
 /// Apps made at run time: one per test, each with a namespace of its own, which the helpers in
 /// clients/ rely on.

@@ -131,9 +131,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     static func raw(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    static func post(_ body: [UInt8], contentType: String = "application/x-www-form-urlencoded;charset=UTF-8",
-                     path: String = "/router/rest", method: String = "POST", headers: String = "") -> [UInt8] {
-        raw("\(method) \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: \(contentType)\r\n\(headers)Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+    static func post(
+        _ body: [UInt8], contentType: String = "application/x-www-form-urlencoded;charset=UTF-8",
+        path: String = "/router/rest", method: String = "POST", headers: String = ""
+    ) -> [UInt8] {
+        raw(
+            "\(method) \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: \(contentType)\r\n\(headers)Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        )
             + body
     }
 
@@ -155,8 +159,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     static func multipart(_ body: String, contentType: String) -> @Sendable (Int64) -> [UInt8] {
         { now in
             let system = signed(query(now: now)).filter { $0.0 != "shop_id" && $0.0 != "payment_action_request" }
-            return raw("POST /router/rest?\(encoded(system)) HTTP/1.1\r\nHost: x\r\nContent-Type: \(contentType)\r\n"
-                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            return raw(
+                "POST /router/rest?\(encoded(system)) HTTP/1.1\r\nHost: x\r\nContent-Type: \(contentType)\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
         }
     }
 
@@ -173,7 +178,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     static let missing = "Missing required arguments:"
     static let invalid = "Invalid arguments:"
 
-    static let catalogue: [BadInput] = encoding + parameters + multipartBodies + businessParameters + shopIDs + timestamps
+    static let catalogue: [BadInput] =
+        encoding + parameters + multipartBodies + businessParameters + shopIDs + timestamps
         + methods + headersAndPaths + admin
 
     static let encoding: [BadInput] = [
@@ -213,8 +219,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput("a body of only separators", .topXML(21, "Missing method")) { _ in post(Array(String(repeating: "&", count: 5000).utf8)) },
         BadInput("duplicated method, query vs body: the query's wins", .action("SUCCESS")) { now in
             let pairs = signed(query(now: now))
-            return raw("POST /router/rest?\(encoded(pairs)) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: 22\r\nConnection: close\r\n\r\nmethod=taobao.evil.api")
+            return raw(
+                "POST /router/rest?\(encoded(pairs)) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 22\r\nConnection: close\r\n\r\nmethod=taobao.evil.api")
         },
         BadInput("duplicated shop_id in one body: the first wins", .action("SUCCESS")) { now in
             post(Array((encoded(signed(query(now: now))) + "&shop_id=999").utf8))
@@ -228,12 +235,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             raw("GET /router/rest?\((0..<1001).map { "p\($0)=1" }.joined(separator: "&")) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         },
         BadInput("100 MB body declared: refused before reading", .http(413, "")) { _ in
-            raw("POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: 104857600\r\nConnection: close\r\n\r\n")
+            raw(
+                "POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 104857600\r\nConnection: close\r\n\r\n")
         },
         BadInput("chunked body over the limit", .http(413, "")) { _ in
             let chunk = String(repeating: "a", count: 1 << 20)
-            var text = "POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            var text =
+                "POST /router/rest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
             for _ in 0..<9 { text += "100000\r\n\(chunk)\r\n" }
             return raw(text + "0\r\n\r\n")
@@ -268,26 +277,30 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             multipart("--b\r\nContent-Disposition: form-data; name=\"shop_id\"\r\n\r\n124", contentType: "multipart/form-data; boundary=b")(now)
         },
         BadInput("multipart with the wrong boundary", .top(43, "Parameter Error", subCode: "isv.invalid-parameter")) { now in
-            multipart("--other\r\nContent-Disposition: form-data; name=\"shop_id\"\r\n\r\n124\r\n--other--\r\n",
-                      contentType: "multipart/form-data; boundary=b")(now)
+            multipart(
+                "--other\r\nContent-Disposition: form-data; name=\"shop_id\"\r\n\r\n124\r\n--other--\r\n",
+                contentType: "multipart/form-data; boundary=b")(now)
         },
         BadInput("nested multipart: the inner body is one opaque value", .top(40, "\(missing)payment_action_request")) { now in
             let inner = "--inner\r\nContent-Disposition: form-data; name=\"payment_action_request\"\r\n\r\n\(cash)\r\n--inner--"
-            let body = "--b\r\nContent-Disposition: form-data; name=\"shop_id\"\r\n\r\n124\r\n"
+            let body =
+                "--b\r\nContent-Disposition: form-data; name=\"shop_id\"\r\n\r\n124\r\n"
                 + "--b\r\nContent-Disposition: form-data; name=\"nested\"\r\nContent-Type: multipart/mixed; boundary=inner\r\n\r\n\(inner)\r\n--b--\r\n"
             // Signed over what is sent: the system parameters, shop_id and the nested part's text.
             let system = query(now: now, ["shop_id": nil, "payment_action_request": nil])
             let sign = Signer.sign(system + [("shop_id", "124"), ("nested", inner)], secret: "helloworld", method: .md5)
-            return raw("POST /router/rest?\(encoded(system + [("sign", sign)])) HTTP/1.1\r\nHost: x\r\n"
-                + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            return raw(
+                "POST /router/rest?\(encoded(system + [("sign", sign)])) HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
         },
         BadInput("multipart part without a name", .top(43, "Parameter Error", subCode: "isv.invalid-parameter")) { now in
             multipart("--b\r\nContent-Disposition: form-data\r\n\r\n124\r\n--b--\r\n", contentType: "multipart/form-data; boundary=b")(now)
         },
         BadInput("a body in a type TOP ignores (JSON)", .top(40, "\(missing)shop_id")) { now in
             let system = signed(query(now: now, ["shop_id": nil, "payment_action_request": nil]))
-            return raw("POST /router/rest?\(encoded(system)) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 13\r\nConnection: close\r\n\r\n{\"shop_id\":1}")
+            return raw(
+                "POST /router/rest?\(encoded(system)) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 13\r\nConnection: close\r\n\r\n{\"shop_id\":1}")
         },
     ]
 
@@ -295,10 +308,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput("payment_action_request not JSON", .top(41, "\(invalid)payment_action_request"), business("request_id=cash-0001")),
         BadInput("payment_action_request a JSON array", .top(41, "\(invalid)payment_action_request"), business(#"[{"request_id":"cash-0001"}]"#)),
         BadInput("payment_action_request a JSON string", .top(41, "\(invalid)payment_action_request"), business(#""cash-0001""#)),
-        BadInput("payment_action_request nested 100,000 levels", .top(41, "\(invalid)payment_action_request"),
-                 business(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))),
-        BadInput("payment_action_request objects nested 100,000 levels", .top(41, "\(invalid)payment_action_request"),
-                 business(String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000))),
+        BadInput(
+            "payment_action_request nested 100,000 levels", .top(41, "\(invalid)payment_action_request"),
+            business(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))),
+        BadInput(
+            "payment_action_request objects nested 100,000 levels", .top(41, "\(invalid)payment_action_request"),
+            business(String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000))),
         BadInput("payment_action_request truncated JSON", .top(41, "\(invalid)payment_action_request"), business(#"{"request_id":"cash-0001","#)),
         BadInput("payment_action_request empty object", .top(40, "\(missing)payment_action_request.request_id"), business("{}")),
         BadInput("request_id null", .top(40, "\(missing)payment_action_request.request_id"), business(#"{"request_id":null,"buyer_id":1}"#)),
@@ -307,15 +322,20 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput("request_id empty", .top(41, "\(invalid)payment_action_request.request_id"), business(#"{"request_id":"","buyer_id":1}"#)),
         BadInput("buyer_id missing", .top(40, "\(missing)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001"}"#)),
         BadInput("buyer_id a word", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":"abc"}"#)),
-        BadInput("buyer_id negative", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":-123}"#)),
-        BadInput("buyer_id fractional", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":123.5}"#)),
-        BadInput("buyer_id a huge number", .top(41, "\(invalid)payment_action_request.buyer_id"),
-                 business(#"{"request_id":"cash-0001","buyer_id":123456789012345678901234567890}"#)),
+        BadInput(
+            "buyer_id negative", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":-123}"#)),
+        BadInput(
+            "buyer_id fractional", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":123.5}"#)),
+        BadInput(
+            "buyer_id a huge number", .top(41, "\(invalid)payment_action_request.buyer_id"),
+            business(#"{"request_id":"cash-0001","buyer_id":123456789012345678901234567890}"#)),
         BadInput("buyer_id 1e400", .top(41, "\(invalid)payment_action_request.buyer_id"), business(#"{"request_id":"cash-0001","buyer_id":1e400}"#)),
-        BadInput("buyer_id as a numeric string (accepted, as the Java gateway does)", .action("SUCCESS"),
-                 business(#"{"request_id":"cash-0001","buyer_id":"123"}"#)),
-        BadInput("extra fields are ignored", .action("SUCCESS"),
-                 business(#"{"request_id":"cash-0001","buyer_id":123,"extra":[1,{"x":null}],"more":"x"}"#)),
+        BadInput(
+            "buyer_id as a numeric string (accepted, as the Java gateway does)", .action("SUCCESS"),
+            business(#"{"request_id":"cash-0001","buyer_id":"123"}"#)),
+        BadInput(
+            "extra fields are ignored", .action("SUCCESS"),
+            business(#"{"request_id":"cash-0001","buyer_id":123,"extra":[1,{"x":null}],"more":"x"}"#)),
         BadInput("another buyer's action", .business("BUYER_ID_MISMATCH"), business(#"{"request_id":"cash-0001","buyer_id":124}"#)),
     ]
 
@@ -346,7 +366,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     static let methods: [BadInput] = [
         BadInput("PUT", .topXML(9, "Http Action Not Allowed")) { now in post(Array(encoded(signed(query(now: now))).utf8), method: "PUT") },
-        BadInput("DELETE (format=json in the query)", .top(9, "Http Action Not Allowed")) { _ in line("DELETE /router/rest?format=json HTTP/1.1")(0) },
+        BadInput("DELETE (format=json in the query)", .top(9, "Http Action Not Allowed")) { _ in line("DELETE /router/rest?format=json HTTP/1.1")(0)
+        },
         BadInput("PATCH", .topXML(9, "Http Action Not Allowed")) { now in post(Array(encoded(signed(query(now: now))).utf8), method: "PATCH") },
         BadInput("OPTIONS", .topXML(9, "Http Action Not Allowed")) { _ in line("OPTIONS /router/rest HTTP/1.1")(0) },
         BadInput("lower-case get", .top(9, "Http Action Not Allowed")) { now in
@@ -369,7 +390,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             get(signed(query(now: now)), headers: (0..<2000).map { "X-H\($0): v\r\n" }.joined())
         },
         BadInput("a header line without a colon", .http(400, "")) { _ in raw("GET /router/rest HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n") },
-        BadInput("HTTP/1.1 without Host (libmicrohttpd 0.9.75 accepts it)", .topXML(21, "Missing method")) { _ in raw("GET /router/rest HTTP/1.1\r\nConnection: close\r\n\r\n") },
+        BadInput("HTTP/1.1 without Host (libmicrohttpd 0.9.75 accepts it)", .topXML(21, "Missing method")) { _ in
+            raw("GET /router/rest HTTP/1.1\r\nConnection: close\r\n\r\n")
+        },
         BadInput("a 100 KiB URL", .http(414, "")) { _ in line("GET /router/rest?x=\(String(repeating: "a", count: 100 * 1024)) HTTP/1.1")(0) },
         BadInput("path with ..", .http(404, #""code":1001"#)) { _ in line("GET /router/../router/rest HTTP/1.1")(0) },
         BadInput("path with %2e%2e", .http(404, #""code":1001"#)) { _ in line("GET /router/%2e%2e/router/rest HTTP/1.1")(0) },
@@ -383,17 +406,21 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     ]
 
     static let admin: [BadInput] = [
-        BadInput("admin: set an action with broken JSON", .admin(400, 1003),
-                 admin("PUT", "/__admin/namespaces/ns/actions/124/cash-0001", #"{"status": "#)),
+        BadInput(
+            "admin: set an action with broken JSON", .admin(400, 1003),
+            admin("PUT", "/__admin/namespaces/ns/actions/124/cash-0001", #"{"status": "#)),
         BadInput("admin: set an action with a JSON array", .admin(400, 1003), admin("PUT", "/__admin/namespaces/ns/actions/124/cash-0001", "[]")),
         BadInput("admin: move a clock with broken JSON", .admin(400, 1003), admin("PUT", "/__admin/namespaces/ns/clock", "{advance: 30s")),
         BadInput("admin: verify with broken JSON", .admin(400, 1003), admin("POST", "/__admin/requests/verify", "{")),
-        BadInput("admin: upload broken YAML", .admin(422, 1004),
-                 admin("POST", "/__admin/scenarios?name=broken", "shops: [\n", contentType: "application/yaml")),
-        BadInput("admin: upload with a traversal name", .admin(400, 1006),
-                 admin("POST", "/__admin/scenarios?name=../../etc/passwd", "name: x\n", contentType: "application/yaml")),
-        BadInput("admin: upload with an encoded traversal name", .admin(400, 1006),
-                 admin("POST", "/__admin/scenarios?name=..%2F..%2Fetc", "name: x\n", contentType: "application/yaml")),
+        BadInput(
+            "admin: upload broken YAML", .admin(422, 1004),
+            admin("POST", "/__admin/scenarios?name=broken", "shops: [\n", contentType: "application/yaml")),
+        BadInput(
+            "admin: upload with a traversal name", .admin(400, 1006),
+            admin("POST", "/__admin/scenarios?name=../../etc/passwd", "name: x\n", contentType: "application/yaml")),
+        BadInput(
+            "admin: upload with an encoded traversal name", .admin(400, 1006),
+            admin("POST", "/__admin/scenarios?name=..%2F..%2Fetc", "name: x\n", contentType: "application/yaml")),
         BadInput("admin: delete with a traversal name", .admin(404, 1009), admin("DELETE", "/__admin/scenarios/..%2F..%2Fetc%2Fpasswd", "")),
         BadInput("admin: unknown route", .admin(404, 1001), admin("GET", "/__admin/../__admin/health", "")),
         BadInput("admin: reset with a non-JSON body", .admin(400, 1003), admin("POST", "/__admin/reset", "namespace=all")),

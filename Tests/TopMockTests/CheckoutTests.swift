@@ -3,10 +3,10 @@ import Foundation
 import Testing
 import TopMock
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
-import TopMockLock
 
 /// The POS checkout as state: order.pay creates the payment actions that pay.action.query and
 /// paystatus.query then see, per namespace, in-process and live.
@@ -47,7 +47,10 @@ import TopMockLock
         try target.run(app) { (client: TestClient) throws in
             let ns = "split-\(target)"
             let cash = try client.execute(Self.pay("pos-uuid-cash", namespace: ns))
-            #expect(GatewayTests.normalized(cash) == #"{"alibaba_pos_order_pay_response":{"result":{"model":{"payment_order_id":"checkout-split-0001","current_pay_fee":1000,"channel_name":"cash","action_status":"SUCCESS","result_code":"SUCCESS","result_message":"现金支付成功"},"success":true},"request_id":"RID"}}"#)
+            #expect(
+                GatewayTests.normalized(cash)
+                    == #"{"alibaba_pos_order_pay_response":{"result":{"model":{"payment_order_id":"checkout-split-0001","current_pay_fee":1000,"channel_name":"cash","action_status":"SUCCESS","result_code":"SUCCESS","result_message":"现金支付成功"},"success":true},"request_id":"RID"}}"#
+            )
             #expect(Self.field(try client.execute(Self.status(namespace: ns)), "checkout_status") == "0")  // 1000 of 2000
             let alipay = try client.execute(Self.pay("pos-uuid-alipay", channel: "alipay_facepay_v2", namespace: ns))
             #expect(Self.field(alipay, "action_status") == "PAYING" && Self.field(alipay, "result_code") == "WAIT_BUYER_PAY")
@@ -63,15 +66,20 @@ import TopMockLock
             #expect(Self.field(try client.execute(Self.status(buyer: 1, namespace: ns)), "msg_code") == "BUYER_ID_MISMATCH")
             #expect(Self.field(try client.execute(Self.status("nope", namespace: ns)), "msg_code") == "CHECKOUT_NOT_FOUND")
             // "The app paid once, 10.00 by Alipay face-to-face."
-            let verify = try AdminTests.admin(client, "POST", "/__admin/requests/verify", json: """
-                {"namespace":"\(ns)","method":"alibaba.pos.order.pay","fields":{"pay_request.pay_fee":1000,"pay_request.pay_channel":"alipay_facepay_v2"},"count":1}
-                """)
+            let verify = try AdminTests.admin(
+                client, "POST", "/__admin/requests/verify",
+                json: """
+                    {"namespace":"\(ns)","method":"alibaba.pos.order.pay","fields":{"pay_request.pay_fee":1000,"pay_request.pay_channel":"alipay_facepay_v2"},"count":1}
+                    """)
             #expect(verify.status == 200, "\(verify.text)")
-            let wrong = try AdminTests.admin(client, "POST", "/__admin/requests/verify", json: """
-                {"namespace":"\(ns)","method":"alibaba.pos.order.pay","fields":{"pay_request.pay_fee":1500},"count":1}
-                """)
+            let wrong = try AdminTests.admin(
+                client, "POST", "/__admin/requests/verify",
+                json: """
+                    {"namespace":"\(ns)","method":"alibaba.pos.order.pay","fields":{"pay_request.pay_fee":1500},"count":1}
+                    """)
             #expect(wrong.status == 409 && wrong.text.contains("pay_request.pay_fee=1500"), "\(wrong.text)")
-            let filtered = try AdminTests.admin(client, "GET", "/__admin/requests?namespace=\(ns)&field.pay_request.pay_channel=cash&field.pay_request.pay_fee=1")
+            let filtered = try AdminTests.admin(
+                client, "GET", "/__admin/requests?namespace=\(ns)&field.pay_request.pay_channel=cash&field.pay_request.pay_fee=1")
             #expect((filtered.json["requests"] as? [[String: Any]])?.compactMap { $0["request_id"] as? String } == ["pos-uuid-over"])
             let checkout = try AdminTests.admin(client, "GET", "/__admin/namespaces/\(ns)/checkouts/124/checkout-split-0001")
             #expect(checkout.json["status"] as? String == "paid" && checkout.json["paid_fen"] as? Int == 2000)
@@ -84,11 +92,14 @@ import TopMockLock
         let app = try GatewayTests.makeApplication()
         try target.run(app) { (client: TestClient) throws in
             let ns = "idem-\(target)"
-            let first = try client.execute(Self.pay("uuid-1", checkout: "c-1", channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
-            let again = try client.execute(Self.pay("uuid-1", checkout: "c-1", channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
+            let first = try client.execute(
+                Self.pay("uuid-1", checkout: "c-1", channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
+            let again = try client.execute(
+                Self.pay("uuid-1", checkout: "c-1", channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
             #expect(GatewayTests.normalized(first) == GatewayTests.normalized(again))
             #expect(try Self.createdActions(client, ns).count == 1)
-            let conflict = try client.execute(Self.pay("uuid-1", checkout: "c-1", fee: 999, channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
+            let conflict = try client.execute(
+                Self.pay("uuid-1", checkout: "c-1", fee: 999, channel: "alipay_facepay_v2", account: "280012345678901234", namespace: ns))
             #expect(Self.field(conflict, "msg_code") == "REQUEST_ID_CONFLICT")
             #expect(!conflict.bodyText.contains("280012345678901234"), "the pay code is masked in the message")
             let outcomes = try AdminTests.admin(client, "GET", "/__admin/requests?namespace=\(ns)&method=alibaba.pos.order.pay")
@@ -142,7 +153,9 @@ import TopMockLock
     func templatesGiveEachFreshIDItsOwnActionPerNamespace(target: TestTarget) throws {
         let app = try GatewayTests.makeApplication()
         try target.run(app) { (client: TestClient) throws in
-            let polls = try (0..<3).map { _ in Self.field(try client.execute(Self.action("tpl-alipay-7", buyer: 9, namespace: "t-a")), "action_status") }
+            let polls = try (0..<3).map { _ in
+                Self.field(try client.execute(Self.action("tpl-alipay-7", buyer: 9, namespace: "t-a")), "action_status")
+            }
             #expect(polls == ["PAYING", "PAYING", "SUCCESS"])
             #expect(Self.field(try client.execute(Self.action("tpl-alipay-7", buyer: 9, namespace: "t-b")), "action_status") == "PAYING")
             #expect(Self.field(try client.execute(Self.action("tpl-alipay-7", buyer: 8, namespace: "t-a")), "msg_code") == "BUYER_ID_MISMATCH")
@@ -161,8 +174,11 @@ import TopMockLock
             _ = try client.execute(Self.status("order-20261206-77", buyer: 9, namespace: "near"))
             _ = try client.execute(Self.action("pos-7f3a9d", namespace: "other"))
             let near = try #require(try AdminTests.admin(client, "GET", "/__admin/requests?namespace=near").json["requests"] as? [[String: Any]])
-            #expect(near[1]["near_miss"] as? String == "no payment action with request_id 'pos-7f3a9d' in shop 124; nearest: 'pos-7f3a9c' in shop 124")
-            #expect(near[2]["near_miss"] as? String == "no checkout with checkout_id 'order-20261206-78' in shop 124; nearest: 'order-20261206-77' in shop 124")
+            #expect(
+                near[1]["near_miss"] as? String == "no payment action with request_id 'pos-7f3a9d' in shop 124; nearest: 'pos-7f3a9c' in shop 124")
+            #expect(
+                near[2]["near_miss"] as? String
+                    == "no checkout with checkout_id 'order-20261206-78' in shop 124; nearest: 'order-20261206-77' in shop 124")
             #expect(near[3]["near_miss"] as? String == "checkout 'order-20261206-77' in shop 124 belongs to buyer 456, not 9")
             let other = try #require(try AdminTests.admin(client, "GET", "/__admin/requests?namespace=other").json["requests"] as? [[String: Any]])
             #expect((other[0]["near_miss"] as? String)?.contains("pos-7f3a9c") == false)
@@ -184,7 +200,9 @@ import TopMockLock
     @Test func theCapOnCreatedActionsIsAClearBusinessFailure() throws {
         let app = try GatewayTests.makeApplication { $0.engine.maxCreatedActions = 2 }
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in
-            for index in 0..<2 { #expect(Self.field(try client.execute(Self.pay("cap-\(index)", checkout: "cap-\(index)", namespace: "cap")), "success") == "true") }
+            for index in 0..<2 {
+                #expect(Self.field(try client.execute(Self.pay("cap-\(index)", checkout: "cap-\(index)", namespace: "cap")), "success") == "true")
+            }
             let third = try client.execute(Self.pay("cap-2", checkout: "cap-2", namespace: "cap"))
             #expect(Self.field(third, "msg_code") == "CREATED_ACTIONS_LIMIT" && third.bodyText.contains("--max-created-actions"))
             #expect(Self.field(try client.execute(Self.action("tpl-alipay-1", namespace: "cap")), "msg_code") == "CREATED_ACTIONS_LIMIT")
@@ -227,7 +245,8 @@ import TopMockLock
         try TestTarget.inProcess.run(app) { (client: TestClient) throws in
             let response = try client.execute(SignedRequest.orderPay(shopID: 124, payRequest: payRequest))
             #expect(Self.field(response, "code") == code && Self.field(response, "msg") == message, "\(response.bodyText)")
-            let missing = try client.execute(SignedRequest.payStatusQuery(shopID: 124, checkoutID: "c", buyerID: 1).setting("pay_status_request", #"{"checkout_id":"c"}"#))
+            let missing = try client.execute(
+                SignedRequest.payStatusQuery(shopID: 124, checkoutID: "c", buyerID: 1).setting("pay_status_request", #"{"checkout_id":"c"}"#))
             #expect(Self.field(missing, "msg") == "Missing required arguments:pay_status_request.buyer_id")
         }
     }

@@ -29,7 +29,8 @@ import Testing
     @Test func theOldNodeSnippetIsCaught() throws {
         let protocolText = try String(contentsOfFile: packageRoot + "/docs/protocol.md", encoding: .utf8)
         let known = try #require(try Self.optionTable(protocolText)["Node `TopClient`"])
-        let old = "## Node\n```js\nconst client = new TopClient({ appkey: '1', appsecret: 's', REST_URL: 'http://127.0.0.1:8080/router/rest' });\n```\n"
+        let old =
+            "## Node\n```js\nconst client = new TopClient({ appkey: '1', appsecret: 's', REST_URL: 'http://127.0.0.1:8080/router/rest' });\n```\n"
         let named = try Self.options(in: old, section: "## Node", pattern: Self.extractors[0].pattern)
         #expect(named.subtracting(known) == ["REST_URL"])
     }

@@ -36,7 +36,9 @@ import TopMockTesting
             let lines = scrape.lines
             let api = "alibaba.pos.pay.action.query"
             #expect(Self.value(lines, #"topmock_requests_total{method="\#(api)",outcome="found",result="SUCCESS",namespace="12345678"}"#) == 3)
-            #expect(Self.value(lines, #"topmock_requests_total{method="\#(api)",outcome="not_found",result="business_failure",namespace="suite-9"}"#) == 1)
+            #expect(
+                Self.value(lines, #"topmock_requests_total{method="\#(api)",outcome="not_found",result="business_failure",namespace="suite-9"}"#) == 1
+            )
             #expect(Self.value(lines, #"topmock_requests_total{method="\#(api)",outcome="rejected",result="25",namespace="12345678"}"#) == 1)
             #expect(Self.value(lines, #"topmock_requests_total{method="\#(api)",outcome="fault",result="malformed_body",namespace="12345678"}"#) == 1)
             // Methods a client makes up do not become label values.

@@ -2,12 +2,13 @@ import Foundation
 import FoundationXML
 import Logging
 import Testing
-@testable import TopMock
 import TopMockHTTP
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
 import TopMockUpstream
+
+@testable import TopMock
 
 /// `topmock record` against a real upstream: a second topmock on loopback with the shipped
 /// scenarios (timelines, an error rule, a dropped connection). The recorder re-signs the app's
@@ -21,7 +22,8 @@ import TopMockUpstream
         func query(_ id: String, buyer: Int64 = 123) -> SignedRequest {
             SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: buyer, format: format, appKey: localKey, secret: localSecret)
         }
-        let pay = #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666","operator_id":"op-secret-7"}"#
+        let pay =
+            #"{"request_id":"rec-pay-1","checkout_id":"rec-co-1","pay_fee":1500,"pay_channel":"alipay_facepay_v2","buyer_id":123,"channel_account":"289999888877776666","operator_id":"op-secret-7"}"#
         let payment = SignedRequest.orderPay(shopID: 124, payRequest: pay, appKey: localKey, secret: localSecret)
             .setting("format", format.rawValue)
         let checkout = SignedRequest.payStatusQuery(shopID: 124, checkoutID: "rec-co-1", buyerID: 123, appKey: localKey, secret: localSecret)
@@ -31,20 +33,22 @@ import TopMockUpstream
             // The app polls the checkout, then the action: the payment settles on the checkout's poll.
             payment, checkout, query("rec-pay-1"), checkout, query("rec-pay-1"), checkout,
             query("err-timeout-1"), query("drop-1"), query("cash-0001"),
-            SignedRequest(parameters: [
-                ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
-                ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
-            ], secret: localSecret),
+            SignedRequest(
+                parameters: [
+                    ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
+                    ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
+                ], secret: localSecret),
             item("7", format), item("7", format), item("8", format), item("7", format),
         ]
     }
 
     /// A call of a method only a stub answers (`Self.itemStubs`), by item id.
     static func item(_ id: String, _ format: ResponseFormat) -> SignedRequest {
-        SignedRequest(parameters: [
-            ("method", "taobao.item.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue), ("sign_method", "md5"),
-            ("timestamp", String(SystemWallClock().nowMillis())), ("item_request", #"{"item_id":\#(id),"operator_id":"op-secret-7"}"#),
-        ], secret: localSecret)
+        SignedRequest(
+            parameters: [
+                ("method", "taobao.item.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue), ("sign_method", "md5"),
+                ("timestamp", String(SystemWallClock().nowMillis())), ("item_request", #"{"item_id":\#(id),"operator_id":"op-secret-7"}"#),
+            ], secret: localSecret)
     }
 
     /// The upstream's answers for taobao.item.get: item 7 changes between calls, item 8 does not.
@@ -69,7 +73,7 @@ import TopMockUpstream
             let response = try client.execute(request)
             if response.bodyText.hasPrefix("<?xml") { return XMLPaths.of(response.body) }
             guard var object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-                  let (key, value) = object.first, var inner = value as? [String: Any]
+                let (key, value) = object.first, var inner = value as? [String: Any]
             else { return "HTTP \(response.status): \(response.bodyText)" }
             inner["request_id"] = nil
             object[key] = inner
@@ -103,16 +107,20 @@ import TopMockUpstream
         let recorded = try TestTarget.inProcess.run(recorder) { client in Self.calls(format).map { Self.seen(client, $0) } }
 
         // The recorder answered with the upstream's answers: timelines, the error, the dropped connection.
-        let (paying, success, timeout) = format == .json
+        let (paying, success, timeout) =
+            format == .json
             ? (#""action_status":"PAYING""#, #""action_status":"SUCCESS""#, #""code":15"#)
             : ("action_status=PAYING", "action_status=SUCCESS", "code=15")
         #expect(recorded[0].contains(paying) && recorded[3].contains(success), "\(recorded)")
         #expect(recorded[4].contains(paying) && recorded[8].contains(success), "\(recorded)")
-        let (waitingCode, paidCode) = format == .json ? (#""checkout_status":10"#, #""checkout_status":11"#) : ("checkout_status=10", "checkout_status=11")
+        let (waitingCode, paidCode) =
+            format == .json ? (#""checkout_status":10"#, #""checkout_status":11"#) : ("checkout_status=10", "checkout_status=11")
         #expect(recorded[5].contains(waitingCode) && recorded[7].contains(paidCode) && recorded[9].contains(paidCode), "\(recorded)")
         #expect(recorded[10].contains(timeout) && recorded[11] == "ClosedWithoutResponse", "\(recorded)")
         #expect(recorded[13].contains("available_feature"), "\(recorded[13])")
-        let states = recorded[14...17].map { $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0 }
+        let states = recorded[14...17].map {
+            $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0
+        }
         #expect(states == ["draft", "listed", "sold_out", "listed"], "\(recorded[14...])")
         // The upstream saw the calls signed with its own app, in its namespace.
         #expect(upstream.journal.count(matching: JournalFilter(namespace: "12345678", outcome: "25")) == 0)
@@ -154,13 +162,13 @@ import TopMockUpstream
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try """
-            name: local
-            shops:
-              - shop_id: 124
-                payment_orders:
-                  - actions:
-                      - {request_id: local-0001, buyer_id: 123, channel: cash, status: SUCCESS}
-            """.write(to: folder.appendingPathComponent("local.yaml"), atomically: true, encoding: .utf8)
+        name: local
+        shops:
+          - shop_id: 124
+            payment_orders:
+              - actions:
+                  - {request_id: local-0001, buyer_id: 123, channel: cash, status: SUCCESS}
+        """.write(to: folder.appendingPathComponent("local.yaml"), atomically: true, encoding: .utf8)
         let proxy = try GatewayTests.makeApplication {
             $0.watchInterval = nil
             $0.scenarioPaths = [folder.path]
@@ -168,19 +176,22 @@ import TopMockUpstream
             settings.mode = .proxyOnMiss
             $0.upstream = settings
         }
-        let features = SignedRequest(parameters: [
-            ("method", "alibaba.pos.service.features.get"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
-            ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
-        ], secret: "helloworld")
+        let features = SignedRequest(
+            parameters: [
+                ("method", "alibaba.pos.service.features.get"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
+                ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
+            ], secret: "helloworld")
         try TestTarget.inProcess.run(proxy) { client in
-            #expect(AdminTests.status(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "local-0001", buyerID: 123))) == "SUCCESS")
+            #expect(
+                AdminTests.status(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "local-0001", buyerID: 123))) == "SUCCESS")
             let forwarded = try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "alipay-poll-0001", buyerID: 123))
             #expect(AdminTests.status(forwarded) == "PAYING", "\(forwarded.bodyText)")
             #expect(try client.execute(features).bodyText.contains("available_feature"))
             let outcomes = proxy.journal.entries(matching: JournalFilter(), limit: nil).map(\.outcome)
             #expect(outcomes == [.found, .proxied, .proxied])
             let recording = try client.execute(HTTPRequest(method: "GET", path: "/__admin/recording")).bodyText
-            #expect(recording.contains("alipay-poll-0001") && recording.contains("alibaba.pos.service.features.get") && !recording.contains("local-0001"))
+            #expect(
+                recording.contains("alipay-poll-0001") && recording.contains("alibaba.pos.service.features.get") && !recording.contains("local-0001"))
         }
         #expect(upstream.journal.count(matching: JournalFilter()) == 2)
     }
@@ -208,11 +219,16 @@ import TopMockUpstream
     }
 
     @Test func anAnswerIsReadAsAValueWithoutTOPsRequestIDOrHostComment() {
-        let body = Array(#"{"item_get_response":{"item":{"title":"茶"},"request_id":"zt9tg1f4lhkg"}}"#.utf8) + Array("\n<!--top010179031191.s.et2-->\n".utf8)
+        let body =
+            Array(#"{"item_get_response":{"item":{"title":"茶"},"request_id":"zt9tg1f4lhkg"}}"#.utf8) + Array("\n<!--top010179031191.s.et2-->\n".utf8)
         #expect(Forwarder.answer(body) == .success(.object(["item": .object(["title": .string("茶")])])))
-        let error = Array(#"{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists","request_id":"157dldoj7tr3e"}}"#.utf8)
+        let error = Array(
+            #"{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists","request_id":"157dldoj7tr3e"}}"#.utf8)
         #expect(Forwarder.answer(error) == .error(TOPError(code: 29, msg: "Invalid app Key", subCode: "isv.appkey-not-exists")))
-        guard case .failure(let failure) = Forwarder.answer(Array("<html>502</html>".utf8)) else { Issue.record("read a page as an answer"); return }
+        guard case .failure(let failure) = Forwarder.answer(Array("<html>502</html>".utf8)) else {
+            Issue.record("read a page as an answer")
+            return
+        }
         #expect(failure.description.contains("not a TOP JSON envelope"))
     }
 
@@ -239,7 +255,8 @@ final class XMLPaths: NSObject, XMLParserDelegate {
         return collector.lines.sorted().joined(separator: "\n")
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         path.append(name)
         text = ""
     }

@@ -43,17 +43,22 @@ import TopMockTesting
             let query = PercentEncoding.formEncode(all.filter { name in !business.contains { $0.0 == name.0 } })
             var body = ""
             for (name, value) in business {
-                body += "--1767225600123456789\r\nContent-Disposition:form-data;name=\"\(name)\"\r\nContent-Type:text/plain;charset=UTF-8\r\n\r\n\(value)\r\n"
+                body +=
+                    "--1767225600123456789\r\nContent-Disposition:form-data;name=\"\(name)\"\r\nContent-Type:text/plain;charset=UTF-8\r\n\r\n\(value)\r\n"
             }
             body += "--1767225600123456789--\r\n"
-            let response = try client.sendRaw(Self.raw(
-                "POST /router/rest?\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: top-sdk-java\r\nAccept: text/xml,text/javascript\r\n"
-                    + "Accept-Encoding: gzip\r\nContent-Type: multipart/form-data;charset=UTF-8;boundary=1767225600123456789\r\n",
-                body: Array(body.utf8)))
+            let response = try client.sendRaw(
+                Self.raw(
+                    "POST /router/rest?\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: top-sdk-java\r\nAccept: text/xml,text/javascript\r\n"
+                        + "Accept-Encoding: gzip\r\nContent-Type: multipart/form-data;charset=UTF-8;boundary=1767225600123456789\r\n",
+                    body: Array(body.utf8)))
             #expect(response.status == 200)
             #expect(response.headers["Content-Type"] == "application/json;charset=UTF-8")
             #expect(response.headers["Content-Encoding"] == nil)
-            #expect(response.bodyText.hasPrefix(#"{"alibaba_pos_pay_action_query_response":{"result":{"model":{"result_code":"SUCCESS","result_message":"现金支付成功","channel_name":"cash""#))
+            #expect(
+                response.bodyText.hasPrefix(
+                    #"{"alibaba_pos_pay_action_query_response":{"result":{"model":{"result_code":"SUCCESS","result_message":"现金支付成功","channel_name":"cash""#
+                ))
         }
     }
 
@@ -68,12 +73,14 @@ import TopMockTesting
                 ("payment_action_request", #"{"buyer_id":456,"request_id":"split-0001-alipay"}"#),
             ]
             let body = Array(PercentEncoding.formEncode(Self.signed(pairs, method: .hmac)).utf8)
-            let response = try client.sendRaw(Self.raw(
-                "POST /router/rest HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Top4Net\r\nAccept-Encoding: gzip\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded;charset=utf-8\r\n",
-                body: body))
+            let response = try client.sendRaw(
+                Self.raw(
+                    "POST /router/rest HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Top4Net\r\nAccept-Encoding: gzip\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded;charset=utf-8\r\n",
+                    body: body))
             #expect(response.headers["Content-Type"] == "text/xml;charset=UTF-8")
-            #expect(response.bodyText.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<alibaba_pos_pay_action_query_response><result><model>"))
+            #expect(
+                response.bodyText.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<alibaba_pos_pay_action_query_response><result><model>"))
             // XmlSerializer chokes on empty elements for booleans: there must be none.
             #expect(!response.bodyText.contains("<success></success>"))
         }
@@ -88,13 +95,16 @@ import TopMockTesting
                 ("timestamp", TimestampPolicy.format(epochMillis: Self.now, offsetSeconds: 0)), ("v", "2.0"), ("sign_method", "md5"),
                 ("format", "json"), ("partner_id", "top-sdk-php-20180326"),
             ]
-            let business: [(String, String)] = [("shop_id", "124"), ("payment_action_request", #"{"buyer_id":789,"request_id":"alipay-failed-0001"}"#)]
+            let business: [(String, String)] = [
+                ("shop_id", "124"), ("payment_action_request", #"{"buyer_id":789,"request_id":"alipay-failed-0001"}"#),
+            ]
             let all = Self.signed(system + business, method: .md5)
             let query = PercentEncoding.formEncode(all.filter { name in !business.contains { $0.0 == name.0 } })
-            let response = try client.sendRaw(Self.raw(
-                "POST /router/rest?\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: top-sdk-php\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded; charset=UTF-8\r\n",
-                body: Array(PercentEncoding.formEncode(business).utf8)))
+            let response = try client.sendRaw(
+                Self.raw(
+                    "POST /router/rest?\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: top-sdk-php\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded; charset=UTF-8\r\n",
+                    body: Array(PercentEncoding.formEncode(business).utf8)))
             #expect(response.bodyText.contains(#""channel_name":"alipay","action_status":"FAILED""#))
         }
     }
@@ -113,10 +123,11 @@ import TopMockTesting
                 body += "----------------------------518427419406236427017512\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
             }
             body += "----------------------------518427419406236427017512--\r\n"
-            let response = try client.sendRaw(Self.raw(
-                "POST /router/rest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: multipart/form-data; boundary=--------------------------518427419406236427017512\r\n",
-                body: Array(body.utf8)))
+            let response = try client.sendRaw(
+                Self.raw(
+                    "POST /router/rest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: multipart/form-data; boundary=--------------------------518427419406236427017512\r\n",
+                    body: Array(body.utf8)))
             let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
             let root = try #require(json?["alibaba_pos_pay_action_query_response"] as? [String: Any])
             let result = try #require(root["result"] as? [String: Any])
@@ -133,15 +144,31 @@ import TopMockTesting
     static let base = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, nowMillis: SDKWireFormatTests.now)
 
     static let cases: [(Int, String, @Sendable (SignedRequest) -> HTTPRequest)] = [
-        (9, #"{"code":9,"msg":"Http Action Not Allowed""#, { var r = $0.placed(.get).httpRequest(); r.method = "PUT"; return r }),
+        (
+            9, #"{"code":9,"msg":"Http Action Not Allowed""#,
+            {
+                var r = $0.placed(.get).httpRequest()
+                r.method = "PUT"
+                return r
+            }
+        ),
         (21, #"{"code":21,"msg":"Missing method""#, { $0.removing("method").httpRequest() }),
         (22, #"{"code":22,"msg":"Invalid method""#, { $0.setting("method", "alibaba.pos.order.cancel").httpRequest() }),
         (23, #"<code>23</code><msg>Invalid format</msg>"#, { $0.setting("format", "yaml").httpRequest() }),
-        (24, #"{"code":24,"msg":"Missing signature""#, { var r = $0.placed(.get).httpRequest(); r.query = r.query.replacing(/&sign=[0-9A-F]+/, with: ""); return r }),
+        (
+            24, #"{"code":24,"msg":"Missing signature""#,
+            {
+                var r = $0.placed(.get).httpRequest()
+                r.query = r.query.replacing(/&sign=[0-9A-F]+/, with: "")
+                return r
+            }
+        ),
         (25, #"{"code":25,"msg":"Invalid signature""#, { $0.withSign("00000000000000000000000000000000").httpRequest() }),
         (26, #"{"code":26,"msg":"Missing session""#, { $0.setting("app_key", "sessions-app").signedWith(secret: "s").httpRequest() }),
-        (27, #"{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法""#,
-         { $0.setting("app_key", "sessions-app").setting("session", "stale").signedWith(secret: "s").httpRequest() }),
+        (
+            27, #"{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法""#,
+            { $0.setting("app_key", "sessions-app").setting("session", "stale").signedWith(secret: "s").httpRequest() }
+        ),
         (28, #"{"code":28,"msg":"Missing app key""#, { $0.removing("app_key").httpRequest() }),
         (29, #"{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists""#, { $0.setting("app_key", "1").httpRequest() }),
         (30, #"{"code":30,"msg":"Missing timestamp""#, { $0.removing("timestamp").httpRequest() }),
@@ -151,8 +178,18 @@ import TopMockTesting
         (34, #"{"code":34,"msg":"Unsupported version""#, { $0.setting("v", "1.0").httpRequest() }),
         (40, #"{"code":40,"msg":"Missing required arguments:shop_id""#, { $0.removing("shop_id").httpRequest() }),
         (41, #"{"code":41,"msg":"Invalid arguments:payment_action_request""#, { $0.setting("payment_action_request", "[]").httpRequest() }),
-        (43, #"{"code":43,"msg":"Parameter Error","sub_code":"isv.invalid-parameter:sign_method""#, { $0.setting("sign_method", "sha1").httpRequest() }),
-        (47, #"{"code":47,"msg":"Invalid encoding""#, { var r = $0.placed(.get).httpRequest(); r.query += "&note=%FF%FE"; return r }),
+        (
+            43, #"{"code":43,"msg":"Parameter Error","sub_code":"isv.invalid-parameter:sign_method""#,
+            { $0.setting("sign_method", "sha1").httpRequest() }
+        ),
+        (
+            47, #"{"code":47,"msg":"Invalid encoding""#,
+            {
+                var r = $0.placed(.get).httpRequest()
+                r.query += "&note=%FF%FE"
+                return r
+            }
+        ),
     ]
 
     @Test(arguments: cases.map(\.0))
@@ -181,9 +218,11 @@ import TopMockTesting
     }
 
     @Test func flowControlErrorsCarryTheBan() {
-        #expect(TOPError.named("app_call_limited", banSeconds: 31062) == TOPError(
-            code: 7, msg: "App Call Limited", subCode: "accesscontrol.limited-by-app-access-count",
-            subMsg: "This ban will last for 31062 more seconds"))
+        #expect(
+            TOPError.named("app_call_limited", banSeconds: 31062)
+                == TOPError(
+                    code: 7, msg: "App Call Limited", subCode: "accesscontrol.limited-by-app-access-count",
+                    subMsg: "This ban will last for 31062 more seconds"))
         #expect(TOPError.named("isp.top-remote-connection-timeout")?.code == 15)
         #expect(TOPError.named("no-such-error") == nil)
     }

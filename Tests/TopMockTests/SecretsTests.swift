@@ -3,10 +3,10 @@ import Logging
 import Testing
 import TopMock
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
-import TopMockLock
 
 /// An app's secret and its callers' session keys never leave topmock: not in the logs (at trace
 /// level, text and metadata), the journal, the diagnostics header, the admin API or the metrics —
@@ -47,16 +47,19 @@ import TopMockLock
             let good = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4271", secret: Self.secret)
                 .setting("session", Self.session)
             for method in [SignMethod.md5, .hmac, .hmacSHA256] {
-                try call(good.setting("sign_method", method.rawValue))                               // right
-                try call(good.setting("sign_method", method.rawValue).signedWith(secret: "wrong"))   // wrong secret
-                try call(good.setting("sign_method", method.rawValue).withSign(Self.secret))         // the secret as the sign
+                try call(good.setting("sign_method", method.rawValue))  // right
+                try call(good.setting("sign_method", method.rawValue).signedWith(secret: "wrong"))  // wrong secret
+                try call(good.setting("sign_method", method.rawValue).withSign(Self.secret))  // the secret as the sign
             }
-            try call(good.setting("session", "sess-unknown"))                                       // 27
-            try call(good.setting("shop_id", "-1"))                                                 // 41
-            try call(SignedRequest.payActionQuery(shopID: 124, requestID: "err-timeout-7", buyerID: 123, appKey: "4271", secret: Self.secret)
-                .setting("session", Self.session))                                                  // injected error
-            for path in ["/__admin/requests", "/__admin/health", "/__admin/scenarios", "/__admin/namespaces", "/metrics",
-                         "/__admin/namespaces/4271/actions/124/cash-0001"] {
+            try call(good.setting("session", "sess-unknown"))  // 27
+            try call(good.setting("shop_id", "-1"))  // 41
+            try call(
+                SignedRequest.payActionQuery(shopID: 124, requestID: "err-timeout-7", buyerID: 123, appKey: "4271", secret: Self.secret)
+                    .setting("session", Self.session))  // injected error
+            for path in [
+                "/__admin/requests", "/__admin/health", "/__admin/scenarios", "/__admin/namespaces", "/metrics",
+                "/__admin/namespaces/4271/actions/124/cash-0001",
+            ] {
                 texts.append(try client.execute(HTTPRequest(method: "GET", target: path)).bodyText)
             }
             let logged = capture.lines.withLock { $0 }

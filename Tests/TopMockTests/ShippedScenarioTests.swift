@@ -47,19 +47,43 @@ import TopMockTesting
             #expect(Self.field(try client.execute(Self.query("closed-0001")), "action_status") == "CLOSED")
             #expect(Self.field(try client.execute(Self.query("cancelled-0001")), "action_status") == "CANCELLED")
             let busy = try client.execute(Self.query("system-busy-0001"))
-            #expect(GatewayTests.normalized(busy) == #"{"alibaba_pos_pay_action_query_response":{"result":{"msg_code":"SYSTEM_BUSY","msg_info":"系统繁忙，请稍后重试","success":false},"request_id":"RID"}}"#)
+            #expect(
+                GatewayTests.normalized(busy)
+                    == #"{"alibaba_pos_pay_action_query_response":{"result":{"msg_code":"SYSTEM_BUSY","msg_info":"系统繁忙，请稍后重试","success":false},"request_id":"RID"}}"#
+            )
         }
     }
 
     static let platformErrors: [(String, String)] = [
-        ("err-timeout-1", #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-connection-timeout","sub_msg":"连接服务超时","request_id":"RID"}}"#),
-        ("err-unavailable-1", #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-service-unavailable","sub_msg":"服务不可用","request_id":"RID"}}"#),
-        ("err-service-1", #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.service-error","sub_msg":"服务错误","request_id":"RID"}}"#),
-        ("err-unknown-1", #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-unknown-error","sub_msg":"未知错误","request_id":"RID"}}"#),
-        ("err-param-1", #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.invalid-parameter","sub_msg":"非法参数","request_id":"RID"}}"#),
+        (
+            "err-timeout-1",
+            #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-connection-timeout","sub_msg":"连接服务超时","request_id":"RID"}}"#
+        ),
+        (
+            "err-unavailable-1",
+            #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-service-unavailable","sub_msg":"服务不可用","request_id":"RID"}}"#
+        ),
+        (
+            "err-service-1",
+            #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.service-error","sub_msg":"服务错误","request_id":"RID"}}"#
+        ),
+        (
+            "err-unknown-1",
+            #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-unknown-error","sub_msg":"未知错误","request_id":"RID"}}"#
+        ),
+        (
+            "err-param-1",
+            #"{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.invalid-parameter","sub_msg":"非法参数","request_id":"RID"}}"#
+        ),
         ("err-down-1", #"{"error_response":{"code":10,"msg":"Service Currently Unavailable","request_id":"RID"}}"#),
-        ("err-permission-1", #"{"error_response":{"code":11,"msg":"Insufficient isv permissions","sub_code":"isv.permission-api-package-limit","sub_msg":"scope ids is 381 11655","request_id":"RID"}}"#),
-        ("err-session-1", #"{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法","request_id":"RID"}}"#),
+        (
+            "err-permission-1",
+            #"{"error_response":{"code":11,"msg":"Insufficient isv permissions","sub_code":"isv.permission-api-package-limit","sub_msg":"scope ids is 381 11655","request_id":"RID"}}"#
+        ),
+        (
+            "err-session-1",
+            #"{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法","request_id":"RID"}}"#
+        ),
     ]
 
     @Test func platformErrorsByPrefix() throws {
@@ -86,7 +110,10 @@ import TopMockTesting
         try Self.withLive { (client: TestClient) throws in
             for _ in 0..<3 { #expect(try client.execute(Self.query("limited-0001")).bodyText.contains("PAY_ACTION_NOT_FOUND")) }
             let limited = try client.execute(Self.query("limited-0001"))
-            #expect(limited.bodyText.hasPrefix(#"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for "#))
+            #expect(
+                limited.bodyText.hasPrefix(
+                    #"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for "#
+                ))
         }
     }
 
@@ -119,7 +146,9 @@ import TopMockTesting
             let truncated = try client.execute(Self.query("truncated-0001"))
             #expect(truncated.status == 200)
             #expect(!truncated.isComplete)
-            #expect(Int(truncated.headers["Content-Length"] ?? "") == truncated.body.count * 2 || Int(truncated.headers["Content-Length"] ?? "") == truncated.body.count * 2 + 1)
+            #expect(
+                Int(truncated.headers["Content-Length"] ?? "") == truncated.body.count * 2
+                    || Int(truncated.headers["Content-Length"] ?? "") == truncated.body.count * 2 + 1)
 
             let empty = try client.execute(Self.query("empty-0001"))
             #expect(empty.status == 200 && empty.body.isEmpty)
@@ -138,11 +167,17 @@ import TopMockTesting
         try Self.withLive { (client: TestClient) throws in
             // paystatus.query is served for real now: the split payment order of split-cash-alipay.yaml is paid.
             let paystatus = SignedRequest.payStatusQuery(shopID: 124, checkoutID: "PO-124-0003", buyerID: 456)
-            #expect(GatewayTests.normalized(try client.execute(paystatus)) == #"{"alibaba_pos_paystatus_query_response":{"result":{"model":{"checkout_status":1,"checkout_id":"PO-124-0003"},"success":true},"request_id":"RID"}}"#)
+            #expect(
+                GatewayTests.normalized(try client.execute(paystatus))
+                    == #"{"alibaba_pos_paystatus_query_response":{"result":{"model":{"checkout_status":1,"checkout_id":"PO-124-0003"},"success":true},"request_id":"RID"}}"#
+            )
             let features = SignedRequest.payActionQuery(shopID: 124, requestID: "x", buyerID: 1)
                 .setting("method", "alibaba.pos.service.features.get").removing("payment_action_request")
             let wrapped = try client.execute(features)
-            #expect(wrapped.bodyText.contains(#""available_features":{"available_feature":[{"code":"YUNSHANFU_UNION_FACEPAY","name":"云闪付","prompt":"请出示云闪付付款码"},{"code":"ALIPAY_FACEPAY","name":"支付宝当面付"}]}"#))
+            #expect(
+                wrapped.bodyText.contains(
+                    #""available_features":{"available_feature":[{"code":"YUNSHANFU_UNION_FACEPAY","name":"云闪付","prompt":"请出示云闪付付款码"},{"code":"ALIPAY_FACEPAY","name":"支付宝当面付"}]}"#
+                ))
             let simplified = try client.execute(features.setting("simplify", "true"))
             #expect(simplified.bodyText.hasPrefix(#"{"result":{"model":{"available_features":[{"code":"YUNSHANFU_UNION_FACEPAY""#))
         }
@@ -178,7 +213,8 @@ import TopMockTesting
             }
             try TestTarget.live.run(app) { (client: TestClient) throws in
                 func status(_ id: String) throws -> String? {
-                    ShippedScenarioTests.field(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: 1)), "action_status")
+                    ShippedScenarioTests.field(
+                        try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: 1)), "action_status")
                 }
                 func waitFor(_ id: String, _ expected: String) throws -> Bool {
                     for _ in 0..<200 {
@@ -201,7 +237,10 @@ import TopMockTesting
                     if health.contains("last_reload_errors") { break }
                     usleep(10_000)
                 }
-                #expect(health.contains(#""last_reload_errors":["\#(file.path):2:1: error: YAML syntax: did not find expected node content while parsing a flow node"]"#))
+                #expect(
+                    health.contains(
+                        #""last_reload_errors":["\#(file.path):2:1: error: YAML syntax: did not find expected node content while parsing a flow node"]"#
+                    ))
                 #expect(try status("hot-2") == "STATUS_B")
 
                 // Fixed again: the error goes away.
@@ -220,8 +259,10 @@ import TopMockTesting
                 try Self.cash.replacing("STATUS_A", with: "STATUS_Z").write(to: file, atomically: true, encoding: .utf8)
                 var seen = false
                 for _ in 0..<300 where !seen {  // the default 50 ms interval: well within 3 s
-                    seen = ShippedScenarioTests.field(
-                        try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status") == "STATUS_Z"
+                    seen =
+                        ShippedScenarioTests.field(
+                            try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status")
+                        == "STATUS_Z"
                     if !seen { usleep(10_000) }
                 }
                 #expect(seen)

@@ -31,7 +31,10 @@ struct AdminResponder: HTTPResponder {
         ("GET", "/__admin/namespaces/{ns}/actions", { admin, call in admin.actions.list(call) }),
         ("GET", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { admin, call throws(AdminError) in try admin.actions.read(call) }),
         ("PUT", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}", { admin, call throws(AdminError) in try admin.actions.setStatus(call) }),
-        ("POST", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}/advance", { admin, call throws(AdminError) in try admin.actions.advance(call) }),
+        (
+            "POST", "/__admin/namespaces/{ns}/actions/{shop_id}/{request_id}/advance",
+            { admin, call throws(AdminError) in try admin.actions.advance(call) }
+        ),
         ("GET", "/__admin/namespaces/{ns}/checkouts", { admin, call in admin.checkouts.list(call) }),
         ("POST", "/__admin/namespaces/{ns}/checkouts", { admin, call throws(AdminError) in try admin.checkouts.create(call) }),
         ("GET", "/__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}", { admin, call throws(AdminError) in try admin.checkouts.read(call) }),

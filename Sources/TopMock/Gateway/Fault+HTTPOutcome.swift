@@ -37,7 +37,8 @@ extension Fault {
     }
 
     private static func proxyPage(_ status: Int, _ reason: String) -> HTTPResponse {
-        let body = "<html>\r\n<head><title>\(status) \(reason)</title></head>\r\n<body>\r\n<center><h1>\(status) \(reason)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        let body =
+            "<html>\r\n<head><title>\(status) \(reason)</title></head>\r\n<body>\r\n<center><h1>\(status) \(reason)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
         return HTTPResponse(status: status, headers: ["Content-Type": "text/html", "Server": "nginx"], body: Array(body.utf8))
     }
 }

@@ -49,8 +49,9 @@ struct GatewayResponder: HTTPResponder {
             let fields = URLEncodedForm.parse(request.query, limit: policy.maxParameters) ?? []
             let format = TOPParameters(fields.map { ($0.name, $0.value) }).requestedFormat
             return reject(
-                TOPRejection(.httpActionNotAllowed, format: format,
-                             diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
+                TOPRejection(
+                    .httpActionNotAllowed, format: format,
+                    diagnostic: "HTTP method '\(request.method)' is not allowed; TOP takes upper-case GET or POST"),
                 &call)
         }
         let validated: TOPRequest
@@ -86,11 +87,13 @@ struct GatewayResponder: HTTPResponder {
         call.entry.scenario = resolution.scenarioPath
         call.delay = resolution.delay
         call.entry.delayMillis = resolution.delay.map { Int($0.seconds * 1000) }
-        logger.debug("answered", metadata: [
-            "topmock.request.id": "\(call.entry.answerRequestID)", "top.api": "\(validated.api)", "top.app_key": "\(validated.appKey)",
-            "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.callOutcome.rawValue)",
-            "scenario.rule": "\(resolution.ruleName ?? "-")",
-        ])
+        logger.debug(
+            "answered",
+            metadata: [
+                "topmock.request.id": "\(call.entry.answerRequestID)", "top.api": "\(validated.api)", "top.app_key": "\(validated.appKey)",
+                "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.callOutcome.rawValue)",
+                "scenario.rule": "\(resolution.ruleName ?? "-")",
+            ])
         switch resolution.outcome {
         case .answer(let answer):
             call.result = answer.resultLabel
@@ -107,15 +110,19 @@ struct GatewayResponder: HTTPResponder {
         case .fault(let fault):
             call.entry.fault = fault.rawValue
             call.result = fault.rawValue
-            let answer = resolution.faultedAnswer.map { success(Self.fields(of: $0), call: validated, requestID: call.entry.answerRequestID) }
+            let answer =
+                resolution.faultedAnswer.map { success(Self.fields(of: $0), call: validated, requestID: call.entry.answerRequestID) }
                 ?? HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(validated.format)])
-            logger.info("fault", metadata: [
-                "topmock.request.id": "\(call.entry.answerRequestID)", "fault.kind": "\(fault.rawValue)",
-                "scenario.rule": "\(resolution.ruleName ?? "-")",
-            ])
+            logger.info(
+                "fault",
+                metadata: [
+                    "topmock.request.id": "\(call.entry.answerRequestID)", "fault.kind": "\(fault.rawValue)",
+                    "scenario.rule": "\(resolution.ruleName ?? "-")",
+                ])
             return fault.outcome(answer: answer)
         case .unknownMethod:
-            let why = engine.serves(validated.api)
+            let why =
+                engine.serves(validated.api)
                 ? "no stub of '\(validated.api)' matches this call (its stubs' when)"
                 : "method '\(validated.api)' is not served by this topmock"
             return reject(TOPRejection(.invalidMethod, format: validated.format, diagnostic: why), &call)
@@ -135,14 +142,16 @@ struct GatewayResponder: HTTPResponder {
             call.result = "proxied"
             return .response(success(value.responseObject, call: validated, requestID: call.entry.answerRequestID))
         case .error(let error):
-            return reject(TOPRejection(error, format: validated.format, diagnostic: "the upstream answered error \(error.code)"), &call, outcome: .proxied)
+            return reject(
+                TOPRejection(error, format: validated.format, diagnostic: "the upstream answered error \(error.code)"), &call, outcome: .proxied)
         case .httpStatus(let status):
             call.result = String(status)
             return .response(Fault.proxyPage(status))
         case .failure(let failure):
             call.result = "upstream_failure"
             call.entry.diagnostic = "upstream: \(failure.description)"
-            logger.warning("upstream failed", metadata: ["topmock.request.id": "\(call.entry.answerRequestID)", "upstream.error": "\(failure.description)"])
+            logger.warning(
+                "upstream failed", metadata: ["topmock.request.id": "\(call.entry.answerRequestID)", "upstream.error": "\(failure.description)"])
             switch failure.kind {
             case .closed, .timeout: return .closeConnection
             case .reset: return .resetConnection
@@ -179,18 +188,20 @@ struct GatewayResponder: HTTPResponder {
         call.entry.errorSubCode = rejection.error.subCode
         call.entry.diagnostic = rejection.diagnostic
         call.entry.signatureMismatch = rejection.signatureMismatch
-        logger.info("rejected", metadata: {
-            var metadata: Logger.Metadata = [
-                "topmock.request.id": "\(call.entry.answerRequestID)", "top.error.code": "\(rejection.error.code)",
-                "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(call.entry.remoteAddress)",
-                "topmock.namespace": "\(call.entry.namespace)",
-            ]
-            if let mismatch = rejection.signatureMismatch {
-                metadata["top.sign.method"] = "\(mismatch.method.rawValue)"
-                metadata["top.sign.signed"] = "\(mismatch.signedText)"
-            }
-            return metadata
-        }())
+        logger.info(
+            "rejected",
+            metadata: {
+                var metadata: Logger.Metadata = [
+                    "topmock.request.id": "\(call.entry.answerRequestID)", "top.error.code": "\(rejection.error.code)",
+                    "topmock.diagnostic": "\(rejection.diagnostic)", "http.remote": "\(call.entry.remoteAddress)",
+                    "topmock.namespace": "\(call.entry.namespace)",
+                ]
+                if let mismatch = rejection.signatureMismatch {
+                    metadata["top.sign.method"] = "\(mismatch.method.rawValue)"
+                    metadata["top.sign.signed"] = "\(mismatch.signedText)"
+                }
+                return metadata
+            }())
         var headers: HTTPHeaders = ["Content-Type": contentTypes.of(rejection.format)]
         if diagnosticHeader {
             headers.add(name: "X-Topmock-Diagnostic", value: Self.headerSafe(rejection.diagnostic))

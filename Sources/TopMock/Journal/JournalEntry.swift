@@ -21,17 +21,32 @@ public struct JournalEntry: Sendable {
     /// How the call ended.
     public var outcome: CallOutcome
     public var errorCode: Int?
-    public var errorSubCode: String? { get { self[detail: \.errorSubCode] } set { self[detail: \.errorSubCode] = newValue } }
-    public var fault: String? { get { self[detail: \.fault] } set { self[detail: \.fault] = newValue } }
+    public var errorSubCode: String? {
+        get { self[detail: \.errorSubCode] }
+        set { self[detail: \.errorSubCode] = newValue }
+    }
+    public var fault: String? {
+        get { self[detail: \.fault] }
+        set { self[detail: \.fault] = newValue }
+    }
     /// The scenario rule that fired, if any.
     public var rule: String?
     /// The scenario file behind the answer (the rule's, else the action's or stub's).
     public var scenario: String?
     /// Why the call was refused (the check that failed), in one line.
-    public var diagnostic: String? { get { self[detail: \.diagnostic] } set { self[detail: \.diagnostic] = newValue } }
+    public var diagnostic: String? {
+        get { self[detail: \.diagnostic] }
+        set { self[detail: \.diagnostic] = newValue }
+    }
     /// For a refused call or the default answer: what came closest and what differed.
-    public var nearMiss: String? { get { self[detail: \.nearMiss] } set { self[detail: \.nearMiss] = newValue } }
-    public var signatureMismatch: SignatureMismatch? { get { self[detail: \.signatureMismatch] } set { self[detail: \.signatureMismatch] = newValue } }
+    public var nearMiss: String? {
+        get { self[detail: \.nearMiss] }
+        set { self[detail: \.nearMiss] = newValue }
+    }
+    public var signatureMismatch: SignatureMismatch? {
+        get { self[detail: \.signatureMismatch] }
+        set { self[detail: \.signatureMismatch] = newValue }
+    }
     /// The `request_id` of topmock's answer.
     public var answerRequestID: String
     /// Time to compute the answer, microseconds (an injected delay is `delayMillis`).
@@ -84,7 +99,9 @@ public struct JournalEntry: Sendable {
         self.latencyMicros = latencyMicros
         self.delayMillis = delayMillis
         if errorSubCode != nil || fault != nil || diagnostic != nil || nearMiss != nil || signatureMismatch != nil {
-            details = [Details(errorSubCode: errorSubCode, fault: fault, diagnostic: diagnostic, nearMiss: nearMiss, signatureMismatch: signatureMismatch)]
+            details = [
+                Details(errorSubCode: errorSubCode, fault: fault, diagnostic: diagnostic, nearMiss: nearMiss, signatureMismatch: signatureMismatch)
+            ]
         }
     }
 
@@ -164,7 +181,8 @@ public struct JournalFilter: Sendable, Equatable {
             ("namespace", namespace), ("method", method), ("app_key", appKey), ("shop_id", shopID), ("request_id", requestID),
             ("outcome", outcome), ("since", sinceMillis.map(String.init)), ("until", untilMillis.map(String.init)),
         ]
-        let set = parts.compactMap { name, value in value.map { "\(name)=\($0)" } }
+        let set =
+            parts.compactMap { name, value in value.map { "\(name)=\($0)" } }
             + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return set.isEmpty ? "any request" : set.joined(separator: ", ")
     }

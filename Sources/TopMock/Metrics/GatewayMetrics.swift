@@ -1,7 +1,7 @@
-import TopMockScenarios
 import CoreMetrics
 import Prometheus
 import TopMockLock
+import TopMockScenarios
 
 /// What topmock counts, recorded through swift-metrics with a per-application Prometheus backend
 /// (no global `MetricsSystem.bootstrap`: every application, and so every in-process test, has its
@@ -83,20 +83,24 @@ final class GatewayMetrics: Sendable {
                 }
             }
             let key = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespaceLabel)
-            let counter = handles.requests[key] ?? {
-                let made = CoreMetrics.Counter(
-                    label: "topmock_requests_total",
-                    dimensions: [("method", method), ("outcome", outcome.rawValue), ("result", result), ("namespace", namespaceLabel)],
-                    factory: factory)
-                handles.requests[key] = made
-                return made
-            }()
-            let timer = handles.durations[method] ?? {
-                let made = CoreMetrics.Timer(
-                    label: "topmock_request_duration_seconds", dimensions: [("method", method)], factory: factory)
-                handles.durations[method] = made
-                return made
-            }()
+            let counter =
+                handles.requests[key]
+                ?? {
+                    let made = CoreMetrics.Counter(
+                        label: "topmock_requests_total",
+                        dimensions: [("method", method), ("outcome", outcome.rawValue), ("result", result), ("namespace", namespaceLabel)],
+                        factory: factory)
+                    handles.requests[key] = made
+                    return made
+                }()
+            let timer =
+                handles.durations[method]
+                ?? {
+                    let made = CoreMetrics.Timer(
+                        label: "topmock_request_duration_seconds", dimensions: [("method", method)], factory: factory)
+                    handles.durations[method] = made
+                    return made
+                }()
             handles.last = (labels, counter, timer)
             return (counter, timer)
         }

@@ -81,9 +81,10 @@ struct RecordingWriter {
                     continue
                 }
                 // What a payment action's state is made of; order.pay's other fields follow from the call.
-                let model: [String: JSONValue] = if case .object(let model)? = result["model"] {
-                    model.filter { ["action_status", "result_code", "result_message", "channel_name"].contains($0.key) }
-                } else { [:] }
+                let model: [String: JSONValue] =
+                    if case .object(let model)? = result["model"] {
+                        model.filter { ["action_status", "result_code", "result_message", "channel_name"].contains($0.key) }
+                    } else { [:] }
                 let succeeded = result["success"] == .bool(true) && model["action_status"] != nil
                 switch call.api {
                 case .posPayActionQuery where succeeded:
@@ -104,8 +105,9 @@ struct RecordingWriter {
                 case .posPayStatusQuery:
                     // A poll of the checkout is a query of each of its actions; its code is kept
                     // against the status the replay will derive then (checkout_status).
-                    guard case .object(let checkout)? = result["model"], let code = checkout["checkout_status"].flatMap({ $0.scalarText }).flatMap({ Int64($0) }),
-                          let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_status_request.checkout_id"]
+                    guard case .object(let checkout)? = result["model"],
+                        let code = checkout["checkout_status"].flatMap({ $0.scalarText }).flatMap({ Int64($0) }),
+                        let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_status_request.checkout_id"]
                     else { continue }
                     var polled: [(index: Int, query: Int)] = []
                     for index in actions.indices where actions[index].shopID == shop && actions[index].checkoutID == id {
@@ -119,8 +121,10 @@ struct RecordingWriter {
                     stub()
                 }
             case .error(let error):
-                let spelled = "{code: \(error.code), msg: \(Self.quoted(error.msg))"
-                    + (error.subCode.map { ", sub_code: \(Self.quoted($0))" } ?? "") + (error.subMsg.map { ", sub_msg: \(Self.quoted($0))" } ?? "") + "}"
+                let spelled =
+                    "{code: \(error.code), msg: \(Self.quoted(error.msg))"
+                    + (error.subCode.map { ", sub_code: \(Self.quoted($0))" } ?? "") + (error.subMsg.map { ", sub_msg: \(Self.quoted($0))" } ?? "")
+                    + "}"
                 countRule(matchKey, call.api, matchers, "error", spelled)
             case .httpStatus(let status):
                 countRule(matchKey, call.api, matchers, "fault", Fault(proxyStatus: status).rawValue)
@@ -246,7 +250,8 @@ struct RecordingWriter {
                 derived = status(observation)
             }
             if let known = seen[derived], known != observation.code {
-                return "# paystatus.query answered \(known) and \(observation.code) for the same status (\(derived.rawValue)); checkout_status is left as topmock's default\n"
+                return
+                    "# paystatus.query answered \(known) and \(observation.code) for the same status (\(derived.rawValue)); checkout_status is left as topmock's default\n"
             }
             seen[derived] = observation.code
         }
@@ -301,7 +306,8 @@ struct RecordingWriter {
 
     /// A mapping key: plain when it is a plain name or dotted path YAML reads as that string, else quoted.
     static func key(_ text: String) -> String {
-        let plain = text.first.map { $0.isLetter || $0 == "_" } == true
+        let plain =
+            text.first.map { $0.isLetter || $0 == "_" } == true
             && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }
             && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
         return plain ? text : quoted(text)

@@ -89,16 +89,20 @@ struct Forwarder: Sendable {
     /// A TOP JSON answer as a value; a failure when it is none.
     static func answer(_ body: [UInt8]) -> UpstreamAnswer {
         guard let text = String(validating: body, as: UTF8.self).map(withoutHostComment),
-              let root = JSONValue.object(parsing: text), root.count == 1,
-              let (key, value) = root.first, case .object(var fields) = value
+            let root = JSONValue.object(parsing: text), root.count == 1,
+            let (key, value) = root.first, case .object(var fields) = value
         else {
-            return .failure(UpstreamFailure(kind: .other, description: "the upstream's answer is not a TOP JSON envelope: \(String(decoding: body.prefix(200), as: UTF8.self))"))
+            return .failure(
+                UpstreamFailure(
+                    kind: .other,
+                    description: "the upstream's answer is not a TOP JSON envelope: \(String(decoding: body.prefix(200), as: UTF8.self))"))
         }
         if key == "error_response" {
             let code = fields["code"].flatMap { $0.scalarText }.flatMap { Int($0) } ?? 0
-            return .error(TOPError(
-                code: code, msg: fields["msg"]?.scalarText ?? "", subCode: fields["sub_code"]?.scalarText,
-                subMsg: fields["sub_msg"]?.scalarText))
+            return .error(
+                TOPError(
+                    code: code, msg: fields["msg"]?.scalarText ?? "", subCode: fields["sub_code"]?.scalarText,
+                    subMsg: fields["sub_msg"]?.scalarText))
         }
         fields["request_id"] = nil
         return .success(.object(fields))

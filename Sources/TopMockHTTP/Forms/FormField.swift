@@ -38,7 +38,8 @@ public enum URLEncodedForm {
                 guard fields.count < limit else { return nil }
                 let equals = bytes.position(of: UInt8(ascii: "="), in: start..<end)
                 let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<equals]))
-                let value = equals == end ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
+                let value =
+                    equals == end ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
                 fields.append(FormField(name: name.text, value: value.text, isValidUTF8: name.isValidUTF8 && value.isValidUTF8))
             }
             start = end + 1

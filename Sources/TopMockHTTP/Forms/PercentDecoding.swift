@@ -15,7 +15,8 @@ public enum PercentDecoding {
         // Fast path: nothing to decode.
         let all = 0..<bytes.count
         if bytes.position(of: UInt8(ascii: "%"), in: all) == bytes.count
-            && (!plusIsSpace || bytes.position(of: UInt8(ascii: "+"), in: all) == bytes.count) {
+            && (!plusIsSpace || bytes.position(of: UInt8(ascii: "+"), in: all) == bytes.count)
+        {
             return validated(bytes)
         }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { output in
@@ -24,7 +25,8 @@ public enum PercentDecoding {
             while read < count {
                 let byte = bytes[read]
                 if byte == UInt8(ascii: "%"), read + 2 < count,
-                   let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2]) {
+                    let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2])
+                {
                     output[written] = high << 4 | low
                     read += 3
                 } else {
@@ -83,7 +85,8 @@ extension UnsafeBufferPointer<UInt8> {
     func position(of byte: UInt8, in range: Range<Int>) -> Int {
         assert(range.lowerBound >= 0 && range.upperBound <= count, "range \(range) outside 0..<\(count)")
         guard !range.isEmpty, let base = baseAddress,
-              let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return range.upperBound }
+            let found = memchr(base + range.lowerBound, Int32(byte), range.count)
+        else { return range.upperBound }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 }

@@ -93,7 +93,8 @@ public struct PaymentActionQuery: Sendable, Equatable {
         /// the keyed container decodes it directly, with no nested decoder per field.
         init?(_ container: KeyedDecodingContainer<RawRequest.CodingKeys>, _ key: RawRequest.CodingKeys, stringFirst: Bool) {
             do {
-                let usual = stringFirst
+                let usual =
+                    stringFirst
                     ? try container.decodeIfPresent(String.self, forKey: key).map(Self.string)
                     : try container.decodeIfPresent(Int64.self, forKey: key).map(Self.integer)
                 guard let usual else { return nil }

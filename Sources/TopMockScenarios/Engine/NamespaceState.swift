@@ -82,7 +82,6 @@ struct CheckoutRecord {
     }
 }
 
-
 /// A checkout with its actions, as one namespace sees it.
 public struct CheckoutView: Sendable, Equatable {
     public var key: CheckoutKey

@@ -27,7 +27,8 @@ struct NearMiss {
 
     private func action(_ query: PaymentActionQuery) -> String {
         if let action = space.action(ActionKey(shopID: query.shopID, requestID: query.requestID), in: set) {
-            return "payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer \(action.buyerID.map { String($0) } ?? "any"), not \(query.buyerID)"
+            return
+                "payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer \(action.buyerID.map { String($0) } ?? "any"), not \(query.buyerID)"
         }
         let keys = (Array(set.actions.keys.prefix(Self.comparedLimit)) + Array(space.created.keys.prefix(Self.comparedLimit)))
             .map { ($0.shopID, $0.requestID) }

@@ -65,7 +65,8 @@ extension ScenarioEngine {
         let actions = checkout.actions.map { snapshot($0, space) }
         let results = actions.map { (action: $0.action, result: $0.current) }
         let status = CheckoutView.status(totalFen: checkout.totalFen, results: results)
-        return CheckoutSnapshot(checkout: checkout, status: status, code: codes.code(status), paidFen: CheckoutView.paidFen(results), actions: actions)
+        return CheckoutSnapshot(
+            checkout: checkout, status: status, code: codes.code(status), paidFen: CheckoutView.paidFen(results), actions: actions)
     }
 
     /// Why a checkout cannot be created or given a total.

@@ -1,5 +1,5 @@
-public import TopMockProtocol
 import TopMockLock
+public import TopMockProtocol
 
 /// Answers validated calls from the loaded ``ScenarioSet`` and each namespace's own state: rules
 /// first (in priority order, first one that fires wins), then the call's method (``TOPMethods``:
@@ -117,7 +117,7 @@ public final class ScenarioEngine: Sendable {
 
     private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
         guard let call = request.call, let method = TOPMethods.method(request.api),
-              let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
+            let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
         else {
             guard let stub = set.stubs[request.api]?.first(where: { $0.pattern.matches(request) }) else { return .unknownMethod }
             return .stub(space.answer(stub))

@@ -1,5 +1,5 @@
-public import TopMockProtocol
 import TopMockLock
+public import TopMockProtocol
 
 /// One clock per namespace over a real one: real time by default; frozen at an instant; or real
 /// time shifted by an offset (what "advance" does to a clock that is not frozen). It drives

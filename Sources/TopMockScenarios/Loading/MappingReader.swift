@@ -65,8 +65,11 @@ struct MappingReader {
             }
             if !allowedKeys.contains(key) {
                 var message = "unknown key '\(key)' in \(what)"
-                if let suggestion = closest(to: key, in: allowedKeys) { message += "; did you mean '\(suggestion)'?" }
-                else { message += " (allowed: \(allowedKeys.joined(separator: ", ")))" }
+                if let suggestion = closest(to: key, in: allowedKeys) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else {
+                    message += " (allowed: \(allowedKeys.joined(separator: ", ")))"
+                }
                 sink.error(message, at: pair.key.mark)
             }
         }

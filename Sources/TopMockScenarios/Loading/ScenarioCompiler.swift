@@ -64,7 +64,8 @@ struct ScenarioCompiler {
             if let template = compileTemplate(node, index: index, fileName: contents.name) { contents.templates.append(template) }
         }
         if let codesNode = file.value("checkout_status"), !codesNode.isNull,
-           let reader = MappingReader(codesNode, what: "checkout_status", allowedKeys: Self.statusCodeKeys, sink: sink) {
+            let reader = MappingReader(codesNode, what: "checkout_status", allowedKeys: Self.statusCodeKeys, sink: sink)
+        {
             var codes = CheckoutStatusCodes()
             if let value = reader.integer("waiting") { codes.waiting = value }
             if let value = reader.integer("paid") { codes.paid = value }
@@ -104,7 +105,9 @@ struct ScenarioCompiler {
 
     // MARK: shops, orders, actions
 
-    private func compileShop(_ shopNode: YAMLNode, checkouts: inout [(seed: CheckoutSeed, mark: YAMLMark)]) -> [(action: PaymentAction, mark: YAMLMark)] {
+    private func compileShop(
+        _ shopNode: YAMLNode, checkouts: inout [(seed: CheckoutSeed, mark: YAMLMark)]
+    ) -> [(action: PaymentAction, mark: YAMLMark)] {
         guard let shop = MappingReader(shopNode, what: "a shop", allowedKeys: Self.shopKeys, sink: sink) else { return [] }
         _ = shop.string("name")
         let shopID = shop.integer("shop_id", required: true, minimum: 0)
@@ -173,7 +176,10 @@ struct ScenarioCompiler {
         var timeline: [TimelineStep] = []
         var previous = initial
         for stepNode in reader.list("timeline") ?? [] {
-            guard let step = compileStep(stepNode, previous: previous) else { previous = nil; continue }
+            guard let step = compileStep(stepNode, previous: previous) else {
+                previous = nil
+                continue
+            }
             timeline.append(step)
             previous = step.result
         }
@@ -189,7 +195,9 @@ struct ScenarioCompiler {
         var alternatives: [[(field: String, matcher: Matcher)]] = []
         if let whenNode = reader.value("when"), !whenNode.isNull {
             for alternative in whenNode.sequence ?? [whenNode] {
-                guard let when = MappingReader(alternative, what: "a channel profile's when", allowedKeys: ChannelProfile.fields, sink: sink) else { continue }
+                guard let when = MappingReader(alternative, what: "a channel profile's when", allowedKeys: ChannelProfile.fields, sink: sink) else {
+                    continue
+                }
                 var conditions: [(field: String, matcher: Matcher)] = []
                 for field in ChannelProfile.fields {
                     if let valueNode = when.value(field), let matcher = compileMatcher(valueNode, field: field) {
@@ -228,7 +236,8 @@ struct ScenarioCompiler {
         if let message = reader.string("result_message") { result.resultMessage = message }
         if let success = reader.bool("success") { result.modelSuccess = success }
         if let resultNode = reader.value("result"), !resultNode.isNull,
-           let level = MappingReader(resultNode, what: "a result", allowedKeys: Self.resultKeys, sink: sink) {
+            let level = MappingReader(resultNode, what: "a result", allowedKeys: Self.resultKeys, sink: sink)
+        {
             if let success = level.bool("success") { result.resultSuccess = success }
             if let code = level.string("msg_code") { result.msgCode = code }
             if let info = level.string("msg_info") { result.msgInfo = info }
@@ -240,9 +249,10 @@ struct ScenarioCompiler {
         guard let reader = MappingReader(node, what: "a timeline step", allowedKeys: Self.stepKeys, sink: sink) else { return nil }
         let triggers = ["after_queries", "after", "manual"].filter { reader.value($0) != nil }
         guard triggers.count == 1 else {
-            sink.error(triggers.isEmpty
-                ? "a timeline step needs one trigger: after_queries, after or manual"
-                : "a timeline step takes one trigger, not \(triggers.joined(separator: " and "))", at: node.mark)
+            sink.error(
+                triggers.isEmpty
+                    ? "a timeline step needs one trigger: after_queries, after or manual"
+                    : "a timeline step takes one trigger, not \(triggers.joined(separator: " and "))", at: node.mark)
             return nil
         }
         var trigger: StepTrigger?
@@ -298,7 +308,9 @@ struct ScenarioCompiler {
             frequency = .nth(Int(nth))
         } else if let probabilityNode = reader.value("probability") {
             guard let text = probabilityNode.scalar, let probability = Double(text), (0...1).contains(probability) else {
-                sink.error("probability must be a number from 0 to 1, found \(probabilityNode.kindDescription == "a string" ? "'\(probabilityNode.scalar ?? "")'" : probabilityNode.kindDescription)", at: probabilityNode.mark)
+                sink.error(
+                    "probability must be a number from 0 to 1, found \(probabilityNode.kindDescription == "a string" ? "'\(probabilityNode.scalar ?? "")'" : probabilityNode.kindDescription)",
+                    at: probabilityNode.mark)
                 return nil
             }
             frequency = .probability(probability, seed: UInt64(truncatingIfNeeded: reader.integer("seed") ?? Self.stableSeed(name)))
@@ -408,8 +420,11 @@ struct ScenarioCompiler {
         if let name = node.scalar, !node.isNull {
             if let error = TOPError.named(name) { return error }
             var message = "unknown error '\(name)'"
-            if let suggestion = closest(to: name, in: TOPError.allNames) { message += "; did you mean '\(suggestion)'?" }
-            else { message += " (see docs/scenarios.md for the names, or spell it out with code and msg)" }
+            if let suggestion = closest(to: name, in: TOPError.allNames) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += " (see docs/scenarios.md for the names, or spell it out with code and msg)"
+            }
             sink.error(message, at: node.mark)
             return nil
         }
@@ -438,8 +453,11 @@ struct ScenarioCompiler {
         }
         if let fault = Fault(rawValue: name) { return fault }
         var message = "unknown fault '\(name)'"
-        if let suggestion = closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
-        else { message += " (one of \(names.joined(separator: ", ")))" }
+        if let suggestion = closest(to: name, in: names) {
+            message += "; did you mean '\(suggestion)'?"
+        } else {
+            message += " (one of \(names.joined(separator: ", ")))"
+        }
         sink.error(message, at: node.mark)
         return nil
     }
@@ -470,7 +488,8 @@ struct ScenarioCompiler {
             return .uniform(min: min, max: max)
         default:
             guard let lognormalNode = reader.value("lognormal"),
-                  let shape = MappingReader(lognormalNode, what: "lognormal", allowedKeys: ["median", "p99"], sink: sink) else { return nil }
+                let shape = MappingReader(lognormalNode, what: "lognormal", allowedKeys: ["median", "p99"], sink: sink)
+            else { return nil }
             guard let medianNode = shape.value("median"), let p99Node = shape.value("p99") else {
                 sink.error("lognormal needs median and p99, e.g. {median: 100ms, p99: 1s}", at: lognormalNode.mark)
                 return nil
@@ -611,7 +630,7 @@ struct ScenarioCompiler {
         for (unit, scale) in units where text.hasSuffix(unit) {
             let number = text.dropLast(unit.count)
             guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number),
-                  value >= 0, value * scale <= 86_400 * 365
+                value >= 0, value * scale <= 86_400 * 365
             else { return nil }
             return .milliseconds(Int64((value * scale * 1000).rounded()))
         }

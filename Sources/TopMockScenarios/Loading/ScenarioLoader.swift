@@ -71,7 +71,8 @@ public enum ScenarioLoader {
             }
             for (stub, mark) in contents.stubs {
                 if let catchAll = set.stubs[stub.api]?.first(where: { $0.pattern.conditions.isEmpty }) {
-                    sink.error("the stub for \(stub.api) at \(catchAll.source) answers every call of it (no when), so this one is never reached", at: mark)
+                    sink.error(
+                        "the stub for \(stub.api) at \(catchAll.source) answers every call of it (no when), so this one is never reached", at: mark)
                     continue
                 }
                 set.stubs[stub.api, default: []].append(stub)
@@ -94,9 +95,10 @@ public enum ScenarioLoader {
                 }
             }
             rules += contents.rules
-            set.files.append(ScenarioFileSummary(
-                path: source.path, name: contents.name, description: contents.description, actionCount: count,
-                ruleCount: contents.rules.count, stubCount: contents.stubs.count))
+            set.files.append(
+                ScenarioFileSummary(
+                    path: source.path, name: contents.name, description: contents.description, actionCount: count,
+                    ruleCount: contents.rules.count, stubCount: contents.stubs.count))
         }
         // Priority first (higher wins), load order within a priority: a stable sort.
         set.rules = rules.enumerated().sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }.map(\.element)
@@ -112,7 +114,8 @@ public enum ScenarioLoader {
             let line = lines.flatMap { rule.source.line >= 1 && rule.source.line <= $0.count ? String($0[rule.source.line - 1]) : nil }
             return ScenarioDiagnostic(
                 location: rule.source,
-                message: "rule '\(rule.name)' can never fire: rule '\(rules[blocker].name)' at \(rules[blocker].source) matches every request before it",
+                message:
+                    "rule '\(rule.name)' can never fire: rule '\(rules[blocker].name)' at \(rules[blocker].source) matches every request before it",
                 sourceLine: line)
         }
     }

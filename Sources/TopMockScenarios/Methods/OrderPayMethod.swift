@@ -83,7 +83,8 @@ enum OrderPayMethod: TOPMethod {
     /// action exists all the same, and queries see it).
     static func answer(_ action: PaymentAction, payFee: Int64?, result: ActionResult, outcome: CallOutcome) -> MethodAnswer {
         guard result.resultSuccess else {
-            var answer = MethodAnswer.failure(outcome, code: result.msgCode ?? "PAY_FAILED", info: result.msgInfo ?? result.status.rawValue, source: action.source)
+            var answer = MethodAnswer.failure(
+                outcome, code: result.msgCode ?? "PAY_FAILED", info: result.msgInfo ?? result.status.rawValue, source: action.source)
             answer.actionStatus = result.status
             return answer
         }

@@ -1,7 +1,8 @@
+import TopMockTesting
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TopMockTesting
 
 #if FUZZING
 /// libFuzzer's entry point (built by scripts/fuzz with `--sanitize=fuzzer`); the target comes from

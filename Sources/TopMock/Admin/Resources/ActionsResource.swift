@@ -88,9 +88,10 @@ struct ActionsResource: Sendable {
         let key = try Self.key(call)
         let change = try call.body(StatusChange.self)
         guard !change.status.isEmpty else { throw .badParameter("status must not be empty") }
-        guard let snapshot = engine.setStatus(
-            key, to: PaymentStatus(rawValue: change.status), resultCode: change.resultCode, resultMessage: change.resultMessage,
-            namespace: call.segment("ns"))
+        guard
+            let snapshot = engine.setStatus(
+                key, to: PaymentStatus(rawValue: change.status), resultCode: change.resultCode, resultMessage: change.resultMessage,
+                namespace: call.segment("ns"))
         else { throw Self.unknown(call) }
         return .json(Action(snapshot, namespace: call.segment("ns")))
     }

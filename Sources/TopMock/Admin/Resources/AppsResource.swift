@@ -84,7 +84,9 @@ struct AppsResource: Sendable {
             journal.forget(namespace: key)
             return .json(Deleted(deleted: key))
         case .failure(.notRemovable(let source)):
-            throw .appConflict("app '\(key)' comes from \(source.rawValue == "built-in" ? "topmock itself" : "the \(source.rawValue)"); only apps made through the admin API can be removed")
+            throw .appConflict(
+                "app '\(key)' comes from \(source.rawValue == "built-in" ? "topmock itself" : "the \(source.rawValue)"); only apps made through the admin API can be removed"
+            )
         case .failure:
             throw .unknownApp(key)
         }

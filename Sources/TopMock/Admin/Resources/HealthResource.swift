@@ -40,13 +40,14 @@ struct HealthResource: Sendable {
     func health() -> HTTPResponse {
         let set = engine.set
         let failure = reloader.lastFailure.withLock { $0 }
-        return .json(Health(
-            version: TopMockVersion.current, apps: apps.all.count,
-            scenarios: Scenarios(
-                files: set.files.count, actions: set.actions.count, rules: set.rules.count, stubs: set.stubs.count,
-                loaded: set.files.map(ScenarioFile.init), reloads: reloader.reloads.load(ordering: .relaxed),
-                failedReloads: reloader.failures.load(ordering: .relaxed),
-                lastReloadErrors: failure.isEmpty ? nil : failure.map(\.headline))))
+        return .json(
+            Health(
+                version: TopMockVersion.current, apps: apps.all.count,
+                scenarios: Scenarios(
+                    files: set.files.count, actions: set.actions.count, rules: set.rules.count, stubs: set.stubs.count,
+                    loaded: set.files.map(ScenarioFile.init), reloads: reloader.reloads.load(ordering: .relaxed),
+                    failedReloads: reloader.failures.load(ordering: .relaxed),
+                    lastReloadErrors: failure.isEmpty ? nil : failure.map(\.headline))))
     }
 
     /// Prometheus text format 0.0.4.

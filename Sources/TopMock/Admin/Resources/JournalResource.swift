@@ -69,7 +69,8 @@ struct JournalResource: Sendable {
             diagnostic = entry.diagnostic
             nearMiss = entry.nearMiss
             signature = entry.signatureMismatch.map {
-                Signature(signMethod: $0.method.rawValue, expected: $0.expected, received: $0.received, signed: $0.signedText, likelyCause: $0.likelyCause)
+                Signature(
+                    signMethod: $0.method.rawValue, expected: $0.expected, received: $0.received, signed: $0.signedText, likelyCause: $0.likelyCause)
             }
             answerRequestID = entry.answerRequestID
             latencyMicros = entry.latencyMicros
@@ -180,11 +181,12 @@ struct JournalResource: Sendable {
         }
 
         var description: String {
-            let (words, count) = switch self {
-            case .exactly(let count): ("exactly", count)
-            case .atLeast(let count): ("at least", count)
-            case .atMost(let count): ("at most", count)
-            }
+            let (words, count) =
+                switch self {
+                case .exactly(let count): ("exactly", count)
+                case .atLeast(let count): ("at least", count)
+                case .atMost(let count): ("at most", count)
+                }
             return "\(words) \(count) request\(count == 1 ? "" : "s")"
         }
     }

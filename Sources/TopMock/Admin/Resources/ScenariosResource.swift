@@ -21,9 +21,10 @@ struct ScenariosResource: Sendable {
     }
 
     func list() -> HTTPResponse {
-        .json(Listing(
-            files: engine.set.files.map(ScenarioFile.init), uploads: reloader.uploads.withLock { $0.keys.sorted() },
-            loadErrors: reloader.lastFailure.withLock { $0 }.map(\.description)))
+        .json(
+            Listing(
+                files: engine.set.files.map(ScenarioFile.init), uploads: reloader.uploads.withLock { $0.keys.sorted() },
+                loadErrors: reloader.lastFailure.withLock { $0 }.map(\.description)))
     }
 
     struct Uploaded: Encodable {
