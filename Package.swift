@@ -22,7 +22,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The release server links with lld and two options that keep its idle RSS down
-/// (docs/benchmarks.md, "Idle RSS"): relative relocations packed (DT_RELR, glibc ≥ 2.36: the
+/// (docs/benchmarks.md, "What the figures mean"): relative relocations packed (DT_RELR, glibc ≥ 2.36: the
 /// loader does not read a full `.rela.dyn` at start) and no dynamic export of the executable's
 /// own symbols (the Swift driver asks for it; nothing topmock runs looks them up).
 let leanLinkerFlags = [
