@@ -9,44 +9,50 @@ internal import FoundationEssentials  // ContiguousBytes, which digests and MACs
 /// let sign = Signer.sign(parameters, secret: "helloworld", method: .md5)
 /// ```
 public enum Signer {
-    /// The string that is hashed, without the secret affixes md5 adds.
+    /// The string that is hashed, without the secret affixes md5 adds: every parameter but
+    /// `sign` (and, with `withoutEmptyValues`, but those with an empty value), sorted by name in
+    /// byte order, names and values concatenated. Built from the parameters' own buffer.
+    public static func canonicalString(_ parameters: TOPParameters, withoutEmptyValues: Bool = false) -> [UInt8] {
+        parameters.withUnsafeBytes { buffer in
+            // Positions are sorted, not the bytes. Each carries its name's first eight bytes as a
+            // number, which orders the names as their bytes do unless the eight are equal; only
+            // then are the names compared whole.
+            var signed: [(prefix: UInt64, position: Int)] = []
+            signed.reserveCapacity(parameters.count)
+            var total = 0
+            for position in 0..<parameters.count {
+                let name = UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)])
+                let value = parameters.valueRange(at: position)
+                if name.elementsEqual("sign".utf8) || (withoutEmptyValues && value.isEmpty) { continue }
+                signed.append((namePrefix(name), position))
+                total += name.count + value.count
+            }
+            signed.sort {
+                $0.prefix != $1.prefix
+                    ? $0.prefix < $1.prefix
+                    : buffer[parameters.nameRange(at: $0.position)].lexicographicallyPrecedes(buffer[parameters.nameRange(at: $1.position)])
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(total)
+            for (_, position) in signed {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)]))
+            }
+            return bytes
+        }
+    }
+
+    /// The canonical string of name/value pairs (a name that repeats counts once, the first).
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
-        let all = Array(parameters)
-        // Positions are sorted, not the parameters, so no string is copied. Each carries its
-        // name's first eight bytes as a number, which orders the names as their bytes do unless
-        // the eight are equal; only then are the names compared whole.
-        var signed: [(prefix: UInt64, position: Int)] = []
-        signed.reserveCapacity(all.count)
-        for position in all.indices where all[position].name != "sign" {
-            signed.append((namePrefix(all[position].name), position))
-        }
-        signed.sort {
-            $0.prefix != $1.prefix
-                ? $0.prefix < $1.prefix
-                : all[$0.position].name.utf8.lexicographicallyPrecedes(all[$1.position].name.utf8)
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(signed.reduce(0) { $0 + all[$1.position].name.utf8.count + all[$1.position].value.utf8.count })
-        for (_, position) in signed {
-            appendUTF8(all[position].name, to: &bytes)
-            appendUTF8(all[position].value, to: &bytes)
-        }
-        return bytes
+        canonicalString(TOPParameters(parameters))
     }
 
     /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
     /// of a longer one gets the smaller number, as in byte order (a tie is resolved by the caller).
-    static func namePrefix(_ name: String) -> UInt64 {
-        name.withUTF8Buffer { bytes in
-            var prefix: UInt64 = 0
-            for offset in 0..<8 { prefix = prefix << 8 | (offset < bytes.count ? UInt64(bytes[offset]) : 0) }
-            return prefix
-        }
-    }
-
-    /// Appends the string's UTF-8 bytes in one copy.
-    private static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    static func namePrefix(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var prefix: UInt64 = 0
+        for offset in 0..<8 { prefix = prefix << 8 | (offset < name.count ? UInt64(name[offset]) : 0) }
+        return prefix
     }
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).
@@ -68,7 +74,7 @@ public enum Signer {
 
     /// Signs every parameter except `sign`.
     public static func sign(_ parameters: TOPParameters, secret: String, method: SignMethod) -> String {
-        sign(canonical: canonicalString(parameters.all), secret: secret, method: method)
+        sign(canonical: canonicalString(parameters), secret: secret, method: method)
     }
 
     /// Signs name/value pairs (a convenience for clients and tests).
@@ -80,11 +86,11 @@ public enum Signer {
     /// checks again without the empty ones (Java drops them, PHP and Python sign them).
     public static func verify(_ parameters: TOPParameters, secret: String, method: SignMethod) -> SignatureVerdict {
         guard let received = parameters["sign"] else { return .missing }
-        let canonical = canonicalString(parameters.all)
+        let canonical = canonicalString(parameters)
         let expected = sign(canonical: canonical, secret: secret, method: method)
         if expected == received { return .valid }
-        if parameters.all.contains(where: { $0.value.isEmpty }) {
-            let withoutEmpty = canonicalString(parameters.all.filter { !$0.value.isEmpty })
+        if (0..<parameters.count).contains(where: { parameters.valueRange(at: $0).isEmpty }) {
+            let withoutEmpty = canonicalString(parameters, withoutEmptyValues: true)
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }
         }
         return .invalid(
@@ -113,24 +119,37 @@ public enum Signer {
     /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
     /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
     static func mentionsPayCode(_ value: String) -> Bool {
+        value.withUTF8Buffer(mentionsPayCode)
+    }
+
+    static func mentionsPayCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most values (names, numbers, timestamps) are ruled out by their first byte.
-        guard let first = value.utf8.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
-        return value.withUTF8Buffer { bytes in
-            let key = payCodeKey.utf8
-            guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
-                bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
-            else { return false }
-            var index = start
-            while index + 1 < bytes.count {
-                if bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") { return true }
-                if bytes[index] == UInt8(ascii: "c") && index + key.count <= bytes.count
-                    && bytes[index..<(index + key.count)].elementsEqual(key)
-                {
-                    return true
-                }
-                index += 1
+        guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
+        let key = payCodeKey.utf8
+        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+            bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
+        else { return false }
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") { return true }
+            if bytes[index] == UInt8(ascii: "c") && index + key.count <= bytes.count
+                && bytes[index..<(index + key.count)].elementsEqual(key)
+            {
+                return true
             }
-            return false
+            index += 1
+        }
+        return false
+    }
+
+    /// Whether the parameter `position` of `parameters` needs masking (as ``needsMasking(_:secret:)``),
+    /// read from the parameters' bytes without making strings.
+    public static func needsMasking(_ parameters: TOPParameters, at position: Int, secret: String) -> Bool {
+        parameters.withUnsafeBytes { buffer in
+            let name = buffer[parameters.nameRange(at: position)]
+            let value = UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)])
+            return name.elementsEqual("session".utf8) || (!secret.isEmpty && value.elementsEqual(secret.utf8))
+                || mentionsPayCode(value)
         }
     }
 

@@ -133,7 +133,7 @@ struct GatewayResponder: HTTPResponder {
     /// the upstream's transport did; recorded either way.
     private func forward(_ validated: TOPRequest, to upstream: Forwarder, _ call: inout CallRecord) -> HTTPOutcome {
         call.methodLabel = validated.api.rawValue
-        call.entry.requestID = TOPMethods.requestIDIfReadable(validated.api, call.entry.parameters)
+        call.entry.requestID = TOPMethods.requestIDIfReadable(validated.api, call.entry.received)
         let answer = upstream.forward(validated)
         recorder?.record(validated, answer)
         call.entry.outcome = .proxied
@@ -181,7 +181,7 @@ struct GatewayResponder: HTTPResponder {
         call.entry.outcome = outcome
         if call.entry.requestID == nil {
             // Best effort, so journal filters by request_id find refused calls too (only on this path).
-            call.entry.requestID = TOPMethods.requestIDIfReadable(call.entry.api.map(APIName.init(rawValue:)), call.entry.parameters)
+            call.entry.requestID = TOPMethods.requestIDIfReadable(call.entry.api.map(APIName.init(rawValue:)), call.entry.received)
         }
         call.entry.errorCode = rejection.error.code
         call.result = String(rejection.error.code)
@@ -245,7 +245,7 @@ struct CallRecord {
     /// Takes what the journal keeps from the parameters (sharing their storage; masked before the
     /// entry is recorded) and settles the namespace: the header's, else the app key's.
     mutating func adopt(_ parameters: TOPParameters) {
-        entry.parameters = parameters.all
+        entry.received = parameters
         entry.api = parameters["method"]
         entry.appKey = parameters["app_key"]
         entry.shopID = parameters["shop_id"]

@@ -9,20 +9,20 @@ extension HTTPRequest {
     /// body and file parts together) is refused with code 43.
     func topParameters(limit: Int = .max) throws(TOPRejection) -> TOPParameters {
         var parameters = TOPParameters()
+        parameters.reserveCapacity(16, bytes: query.utf8.count + body.count)
         func tooMany() -> TOPRejection {
             TOPRejection(
                 .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "more than \(limit) parameters"),
                 format: parameters.requestedFormat,
                 diagnostic: "the call has more than \(limit) parameters (--max-parameters)")
         }
-        guard let queryFields = URLEncodedForm.parse(query, limit: limit) else { throw tooMany() }
-        parameters.append(queryFields)
+        var query = query
+        guard let queryFields = query.withUTF8({ parameters.appendForm($0, limit: limit) }) else { throw tooMany() }
         guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
             return parameters
         }
         if mediaType.isFormURLEncoded {
-            guard let bodyFields = URLEncodedForm.parse(body, limit: limit - queryFields.count) else { throw tooMany() }
-            parameters.append(bodyFields)
+            guard body.withUnsafeBufferPointer({ parameters.appendForm($0, limit: limit - queryFields) }) != nil else { throw tooMany() }
         } else if mediaType.isMultipartFormData {
             guard let boundary = mediaType.parameters["boundary"] else {
                 throw TOPRejection(
@@ -38,7 +38,7 @@ extension HTTPRequest {
                     .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "malformed multipart body"),
                     format: parameters.requestedFormat, diagnostic: error.description)
             }
-            guard fields.count <= limit - queryFields.count else { throw tooMany() }
+            guard fields.count <= limit - queryFields else { throw tooMany() }
             for field in fields {
                 if field.isFile {
                     parameters.appendFile(name: field.name)
@@ -52,11 +52,33 @@ extension HTTPRequest {
 }
 
 extension TOPParameters {
-    mutating func append(_ fields: [FormField]) {
-        reserveCapacity(count + fields.count)
-        for field in fields {
-            append(field)
+    /// Appends the fields of `name=value&…` bytes, percent-decoded, and returns how many there
+    /// were (a repeated name counts); with more than `limit`, appends none and returns nil.
+    mutating func appendForm(_ form: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
+        // Every field takes a byte and all but the last a `&`: a form of n bytes has at most
+        // (n + 1) / 2 fields, so only a form that long enough to pass the limit is counted first.
+        if (form.count + 1) / 2 > limit {
+            var counting = URLEncodedForm.RawFields(form)
+            var fieldCount = 0
+            while counting.next() != nil {
+                fieldCount += 1
+                if fieldCount > limit { return nil }
+            }
         }
+        var fields = URLEncodedForm.RawFields(form)
+        var count = 0
+        var decoded: [UInt8] = []
+        while let field = fields.next() {
+            count += 1
+            decoded.removeAll(keepingCapacity: true)
+            PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.name]), into: &decoded)
+            let nameEnd = decoded.count
+            PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.value]), into: &decoded)
+            decoded.withUnsafeBufferPointer {
+                append(name: UnsafeBufferPointer(rebasing: $0[..<nameEnd]), value: UnsafeBufferPointer(rebasing: $0[nameEnd...]))
+            }
+        }
+        return count
     }
 
     mutating func append(_ field: FormField) {

@@ -11,7 +11,14 @@ public struct JournalEntry: Sendable {
     public var namespace: String
     public var remoteAddress: String
     public var httpMethod: String
-    public var parameters: [TOPParameters.Parameter]
+    /// The call's parameters, masked (``maskParameters(secret:)``), as text.
+    public var parameters: [TOPParameters.Parameter] {
+        get { received.all }
+        set { received = TOPParameters(newValue) }
+    }
+    /// The call's parameters as the gateway read them (one buffer, shared with the call), masked
+    /// before the entry is recorded.
+    var received: TOPParameters
     public var api: String?
     public var appKey: String?
     public var shopID: String?
@@ -87,7 +94,7 @@ public struct JournalEntry: Sendable {
         self.namespace = namespace
         self.remoteAddress = remoteAddress
         self.httpMethod = httpMethod
-        self.parameters = parameters
+        self.received = TOPParameters(parameters)
         self.api = api
         self.appKey = appKey
         self.shopID = shopID
@@ -110,15 +117,15 @@ public struct JournalEntry: Sendable {
     /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        guard parameters.contains(where: { Signer.needsMasking($0, secret: secret) }) else { return }
-        parameters = parameters.map { Signer.masked($0, secret: secret) }
+        guard (0..<received.count).contains(where: { Signer.needsMasking(received, at: $0, secret: secret) }) else { return }
+        received = TOPParameters(received.all.map { Signer.masked($0, secret: secret) })
     }
 
     /// A rough size in bytes, for the journal's byte bound.
     public var estimatedBytes: Int {
         func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
         var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + answerRequestID.utf8.count
-        for parameter in parameters { total += parameter.name.utf8.count + parameter.value.utf8.count + 32 }
+        total += received.byteCount + received.count * 32
         total += size(api) + size(appKey) + size(shopID) + size(requestID) + size(rule) + size(scenario)
         if let details = details.first {
             total += size(details.errorSubCode) + size(details.fault) + size(details.diagnostic) + size(details.nearMiss)

@@ -47,6 +47,29 @@ public enum URLEncodedForm {
         return fields
     }
 
+    /// The fields of `name=value&…` bytes as ranges of them, still percent-encoded, in order: what
+    /// ``parse(_:limit:)`` splits, for a caller that decodes the bytes itself. A field without `=`
+    /// has an empty value range at its end.
+    public struct RawFields: IteratorProtocol {
+        private let bytes: UnsafeBufferPointer<UInt8>
+        private var start = 0
+
+        public init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
+
+        public mutating func next() -> (name: Range<Int>, value: Range<Int>)? {
+            while start < bytes.count {
+                let end = bytes.position(of: UInt8(ascii: "&"), in: start..<bytes.count)
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                let equals = bytes.position(of: UInt8(ascii: "="), in: start..<end)
+                return (start..<equals, equals == end ? end..<end : (equals + 1)..<end)
+            }
+            return nil
+        }
+    }
+
     public static func parse(_ bytes: [UInt8]) -> [FormField] {
         parse(bytes, limit: .max) ?? []
     }

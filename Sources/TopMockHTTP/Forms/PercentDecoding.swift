@@ -19,23 +19,33 @@ public enum PercentDecoding {
         {
             return validated(bytes)
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { output in
-            var read = 0, written = 0
-            let count = bytes.count
-            while read < count {
-                let byte = bytes[read]
-                if byte == UInt8(ascii: "%"), read + 2 < count,
-                    let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2])
-                {
-                    output[written] = high << 4 | low
-                    read += 3
-                } else {
-                    output[written] = byte == UInt8(ascii: "+") && plusIsSpace ? UInt8(ascii: " ") : byte
-                    read += 1
-                }
-                written += 1
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        decode(bytes, into: &output, plusIsSpace: plusIsSpace)
+        return output.withUnsafeBufferPointer(validated)
+    }
+
+    /// Appends the decoded bytes of `bytes` to `output`, as ``decode(_:plusIsSpace:)`` decodes
+    /// them, without checking or repairing UTF-8.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], plusIsSpace: Bool = true) {
+        let all = 0..<bytes.count
+        if bytes.position(of: UInt8(ascii: "%"), in: all) == bytes.count
+            && (!plusIsSpace || bytes.position(of: UInt8(ascii: "+"), in: all) == bytes.count)
+        {
+            output.append(contentsOf: bytes)
+            return
+        }
+        var read = 0
+        let count = bytes.count
+        while read < count {
+            let byte = bytes[read]
+            if byte == UInt8(ascii: "%"), read + 2 < count, let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2]) {
+                output.append(high << 4 | low)
+                read += 3
+            } else {
+                output.append(byte == UInt8(ascii: "+") && plusIsSpace ? UInt8(ascii: " ") : byte)
+                read += 1
             }
-            return validated(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
     }
 

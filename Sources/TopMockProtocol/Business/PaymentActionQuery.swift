@@ -27,12 +27,13 @@ public struct PaymentActionQuery: Sendable, Equatable {
         guard let shopID = Self.wholeNumber(shopText) else {
             throw .invalidArguments("shop_id")
         }
-        guard let requestText = parameters["payment_action_request"], !requestText.isEmpty else {
+        // Decoded from the parameter's bytes, copied once into the `Data` the decoder takes.
+        guard let requestData = parameters.withValueBytes(of: "payment_action_request", { Data(buffer: $0) }), !requestData.isEmpty else {
             throw .missingRequiredArguments("payment_action_request")
         }
         let body: RawRequest
         do {
-            body = try Self.decoder.decode(RawRequest.self, from: Self.data(requestText))
+            body = try Self.decoder.decode(RawRequest.self, from: requestData)
         } catch {
             throw .invalidArguments("payment_action_request")
         }
@@ -53,12 +54,6 @@ public struct PaymentActionQuery: Sendable, Equatable {
 
     /// One decoder for every call: it has no options set and keeps no state between decodes.
     private static let decoder = JSONDecoder()
-
-    /// The text's bytes as `Data`, copied from its contiguous buffer in one step (not through the
-    /// generic `Sequence` initialiser, which checks conformances at run time).
-    private static func data(_ text: String) -> Data {
-        text.withUTF8Buffer { Data(buffer: $0) }
-    }
 
     /// Decimal digits only (no sign, no fraction), fitting in 64 bits.
     static func wholeNumber(_ text: String) -> Int64? {

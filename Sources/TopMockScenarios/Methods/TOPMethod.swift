@@ -68,10 +68,10 @@ public enum TOPMethods {
     /// The `request_id` a refused call named, if it can be read at all: from its method's request
     /// parameter, or, for a method not served here (or none), from any served method's. Only on
     /// the refusal path, so journal filters by `request_id` find refused calls too.
-    public static func requestIDIfReadable(_ api: APIName?, _ parameters: [TOPParameters.Parameter]) -> String? {
+    public static func requestIDIfReadable(_ api: APIName?, _ parameters: TOPParameters) -> String? {
         let names = api.flatMap(method).map { [$0.requestParameter] } ?? registry.map(\.requestParameter)
         for name in names.compactMap({ $0 }).sorted() {
-            guard let text = parameters.first(where: { $0.name == name })?.value else { continue }
+            guard let text = parameters[name] else { continue }
             if let id = JSONValue.object(parsing: text)?["request_id"]?.scalarText { return id }
         }
         return nil
