@@ -1,6 +1,10 @@
 import Crypto
 internal import FoundationEssentials  // ContiguousBytes, which digests and MACs conform to
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// TOP request signing (docs/protocol.md, "Signatures"): parameters sorted by name in byte order, concatenated
 /// as `name1value1name2value2…` (raw values, not URL-encoded), `sign` and files left out; then
 /// md5(secret + s + secret), HMAC-MD5(secret, s) or HMAC-SHA256(secret, s); upper-case hex.
@@ -13,33 +17,39 @@ public enum Signer {
     /// `sign` (and, with `withoutEmptyValues`, but those with an empty value), sorted by name in
     /// byte order, names and values concatenated. Built from the parameters' own buffer.
     public static func canonicalString(_ parameters: TOPParameters, withoutEmptyValues: Bool = false) -> [UInt8] {
-        parameters.withUnsafeBytes { buffer in
-            // Positions are sorted, not the bytes. Each carries its name's first eight bytes as a
-            // number, which orders the names as their bytes do unless the eight are equal; only
-            // then are the names compared whole.
-            var signed: [(prefix: UInt64, position: Int)] = []
-            signed.reserveCapacity(parameters.count)
+        // Ranges are sorted, not bytes. Each carries its name's first eight bytes as a number,
+        // which orders the names as their bytes do unless the eight are equal; only then are the
+        // names compared whole.
+        var signed: [(prefix: UInt64, name: Range<Int>, value: Range<Int>)] = []
+        signed.reserveCapacity(parameters.count)
+        for position in 0..<parameters.count {
+            let value = parameters.valueRange(at: position)
+            if withoutEmptyValues && value.isEmpty { continue }
+            signed.append((0, parameters.nameRange(at: position), value))
+        }
+        return parameters.withUnsafeBytes { buffer in
+            signed.removeAll { equal(buffer[$0.name], "sign") }
             var total = 0
-            for position in 0..<parameters.count {
-                let name = UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)])
-                let value = parameters.valueRange(at: position)
-                if name.elementsEqual("sign".utf8) || (withoutEmptyValues && value.isEmpty) { continue }
-                signed.append((namePrefix(name), position))
-                total += name.count + value.count
+            for index in signed.indices {
+                signed[index].prefix = namePrefix(UnsafeBufferPointer(rebasing: buffer[signed[index].name]))
+                total += signed[index].name.count + signed[index].value.count
             }
             signed.sort {
-                $0.prefix != $1.prefix
-                    ? $0.prefix < $1.prefix
-                    : buffer[parameters.nameRange(at: $0.position)].lexicographicallyPrecedes(buffer[parameters.nameRange(at: $1.position)])
+                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
             }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(total)
-            for (_, position) in signed {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)]))
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)]))
+            for parameter in signed {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameter.name]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameter.value]))
             }
             return bytes
         }
+    }
+
+    /// Whether `bytes` are `text`'s UTF-8.
+    static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && memcmp(text.utf8Start, bytes.base.baseAddress! + bytes.startIndex, bytes.count) == 0
     }
 
     /// The canonical string of name/value pairs (a name that repeats counts once, the first).
@@ -145,11 +155,11 @@ public enum Signer {
     /// Whether the parameter `position` of `parameters` needs masking (as ``needsMasking(_:secret:)``),
     /// read from the parameters' bytes without making strings.
     public static func needsMasking(_ parameters: TOPParameters, at position: Int, secret: String) -> Bool {
-        parameters.withUnsafeBytes { buffer in
-            let name = buffer[parameters.nameRange(at: position)]
-            let value = UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)])
-            return name.elementsEqual("session".utf8) || (!secret.isEmpty && value.elementsEqual(secret.utf8))
-                || mentionsPayCode(value)
+        let name = parameters.nameRange(at: position), value = parameters.valueRange(at: position)
+        return parameters.withUnsafeBytes { buffer in
+            let valueBytes = UnsafeBufferPointer(rebasing: buffer[value])
+            return equal(buffer[name], "session") || mentionsPayCode(valueBytes)
+                || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(valueBytes))
         }
     }
 

@@ -33,20 +33,13 @@ public struct TOPParameters: Sendable, Equatable {
     }
 
     /// The names and values, decoded, in arrival order: parameter `i`'s name is
-    /// `bytes[entries[i].nameStart..<entries[i].valueStart]`, its value the bytes up to `valueEnd`.
+    /// `bytes[entries[i].name]`, its value `bytes[entries[i].value]`.
     private var bytes: [UInt8] = []
     /// One entry per distinct name, in first-seen order.
     private var entries: [Entry] = []
-    /// Names of file parameters (multipart parts with a filename): present, not signed.
-    public private(set) var fileNames: [String] = []
-    /// Names that arrived more than once (the later values were dropped).
-    public private(set) var duplicatedNames: [String] = []
-    /// Names whose name or value was not valid UTF-8 (code 47).
-    public private(set) var invalidEncodingNames: [String] = []
-    /// Position by name, built only once a call has more than ``indexThreshold`` parameters:
-    /// below that a look-up compares a handful of short names and hashes none; above it,
-    /// look-ups stay O(1) for a call with a thousand parameters.
-    private var index: [Name: Int]?
+    /// What only unusual calls have (files, repeated names, bad encodings, many parameters), out of
+    /// line: an empty array allocates nothing, so a usual call's parameters hold two buffers.
+    private var unusual: [Unusual] = []
     static let indexThreshold = 16
 
     private struct Entry: Sendable, Equatable {
@@ -57,9 +50,27 @@ public struct TOPParameters: Sendable, Equatable {
         var value: Range<Int> { valueStart..<valueEnd }
     }
 
-    /// A name as the index's key: equal and hashed by its bytes.
-    private struct Name: Hashable {
-        let bytes: [UInt8]
+    private struct Unusual: Sendable, Equatable {
+        var fileNames: [String] = []
+        var duplicatedNames: [String] = []
+        var invalidEncodingNames: [String] = []
+        /// Position by name, built only once a call has more than ``indexThreshold`` parameters:
+        /// below that a look-up compares a handful of short names and hashes none; above it,
+        /// look-ups stay O(1) for a call with a thousand parameters.
+        var index: [[UInt8]: Int]?
+    }
+
+    /// Names of file parameters (multipart parts with a filename): present, not signed.
+    public var fileNames: [String] { unusual.first?.fileNames ?? [] }
+    /// Names that arrived more than once (the later values were dropped).
+    public var duplicatedNames: [String] { unusual.first?.duplicatedNames ?? [] }
+    /// Names whose name or value was not valid UTF-8 (code 47).
+    public var invalidEncodingNames: [String] { unusual.first?.invalidEncodingNames ?? [] }
+
+    private mutating func updateUnusual(_ change: (inout Unusual) -> Void) {
+        var value = unusual.first ?? Unusual()
+        change(&value)
+        unusual = [value]
     }
 
     /// TOP's public (system) parameters; every other parameter is the method's business parameter.
@@ -96,33 +107,52 @@ public struct TOPParameters: Sendable, Equatable {
     /// Bytes that are not valid UTF-8 are kept as they are, and the name is listed in
     /// ``invalidEncodingNames``.
     public mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        if position(of: name) != nil {
-            let text = String(decoding: name, as: UTF8.self)
-            if !duplicatedNames.contains(where: { $0.utf8.elementsEqual(text.utf8) }) { duplicatedNames.append(text) }
+        append {
+            $0.append(contentsOf: name)
+        } value: {
+            $0.append(contentsOf: value)
+        }
+    }
+
+    /// Appends a parameter whose name and value `writeName` and `writeValue` append to the bytes
+    /// they are given (a decoder writes straight into the parameters' buffer), unless its name is
+    /// here already: then the bytes written are taken back and the name is listed in
+    /// ``duplicatedNames``.
+    public mutating func append(writingName writeName: (inout [UInt8]) -> Void, value writeValue: (inout [UInt8]) -> Void) {
+        let nameStart = bytes.count
+        writeName(&bytes)
+        let valueStart = bytes.count
+        if let _ = position(ofNameAt: nameStart..<valueStart) {
+            let name = String(decoding: bytes[nameStart..<valueStart], as: UTF8.self)
+            bytes.removeSubrange(nameStart...)
+            if !duplicatedNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { updateUnusual { $0.duplicatedNames.append(name) } }
             return
         }
-        if !Self.isValidUTF8(name) || !Self.isValidUTF8(value) { markInvalidEncoding(name: String(decoding: name, as: UTF8.self)) }
-        let nameStart = bytes.count
-        bytes.append(contentsOf: name)
-        let valueStart = bytes.count
-        bytes.append(contentsOf: value)
-        entries.append(Entry(nameStart: nameStart, valueStart: valueStart, valueEnd: bytes.count))
-        if index != nil {
-            index?[Name(bytes: Array(name))] = entries.count - 1
+        writeValue(&bytes)
+        let entry = Entry(nameStart: nameStart, valueStart: valueStart, valueEnd: bytes.count)
+        if !Self.isValidUTF8(bytes[entry.name]) || !Self.isValidUTF8(bytes[entry.value]) {
+            markInvalidEncoding(name: String(decoding: bytes[entry.name], as: UTF8.self))
+        }
+        entries.append(entry)
+        if unusual.first?.index != nil {
+            let key = Array(bytes[entry.name]), position = entries.count - 1
+            updateUnusual { $0.index?[key] = position }
         } else if entries.count > Self.indexThreshold {
-            var built: [Name: Int] = [:]
-            for position in entries.indices { built[Name(bytes: Array(bytes[entries[position].name]))] = position }
-            index = built
+            var built: [[UInt8]: Int] = [:]
+            for position in entries.indices { built[Array(bytes[entries[position].name])] = position }
+            updateUnusual { $0.index = built }
         }
     }
 
     /// Records that a parameter was not valid UTF-8.
     public mutating func markInvalidEncoding(name: String) {
-        if !invalidEncodingNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { invalidEncodingNames.append(name) }
+        if !invalidEncodingNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+            updateUnusual { $0.invalidEncodingNames.append(name) }
+        }
     }
 
     public mutating func appendFile(name: String) {
-        if !fileNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { fileNames.append(name) }
+        if !fileNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { updateUnusual { $0.fileNames.append(name) } }
     }
 
     // MARK: reading
@@ -131,24 +161,22 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// The value of `name` as text, or nil when the call has no such parameter.
     public subscript(name: String) -> String? {
-        name.withUTF8Buffer { name in
-            position(of: name).map { position in value(at: position) }
-        }
+        position(of: name).map(value(at:))
     }
 
     /// Whether the call has the parameter `name`.
     public func contains(_ name: String) -> Bool {
-        name.withUTF8Buffer { position(of: $0) != nil }
+        position(of: name) != nil
     }
 
     /// The name of parameter `position` (in arrival order) as text.
     public func name(at position: Int) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[entries[position].name]), as: UTF8.self) }
+        String(decoding: bytes[entries[position].name], as: UTF8.self)
     }
 
     /// The value of parameter `position` (in arrival order) as text.
     public func value(at position: Int) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[entries[position].value]), as: UTF8.self) }
+        String(decoding: bytes[entries[position].value], as: UTF8.self)
     }
 
     /// Every parameter as text, in arrival order.
@@ -158,8 +186,9 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// Calls `body` with the value of `name` as bytes, in place; nil when there is no such parameter.
     public func withValueBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
-        guard let position = name.withUTF8Buffer({ self.position(of: $0) }) else { return nil }
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[entries[position].value])) }
+        guard let position = position(of: name) else { return nil }
+        let range = entries[position].value
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Calls `body` with the buffer every name and value lies in (``nameRange(at:)`` and
@@ -177,25 +206,36 @@ public struct TOPParameters: Sendable, Equatable {
     /// The bytes the parameters take, names and values together (for size estimates).
     public var byteCount: Int { bytes.count }
 
-    private func position(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-        if let index { return index[Name(bytes: Array(name))] }
+    /// The position of the parameter called `name`, its bytes compared with each name's.
+    private func position(of name: String) -> Int? {
+        if let index = unusual.first?.index { return index[Array(name.utf8)] }
+        let entries = self.entries
         return bytes.withUnsafeBufferPointer { stored in
-            entries.firstIndex { entry in
-                entry.valueStart - entry.nameStart == name.count && Self.equal(UnsafeBufferPointer(rebasing: stored[entry.name]), name)
+            name.withUTF8Buffer { wanted in
+                entries.firstIndex { entry in
+                    entry.valueStart - entry.nameStart == wanted.count
+                        && (wanted.isEmpty || memcmp(stored.baseAddress! + entry.nameStart, wanted.baseAddress!, wanted.count) == 0)
+                }
             }
         }
     }
 
-    private static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
-        return memcmp(left, right, lhs.count) == 0
+    /// The position of a parameter whose name has the bytes `bytes[range]` (another position).
+    private func position(ofNameAt range: Range<Int>) -> Int? {
+        if let index = unusual.first?.index { return index[Array(bytes[range])] }
+        search: for position in entries.indices {
+            let entry = entries[position]
+            guard entry.valueStart - entry.nameStart == range.count else { continue }
+            for offset in 0..<range.count where bytes[entry.nameStart + offset] != bytes[range.lowerBound + offset] { continue search }
+            return position
+        }
+        return nil
     }
 
     /// Whether `bytes` are UTF-8: ASCII at once, otherwise by decoding them (which repairs what is
     /// not, so getting the same bytes back means they were valid).
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
         if !bytes.contains(where: { $0 >= 0x80 }) { return true }
-        return String(decoding: bytes, as: UTF8.self).withUTF8Buffer { Self.equal($0, bytes) }
+        return String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 }

@@ -67,15 +67,12 @@ extension TOPParameters {
         }
         var fields = URLEncodedForm.RawFields(form)
         var count = 0
-        var decoded: [UInt8] = []
         while let field = fields.next() {
             count += 1
-            decoded.removeAll(keepingCapacity: true)
-            PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.name]), into: &decoded)
-            let nameEnd = decoded.count
-            PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.value]), into: &decoded)
-            decoded.withUnsafeBufferPointer {
-                append(name: UnsafeBufferPointer(rebasing: $0[..<nameEnd]), value: UnsafeBufferPointer(rebasing: $0[nameEnd...]))
+            append {
+                PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.name]), into: &$0)
+            } value: {
+                PercentDecoding.decode(UnsafeBufferPointer(rebasing: form[field.value]), into: &$0)
             }
         }
         return count

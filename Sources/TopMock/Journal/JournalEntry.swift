@@ -117,8 +117,10 @@ public struct JournalEntry: Sendable {
     /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        guard (0..<received.count).contains(where: { Signer.needsMasking(received, at: $0, secret: secret) }) else { return }
-        received = TOPParameters(received.all.map { Signer.masked($0, secret: secret) })
+        for position in 0..<received.count where Signer.needsMasking(received, at: position, secret: secret) {
+            received = TOPParameters(received.all.map { Signer.masked($0, secret: secret) })
+            return
+        }
     }
 
     /// A rough size in bytes, for the journal's byte bound.
