@@ -106,35 +106,21 @@ public enum EnvelopeEncoder {
             }
         }
 
-        private static let hex = Array("0123456789abcdef".utf8)
-
         /// JSON string with the escapes RFC 8259 requires; non-ASCII goes out as UTF-8.
         mutating func writeJSONString(_ text: String) {
             bytes.append(UInt8(ascii: "\""))
-            writeEscaped(text) { byte in
-                switch byte {
-                case UInt8(ascii: "\""): return #"\""#
-                case UInt8(ascii: "\\"): return #"\\"#
-                case 10: return #"\n"#
-                case 13: return #"\r"#
-                case 9: return #"\t"#
-                case 0..<32: return "\\u00" + String(decoding: [Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]], as: UTF8.self)
-                default: return nil
-                }
-            }
+            writeEscaped(text, Escapes.json)
             bytes.append(UInt8(ascii: "\""))
         }
 
-        /// Copies `text`, replacing each byte `escape` has a replacement for (nil: the byte as it
-        /// is; "": dropped). Runs between escapes are copied whole, since values rarely need
-        /// escaping.
-        mutating func writeEscaped(_ text: String, _ escape: (UInt8) -> String?) {
+        /// Copies `text`, replacing each byte `escapes` has a replacement for. Runs between
+        /// escapes are copied whole, since values rarely need escaping.
+        mutating func writeEscaped(_ text: String, _ escapes: Escapes) {
             text.withUTF8Buffer { utf8 in
                 var runStart = 0
-                for (offset, byte) in utf8.enumerated() {
-                    guard let replacement = escape(byte) else { continue }
+                for (offset, byte) in utf8.enumerated() where !escapes.isPlain[Int(byte)] {
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                    bytes.append(contentsOf: replacement.utf8)
+                    bytes.append(contentsOf: (escapes.replacement(byte) ?? "").utf8)
                     runStart = offset + 1
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
@@ -160,15 +146,46 @@ public enum EnvelopeEncoder {
         }
 
         mutating func writeXMLText(_ text: String) {
-            writeEscaped(text) { byte in
-                switch byte {
-                case UInt8(ascii: "&"): return "&amp;"
-                case UInt8(ascii: "<"): return "&lt;"
-                case UInt8(ascii: ">"): return "&gt;"
-                case UInt8(ascii: "\""): return "&quot;"
-                case 0..<32 where byte != 9 && byte != 10 && byte != 13: return ""  // not allowed in XML 1.0
-                default: return nil
-                }
+            writeEscaped(text, Escapes.xml)
+        }
+    }
+
+    /// What a format escapes: each byte's replacement (nil: the byte as it is; "": dropped), and a
+    /// table of the bytes that have none, read for every byte written.
+    struct Escapes: Sendable {
+        let replacement: @Sendable (UInt8) -> String?
+        let isPlain: [Bool]
+
+        init(_ replacement: @escaping @Sendable (UInt8) -> String?) {
+            self.replacement = replacement
+            isPlain = (0...255).map { replacement(UInt8($0)) == nil }
+        }
+
+        private static let hex = Array("0123456789abcdef".utf8)
+
+        /// The escapes RFC 8259 requires in a JSON string.
+        static let json = Escapes { byte in
+            switch byte {
+            case UInt8(ascii: "\""): return #"\""#
+            case UInt8(ascii: "\\"): return #"\\"#
+            case 10: return #"\n"#
+            case 13: return #"\r"#
+            case 9: return #"\t"#
+            case 0..<32: return "\\u00" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            default: return nil
+            }
+        }
+
+        /// XML text: the markup characters as entities, and the control characters XML 1.0 does
+        /// not allow dropped.
+        static let xml = Escapes { byte in
+            switch byte {
+            case UInt8(ascii: "&"): return "&amp;"
+            case UInt8(ascii: "<"): return "&lt;"
+            case UInt8(ascii: ">"): return "&gt;"
+            case UInt8(ascii: "\""): return "&quot;"
+            case 0..<32 where byte != 9 && byte != 10 && byte != 13: return ""
+            default: return nil
             }
         }
     }
