@@ -67,10 +67,11 @@ public struct TOPParameters: Sendable, Equatable {
     /// Names whose name or value was not valid UTF-8 (code 47).
     public var invalidEncodingNames: [String] { unusual.first?.invalidEncodingNames ?? [] }
 
+    /// Changes the unusual parts in place (the index of a call with a thousand parameters is
+    /// not copied per parameter).
     private mutating func updateUnusual(_ change: (inout Unusual) -> Void) {
-        var value = unusual.first ?? Unusual()
-        change(&value)
-        unusual = [value]
+        if unusual.isEmpty { unusual.append(Unusual()) }
+        change(&unusual[0])
     }
 
     /// TOP's public (system) parameters; every other parameter is the method's business parameter.
