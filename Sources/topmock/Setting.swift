@@ -152,7 +152,19 @@ extension Setting: DocumentedSetting {
         }
         // A default that is a value is code; one described in words is not.
         let shownDefault = defaultText.map { $0.contains(" ") ? $0 : "`\($0)`" } ?? (kindIsFlag ? "off" : "—")
-        return "| \(shownOption) | \(shownVariable) | \(shownDefault) | \(doc ?? help) |"
+        return "| \(shownOption) | \(shownVariable) | \(shownDefault) | \(doc ?? Self.docLine(help)) |"
+    }
+
+    /// A help sentence as a line of the table: no final period, and a lower-case first word
+    /// unless it is an acronym (`TCP port; …`).
+    private static func docLine(_ help: String) -> String {
+        var line = help.hasSuffix(".") ? String(help.dropLast()) : help
+        let firstWord = line.prefix { $0 != " " }
+        let isAcronym = firstWord.count > 1 && firstWord.allSatisfy { !$0.isLowercase }
+        if let first = line.first, first.isUppercase, !isAcronym {
+            line = first.lowercased() + line.dropFirst()
+        }
+        return line
     }
 
     private var kindIsFlag: Bool {
