@@ -57,7 +57,17 @@ public struct TOPParameters: Sendable, Equatable {
         /// Position by name, built only once a call has more than ``indexThreshold`` parameters:
         /// below that a look-up compares a handful of short names and hashes none; above it,
         /// look-ups stay O(1) for a call with a thousand parameters.
-        var index: [[UInt8]: Int]?
+        var index: [Name: Int]?
+    }
+
+    /// A name as the index's key: equal and hashed by its bytes (a `String`, so a short name
+    /// needs no allocation).
+    private struct Name: Hashable, Sendable {
+        let text: String
+        static func == (lhs: Name, rhs: Name) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            text.withUTF8Buffer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Names of file parameters (multipart parts with a filename): present, not signed.
@@ -136,11 +146,11 @@ public struct TOPParameters: Sendable, Equatable {
         }
         entries.append(entry)
         if unusual.first?.index != nil {
-            let key = Array(bytes[entry.name]), position = entries.count - 1
+            let key = Name(text: String(decoding: bytes[entry.name], as: UTF8.self)), position = entries.count - 1
             updateUnusual { $0.index?[key] = position }
         } else if entries.count > Self.indexThreshold {
-            var built: [[UInt8]: Int] = [:]
-            for position in entries.indices { built[Array(bytes[entries[position].name])] = position }
+            var built: [Name: Int] = [:]
+            for position in entries.indices { built[Name(text: name(at: position))] = position }
             updateUnusual { $0.index = built }
         }
     }
@@ -209,7 +219,7 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// The position of the parameter called `name`, its bytes compared with each name's.
     private func position(of name: String) -> Int? {
-        if let index = unusual.first?.index { return index[Array(name.utf8)] }
+        if let index = unusual.first?.index { return index[Name(text: name)] }
         let entries = self.entries
         return bytes.withUnsafeBufferPointer { stored in
             name.withUTF8Buffer { wanted in
@@ -223,7 +233,7 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// The position of a parameter whose name has the bytes `bytes[range]` (another position).
     private func position(ofNameAt range: Range<Int>) -> Int? {
-        if let index = unusual.first?.index { return index[Array(bytes[range])] }
+        if let index = unusual.first?.index { return index[Name(text: String(decoding: bytes[range], as: UTF8.self))] }
         search: for position in entries.indices {
             let entry = entries[position]
             guard entry.valueStart - entry.nameStart == range.count else { continue }
