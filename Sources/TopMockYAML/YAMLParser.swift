@@ -23,6 +23,11 @@ public enum YAMLParser {
     /// laughs"). Nodes written out in the text are not limited: the text's size bounds them.
     public static let aliasExpansionLimit = 1_000_000
 
+    /// The deepest nesting of sequences and mappings a text may have. The reader recurses once per
+    /// level, so a text of nothing but `[` would otherwise exhaust the thread's stack; a scenario
+    /// file needs about ten levels.
+    public static let nestingLimit = 256
+
     /// Every document in `text`, in order. An empty text gives no documents.
     public static func parse(_ text: String) throws(YAMLError) -> [YAMLNode] {
         let parser = EventParser(bytes: Array(text.utf8))
@@ -40,6 +45,8 @@ private final class EventParser {
     private var nodeCount = 0
     /// Nodes that aliases stood for so far.
     private var aliasExpansion = 0
+    /// Sequences and mappings open around the node being read.
+    private var depth = 0
 
     init(bytes: [UInt8]) {
         parser = .allocate(capacity: 1)
@@ -139,6 +146,13 @@ private final class EventParser {
 
     private func node(startingWith event: Event) throws(YAMLError) -> YAMLNode {
         let countBefore = nodeCount
+        if event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT {
+            guard depth < YAMLParser.nestingLimit else {
+                throw YAMLError(message: "sequences and mappings nested deeper than \(YAMLParser.nestingLimit) levels", mark: event.mark)
+            }
+            depth += 1
+        }
+        defer { if event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT { depth -= 1 } }
         let result: YAMLNode
         switch event.type {
         case YAML_SCALAR_EVENT:

@@ -1,4 +1,5 @@
 import Testing
+import TopMockScenarios
 import TopMockYAML
 
 @Suite struct YAMLParserTests {
@@ -45,5 +46,32 @@ import TopMockYAML
         } catch {
             #expect(error.message == "aliases expand to more than 1000000 nodes")
         }
+    }
+
+    /// Found by the fuzzer (a text of `[`s overflowed the stack): nesting is bounded, with a
+    /// diagnostic at the level that goes past the limit, whatever the depth.
+    @Test(arguments: [300, 100_000])
+    func refusesNestingPastTheLimit(depth: Int) {
+        for open in ["[", "{a: "] {
+            let text = String(repeating: open, count: depth)
+            do {
+                let documents = try YAMLParser.parse(text)
+                Issue.record("\(depth) levels were parsed into \(documents.count) documents")
+            } catch {
+                #expect(error.message == "sequences and mappings nested deeper than 256 levels")
+                #expect(error.mark.line == 1)
+            }
+        }
+        let deepest = String(repeating: "[", count: 256) + String(repeating: "]", count: 256)
+        #expect((try? YAMLParser.parse(deepest))?.count == 1)
+    }
+
+    /// A scenario file that nests too deep is a compiler-style diagnostic, as any broken file is.
+    @Test func aScenarioFileNestedTooDeepIsADiagnostic() {
+        let result = ScenarioLoader.load(sources: [(path: "deep.yaml", text: "shops: " + String(repeating: "[", count: 10_000))])
+        #expect(!result.isValid)
+        #expect(
+            result.diagnostics.map(\.description).contains { $0.hasPrefix("deep.yaml:1:") && $0.contains("nested deeper than 256 levels") },
+            "\(result.diagnostics.map(\.description))")
     }
 }
