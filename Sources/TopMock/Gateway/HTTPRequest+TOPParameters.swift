@@ -9,7 +9,10 @@ extension HTTPRequest {
     /// body and file parts together) is refused with code 43.
     func topParameters(limit: Int = .max) throws(TOPRejection) -> TOPParameters {
         var parameters = TOPParameters()
-        parameters.reserveCapacity(16, bytes: query.utf8.count + body.count)
+        let mediaType = body.isEmpty ? nil : headers["Content-Type"].flatMap(MediaType.init)
+        // Room for what the forms hold (decoded, a form's bytes are no more than its own); none for
+        // a multipart body, whose files are not kept.
+        parameters.reserveCapacity(16, bytes: query.utf8.count + (mediaType?.isFormURLEncoded == true ? body.count : 0))
         func tooMany() -> TOPRejection {
             TOPRejection(
                 .parameterError.with(subCode: "isv.invalid-parameter", subMsg: "more than \(limit) parameters"),
@@ -18,9 +21,7 @@ extension HTTPRequest {
         }
         var query = query
         guard let queryFields = query.withUTF8({ parameters.appendForm($0, limit: limit) }) else { throw tooMany() }
-        guard !body.isEmpty, let contentType = headers["Content-Type"], let mediaType = MediaType(contentType) else {
-            return parameters
-        }
+        guard let mediaType else { return parameters }
         if mediaType.isFormURLEncoded {
             guard body.withUnsafeBufferPointer({ parameters.appendForm($0, limit: limit - queryFields) }) != nil else { throw tooMany() }
         } else if mediaType.isMultipartFormData {
@@ -56,7 +57,7 @@ extension TOPParameters {
     /// were (a repeated name counts); with more than `limit`, appends none and returns nil.
     mutating func appendForm(_ form: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
         // Every field takes a byte and all but the last a `&`: a form of n bytes has at most
-        // (n + 1) / 2 fields, so only a form that long enough to pass the limit is counted first.
+        // (n + 1) / 2 fields, so only a form long enough to pass the limit is counted first.
         if (form.count + 1) / 2 > limit {
             var counting = URLEncodedForm.RawFields(form)
             var fieldCount = 0
