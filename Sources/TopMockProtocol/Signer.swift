@@ -122,17 +122,14 @@ public enum Signer {
 
     /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
     public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
-        parameter.name == "session" || (!secret.isEmpty && parameter.value == secret)
-            || mentionsPayCode(parameter.value)
+        parameter.name.withUTF8Buffer { name in
+            parameter.value.withUTF8Buffer { value in needsMasking(name: name, value: value, secret: secret) }
+        }
     }
 
     /// Whether a JSON object's text may name `channel_account`: a byte scan of values whose first
     /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
     /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
-    static func mentionsPayCode(_ value: String) -> Bool {
-        value.withUTF8Buffer(mentionsPayCode)
-    }
-
     static func mentionsPayCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most values (names, numbers, timestamps) are ruled out by their first byte.
         guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
@@ -158,10 +155,15 @@ public enum Signer {
     public static func needsMasking(_ parameters: TOPParameters, at position: Int, secret: String) -> Bool {
         let name = parameters.nameRange(at: position), value = parameters.valueRange(at: position)
         return parameters.withUnsafeBytes { buffer in
-            let valueBytes = UnsafeBufferPointer(rebasing: buffer[value])
-            return equal(buffer[name], "session") || mentionsPayCode(valueBytes)
-                || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(valueBytes))
+            needsMasking(name: UnsafeBufferPointer(rebasing: buffer[name]), value: UnsafeBufferPointer(rebasing: buffer[value]), secret: secret)
         }
+    }
+
+    /// The one masking rule, over a parameter's bytes: `session`, a value equal to the secret, a
+    /// JSON object that may hold a pay code.
+    private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
+        equal(name[...], "session") || mentionsPayCode(value)
+            || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
     }
 
     /// The field that carries a scanned pay code or card number (`pay_request.channel_account`).

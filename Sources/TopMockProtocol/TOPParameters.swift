@@ -175,11 +175,6 @@ public struct TOPParameters: Sendable, Equatable {
         position(of: name).map(value(at:))
     }
 
-    /// Whether the call has the parameter `name`.
-    public func contains(_ name: String) -> Bool {
-        position(of: name) != nil
-    }
-
     /// The name of parameter `position` (in arrival order) as text.
     public func name(at position: Int) -> String {
         String(decoding: bytes[entries[position].name], as: UTF8.self)
@@ -217,30 +212,28 @@ public struct TOPParameters: Sendable, Equatable {
     /// The bytes the parameters take, names and values together (for size estimates).
     public var byteCount: Int { bytes.count }
 
-    /// The position of the parameter called `name`, its bytes compared with each name's.
+    /// The position of the parameter called `name`.
     private func position(of name: String) -> Int? {
         if let index = unusual.first?.index { return index[Name(text: name)] }
         let entries = self.entries
         return bytes.withUnsafeBufferPointer { stored in
-            name.withUTF8Buffer { wanted in
-                entries.firstIndex { entry in
-                    entry.valueStart - entry.nameStart == wanted.count
-                        && (wanted.isEmpty || memcmp(stored.baseAddress! + entry.nameStart, wanted.baseAddress!, wanted.count) == 0)
-                }
-            }
+            name.withUTF8Buffer { Self.position(of: $0, among: entries, in: stored) }
         }
     }
 
     /// The position of a parameter whose name has the bytes `bytes[range]` (another position).
     private func position(ofNameAt range: Range<Int>) -> Int? {
         if let index = unusual.first?.index { return index[Name(text: String(decoding: bytes[range], as: UTF8.self))] }
-        search: for position in entries.indices {
-            let entry = entries[position]
-            guard entry.valueStart - entry.nameStart == range.count else { continue }
-            for offset in 0..<range.count where bytes[entry.nameStart + offset] != bytes[range.lowerBound + offset] { continue search }
-            return position
+        let entries = self.entries
+        return bytes.withUnsafeBufferPointer { Self.position(of: UnsafeBufferPointer(rebasing: $0[range]), among: entries, in: $0) }
+    }
+
+    /// The first entry whose name in `stored` has the bytes of `name`.
+    private static func position(of name: UnsafeBufferPointer<UInt8>, among entries: [Entry], in stored: UnsafeBufferPointer<UInt8>) -> Int? {
+        entries.firstIndex { entry in
+            entry.valueStart - entry.nameStart == name.count
+                && (name.isEmpty || memcmp(stored.baseAddress! + entry.nameStart, name.baseAddress!, name.count) == 0)
         }
-        return nil
     }
 
     /// Whether `bytes` are UTF-8: ASCII at once, otherwise by decoding them (which repairs what is

@@ -30,26 +30,19 @@ public enum URLEncodedForm {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [FormField]? {
         var fields: [FormField] = []
         if !bytes.isEmpty { fields.reserveCapacity(min(limit, 16)) }  // a TOP call has about ten
-        var start = 0
-        let count = bytes.count
-        while start < count {
-            let end = bytes.position(of: UInt8(ascii: "&"), in: start..<count)
-            if end > start {
-                guard fields.count < limit else { return nil }
-                let equals = bytes.position(of: UInt8(ascii: "="), in: start..<end)
-                let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[start..<equals]))
-                let value =
-                    equals == end ? (text: "", isValidUTF8: true) : PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]))
-                fields.append(FormField(name: name.text, value: value.text, isValidUTF8: name.isValidUTF8 && value.isValidUTF8))
-            }
-            start = end + 1
+        var raw = RawFields(bytes)
+        while let field = raw.next() {
+            guard fields.count < limit else { return nil }
+            let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[field.name]))
+            let value = PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[field.value]))
+            fields.append(FormField(name: name.text, value: value.text, isValidUTF8: name.isValidUTF8 && value.isValidUTF8))
         }
         return fields
     }
 
-    /// The fields of `name=value&…` bytes as ranges of them, still percent-encoded, in order: what
-    /// ``parse(_:limit:)`` splits, for a caller that decodes the bytes itself. A field without `=`
-    /// has an empty value range at its end.
+    /// The fields of `name=value&…` bytes as ranges of them, still percent-encoded, in order
+    /// (``parse(_:limit:)`` decodes them; the gateway decodes them into its parameters' buffer).
+    /// Empty segments are skipped; a field without `=` has an empty value range at its end.
     public struct RawFields: IteratorProtocol {
         private let bytes: UnsafeBufferPointer<UInt8>
         private var start = 0
