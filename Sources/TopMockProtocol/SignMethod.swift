@@ -13,3 +13,13 @@ public enum ResponseFormat: String, Sendable {
     case json
     case xml
 }
+
+extension ResponseFormat: CaseIterable {}
+
+extension RawRepresentable where Self: CaseIterable, RawValue == String {
+    /// The case whose name has the bytes of a parameter's value (read in place).
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else { return nil }
+        self = match
+    }
+}

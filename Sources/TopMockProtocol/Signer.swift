@@ -50,12 +50,12 @@ public enum Signer {
 
     /// Whether `bytes` are `text`'s UTF-8.
     static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount && memcmp(text.utf8Start, bytes.base.baseAddress! + bytes.startIndex, bytes.count) == 0
+        UnsafeBufferPointer(rebasing: bytes).equals(text)
     }
 
     /// The canonical string of name/value pairs (a name that repeats counts once, the first).
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
-        canonicalString(TOPParameters(parameters))
+        canonicalString(TOPParameters(Array(parameters)))
     }
 
     /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
@@ -96,10 +96,12 @@ public enum Signer {
     /// Checks `sign` against every non-file parameter; if that fails and some values are empty,
     /// checks again without the empty ones (Java drops them, PHP and Python sign them).
     public static func verify(_ parameters: TOPParameters, secret: String, method: SignMethod) -> SignatureVerdict {
-        guard let received = parameters["sign"] else { return .missing }
         let canonical = canonicalString(parameters)
         let expected = sign(canonical: canonical, secret: secret, method: method)
-        if expected == received { return .valid }
+        // Compared with the received bytes in place; the text is made only for a mismatch.
+        guard let matches = parameters.withValueBytes(of: "sign", { $0.elementsEqual(expected.utf8) }) else { return .missing }
+        if matches { return .valid }
+        let received = parameters["sign"] ?? ""
         if (0..<parameters.count).contains(where: { parameters.valueRange(at: $0).isEmpty }) {
             let withoutEmpty = canonicalString(parameters, withoutEmptyValues: true)
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }

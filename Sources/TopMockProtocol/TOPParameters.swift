@@ -33,16 +33,76 @@ public struct TOPParameters: Sendable, Equatable {
     }
 
     /// The names and values, decoded, in arrival order: parameter `i`'s name is
-    /// `bytes[entries[i].name]`, its value `bytes[entries[i].value]`.
+    /// `bytes[layout.entries[i].name]`, its value `bytes[layout.entries[i].value]`.
     private var bytes: [UInt8] = []
-    /// One entry per distinct name, in first-seen order.
-    private var entries: [Entry] = []
-    /// What only unusual calls have (files, repeated names, bad encodings, many parameters), out of
-    /// line: an empty array allocates nothing, so a usual call's parameters hold two buffers.
-    private var unusual: [Unusual] = []
+    private var layout = Layout()
     static let indexThreshold = 16
+    /// Room for this many parameters is made at once: a TOP call has about ten.
+    static let usualCount = 16
 
-    private struct Entry: Sendable, Equatable {
+    /// Where each parameter lies in ``bytes``, and what only unusual calls have.
+    fileprivate struct Layout: Sendable, Equatable {
+        /// One entry per distinct name, in first-seen order.
+        var entries: [Entry] = []
+        /// What only unusual calls have (files, repeated names, bad encodings, many parameters),
+        /// out of line: an empty array allocates nothing, so a usual call's parameters hold two
+        /// buffers.
+        var unusual: [Unusual] = []
+
+        /// Records the parameter whose name is `buffer[name]` and value `buffer[value]`, written
+        /// right after the last one, unless its name is here already: then it lists the name in
+        /// `duplicatedNames` and returns false, and the caller takes the bytes back.
+        mutating func add(name: Range<Int>, value: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+            let nameBytes = UnsafeBufferPointer(rebasing: buffer[name])
+            if position(of: nameBytes, in: buffer) != nil {
+                let text = String(decoding: nameBytes, as: UTF8.self)
+                if !(unusual.first?.duplicatedNames ?? []).contains(where: { $0.utf8.elementsEqual(text.utf8) }) {
+                    updateUnusual { $0.duplicatedNames.append(text) }
+                }
+                return false
+            }
+            let valueBytes = UnsafeBufferPointer(rebasing: buffer[value])
+            if !TOPParameters.isValidUTF8(nameBytes) || !TOPParameters.isValidUTF8(valueBytes) {
+                markInvalidEncoding(name: String(decoding: nameBytes, as: UTF8.self))
+            }
+            entries.append(Entry(nameStart: name.lowerBound, valueStart: value.lowerBound, valueEnd: value.upperBound))
+            if unusual.first?.index != nil {
+                let key = Name(text: String(decoding: nameBytes, as: UTF8.self)), position = entries.count - 1
+                updateUnusual { $0.index?[key] = position }
+            } else if entries.count > TOPParameters.indexThreshold {
+                var built: [Name: Int] = [:]
+                for (position, entry) in entries.enumerated() {
+                    built[Name(text: String(decoding: buffer[entry.name], as: UTF8.self))] = position
+                }
+                updateUnusual { $0.index = built }
+            }
+            return true
+        }
+
+        /// The position of the parameter whose name has the bytes of `name`, among those in `buffer`.
+        func position(of name: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+            if let index = unusual.first?.index { return index[Name(text: String(decoding: name, as: UTF8.self))] }
+            return entries.firstIndex { entry in
+                entry.valueStart - entry.nameStart == name.count
+                    && (name.isEmpty || memcmp(buffer.baseAddress! + entry.nameStart, name.baseAddress!, name.count) == 0)
+            }
+        }
+
+        mutating func markInvalidEncoding(name: String) {
+            if !(unusual.first?.invalidEncodingNames ?? []).contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+                updateUnusual { $0.invalidEncodingNames.append(name) }
+            }
+        }
+
+        /// Changes the unusual parts in place (the index of a call with a thousand parameters is
+        /// not copied per parameter).
+        mutating func updateUnusual(_ change: (inout Unusual) -> Void) {
+            if unusual.isEmpty { unusual.append(Unusual()) }
+            change(&unusual[0])
+        }
+    }
+
+    fileprivate struct Entry: Sendable, Equatable {
         var nameStart: Int
         var valueStart: Int
         var valueEnd: Int
@@ -50,7 +110,7 @@ public struct TOPParameters: Sendable, Equatable {
         var value: Range<Int> { valueStart..<valueEnd }
     }
 
-    private struct Unusual: Sendable, Equatable {
+    fileprivate struct Unusual: Sendable, Equatable {
         var fileNames: [String] = []
         var duplicatedNames: [String] = []
         var invalidEncodingNames: [String] = []
@@ -62,7 +122,7 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// A name as the index's key: equal and hashed by its bytes (a `String`, so a short name
     /// needs no allocation).
-    private struct Name: Hashable, Sendable {
+    fileprivate struct Name: Hashable, Sendable {
         let text: String
         static func == (lhs: Name, rhs: Name) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
         func hash(into hasher: inout Hasher) {
@@ -71,18 +131,11 @@ public struct TOPParameters: Sendable, Equatable {
     }
 
     /// Names of file parameters (multipart parts with a filename): present, not signed.
-    public var fileNames: [String] { unusual.first?.fileNames ?? [] }
+    public var fileNames: [String] { layout.unusual.first?.fileNames ?? [] }
     /// Names that arrived more than once (the later values were dropped).
-    public var duplicatedNames: [String] { unusual.first?.duplicatedNames ?? [] }
+    public var duplicatedNames: [String] { layout.unusual.first?.duplicatedNames ?? [] }
     /// Names whose name or value was not valid UTF-8 (code 47).
-    public var invalidEncodingNames: [String] { unusual.first?.invalidEncodingNames ?? [] }
-
-    /// Changes the unusual parts in place (the index of a call with a thousand parameters is
-    /// not copied per parameter).
-    private mutating func updateUnusual(_ change: (inout Unusual) -> Void) {
-        if unusual.isEmpty { unusual.append(Unusual()) }
-        change(&unusual[0])
-    }
+    public var invalidEncodingNames: [String] { layout.unusual.first?.invalidEncodingNames ?? [] }
 
     /// TOP's public (system) parameters; every other parameter is the method's business parameter.
     public static let publicNames: Set<String> = [
@@ -92,17 +145,101 @@ public struct TOPParameters: Sendable, Equatable {
     public init() {}
 
     public init(_ pairs: [(String, String)]) {
-        for (name, value) in pairs { append(name: name, value: value) }
+        guard !pairs.isEmpty else {
+            self.init()
+            return
+        }
+        let capacity = pairs.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+        self.init(capacity: capacity) { writer in
+            for (name, value) in pairs { writer.append(name: name, value: value) }
+        }
     }
 
-    public init(_ parameters: some Sequence<Parameter>) {
-        for parameter in parameters { append(name: parameter.name, value: parameter.value) }
+    public init(_ parameters: [Parameter]) {
+        guard !parameters.isEmpty else {
+            self.init()
+            return
+        }
+        let capacity = parameters.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        self.init(capacity: capacity) { writer in
+            for parameter in parameters { writer.append(name: parameter.name, value: parameter.value) }
+        }
     }
 
-    /// Room for `count` parameters holding `bytes` bytes in all, so a call's parameters are
-    /// stored without regrowing.
+    /// Parameters written in one pass into one buffer of `capacity` bytes, which `write` fills
+    /// through a ``Writer``: a call's forms are decoded straight into the buffer, which is never
+    /// regrown.
+    public init(capacity: Int, _ write: (inout Writer) -> Void) {
+        var layout = Layout()
+        layout.entries.reserveCapacity(Self.usualCount)
+        bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
+            var writer = Writer(buffer: buffer, layout: layout)
+            layout = Layout()  // the writer's is the only reference: appends do not copy
+            write(&writer)
+            layout = writer.layout
+            initializedCount = writer.count
+        }
+        self.layout = layout
+    }
+
+    /// Writes parameters into the buffer of a ``TOPParameters`` being made (``init(capacity:_:)``).
+    ///
+    /// Invariant: the first `count` bytes of the buffer are the parameters' names and values back
+    /// to back, as `layout` records them; a parameter takes at most as many bytes as its sources
+    /// (decoding never lengthens a text), so sources of `capacity` bytes in all always fit.
+    public struct Writer {
+        fileprivate let buffer: UnsafeMutableBufferPointer<UInt8>
+        fileprivate var count = 0
+        fileprivate var layout: Layout
+
+        fileprivate init(buffer: UnsafeMutableBufferPointer<UInt8>, layout: Layout) {
+            self.buffer = buffer
+            self.layout = layout
+        }
+
+        /// Appends the parameter that `transform` makes of `name` and `value` (called for each
+        /// with where to write; it returns how many bytes it wrote, at most the source's count),
+        /// unless its name is here already.
+        public mutating func append(
+            name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>,
+            transform: (_ source: UnsafeBufferPointer<UInt8>, _ destination: UnsafeMutablePointer<UInt8>) -> Int
+        ) {
+            precondition(buffer.count - count >= name.count + value.count, "more bytes than the parameters were made for")
+            let nameStart = count
+            let valueStart = nameStart + write(name, at: nameStart, transform)
+            let valueEnd = valueStart + write(value, at: valueStart, transform)
+            if layout.add(name: nameStart..<valueStart, value: valueStart..<valueEnd, in: UnsafeBufferPointer(buffer)) {
+                count = valueEnd
+            }
+        }
+
+        /// Appends a parameter as it is.
+        public mutating func append(name: String, value: String) {
+            name.withUTF8Buffer { name in
+                value.withUTF8Buffer { value in
+                    append(name: name, value: value) { source, destination in
+                        destination.update(from: source.baseAddress!, count: source.count)
+                        return source.count
+                    }
+                }
+            }
+        }
+
+        private func write(
+            _ source: UnsafeBufferPointer<UInt8>, at offset: Int, _ transform: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int
+        ) -> Int {
+            // An empty source writes nothing (and an empty buffer has no address).
+            guard !source.isEmpty else { return 0 }
+            let written = transform(source, buffer.baseAddress! + offset)
+            precondition(written >= 0 && written <= source.count, "a parameter's bytes outgrew their source")
+            return written
+        }
+    }
+
+    /// Room for `count` parameters holding `bytes` bytes in all, so parameters appended one by
+    /// one are stored without regrowing.
     public mutating func reserveCapacity(_ count: Int, bytes byteCount: Int = 0) {
-        entries.reserveCapacity(count)
+        layout.entries.reserveCapacity(count)
         bytes.reserveCapacity(byteCount)
     }
 
@@ -114,61 +251,30 @@ public struct TOPParameters: Sendable, Equatable {
         }
     }
 
-    /// Appends a parameter from its decoded bytes (copied), unless its name is here already.
-    /// Bytes that are not valid UTF-8 are kept as they are, and the name is listed in
-    /// ``invalidEncodingNames``.
+    /// Appends a parameter from its decoded bytes (copied), unless its name is here already (then
+    /// the name is listed in ``duplicatedNames``). Bytes that are not valid UTF-8 are kept as they
+    /// are, and the name is listed in ``invalidEncodingNames``.
     public mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        append {
-            $0.append(contentsOf: name)
-        } value: {
-            $0.append(contentsOf: value)
-        }
-    }
-
-    /// Appends a parameter whose name and value `writeName` and `writeValue` append to the bytes
-    /// they are given (a decoder writes straight into the parameters' buffer), unless its name is
-    /// here already: then the bytes written are taken back and the name is listed in
-    /// ``duplicatedNames``.
-    public mutating func append(writingName writeName: (inout [UInt8]) -> Void, value writeValue: (inout [UInt8]) -> Void) {
-        let nameStart = bytes.count
-        writeName(&bytes)
-        let valueStart = bytes.count
-        if let _ = position(ofNameAt: nameStart..<valueStart) {
-            let name = String(decoding: bytes[nameStart..<valueStart], as: UTF8.self)
-            bytes.removeSubrange(nameStart...)
-            if !duplicatedNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { updateUnusual { $0.duplicatedNames.append(name) } }
-            return
-        }
-        writeValue(&bytes)
-        let entry = Entry(nameStart: nameStart, valueStart: valueStart, valueEnd: bytes.count)
-        if !Self.isValidUTF8(bytes[entry.name]) || !Self.isValidUTF8(bytes[entry.value]) {
-            markInvalidEncoding(name: String(decoding: bytes[entry.name], as: UTF8.self))
-        }
-        entries.append(entry)
-        if unusual.first?.index != nil {
-            let key = Name(text: String(decoding: bytes[entry.name], as: UTF8.self)), position = entries.count - 1
-            updateUnusual { $0.index?[key] = position }
-        } else if entries.count > Self.indexThreshold {
-            var built: [Name: Int] = [:]
-            for position in entries.indices { built[Name(text: name(at: position))] = position }
-            updateUnusual { $0.index = built }
-        }
+        let nameStart = bytes.count, valueStart = nameStart + name.count, valueEnd = valueStart + value.count
+        bytes.append(contentsOf: name)
+        bytes.append(contentsOf: value)
+        let stored = bytes
+        let added = stored.withUnsafeBufferPointer { layout.add(name: nameStart..<valueStart, value: valueStart..<valueEnd, in: $0) }
+        if !added { bytes.removeSubrange(nameStart...) }
     }
 
     /// Records that a parameter was not valid UTF-8.
     public mutating func markInvalidEncoding(name: String) {
-        if !invalidEncodingNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
-            updateUnusual { $0.invalidEncodingNames.append(name) }
-        }
+        layout.markInvalidEncoding(name: name)
     }
 
     public mutating func appendFile(name: String) {
-        if !fileNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { updateUnusual { $0.fileNames.append(name) } }
+        if !fileNames.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { layout.updateUnusual { $0.fileNames.append(name) } }
     }
 
     // MARK: reading
 
-    public var count: Int { entries.count }
+    public var count: Int { layout.entries.count }
 
     /// The value of `name` as text, or nil when the call has no such parameter.
     public subscript(name: String) -> String? {
@@ -177,23 +283,23 @@ public struct TOPParameters: Sendable, Equatable {
 
     /// The name of parameter `position` (in arrival order) as text.
     public func name(at position: Int) -> String {
-        String(decoding: bytes[entries[position].name], as: UTF8.self)
+        String(decoding: bytes[layout.entries[position].name], as: UTF8.self)
     }
 
     /// The value of parameter `position` (in arrival order) as text.
     public func value(at position: Int) -> String {
-        String(decoding: bytes[entries[position].value], as: UTF8.self)
+        String(decoding: bytes[layout.entries[position].value], as: UTF8.self)
     }
 
     /// Every parameter as text, in arrival order.
     public var all: [Parameter] {
-        entries.indices.map { Parameter(name: name(at: $0), value: value(at: $0)) }
+        layout.entries.indices.map { Parameter(name: name(at: $0), value: value(at: $0)) }
     }
 
     /// Calls `body` with the value of `name` as bytes, in place; nil when there is no such parameter.
     public func withValueBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
         guard let position = position(of: name) else { return nil }
-        let range = entries[position].value
+        let range = layout.entries[position].value
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
@@ -204,42 +310,32 @@ public struct TOPParameters: Sendable, Equatable {
     }
 
     /// Where parameter `position`'s name lies in the buffer ``withUnsafeBytes(_:)`` shows.
-    public func nameRange(at position: Int) -> Range<Int> { entries[position].name }
+    public func nameRange(at position: Int) -> Range<Int> { layout.entries[position].name }
 
     /// Where parameter `position`'s value lies in the buffer ``withUnsafeBytes(_:)`` shows.
-    public func valueRange(at position: Int) -> Range<Int> { entries[position].value }
+    public func valueRange(at position: Int) -> Range<Int> { layout.entries[position].value }
 
     /// The bytes the parameters take, names and values together (for size estimates).
     public var byteCount: Int { bytes.count }
 
     /// The position of the parameter called `name`.
     private func position(of name: String) -> Int? {
-        if let index = unusual.first?.index { return index[Name(text: name)] }
-        let entries = self.entries
-        return bytes.withUnsafeBufferPointer { stored in
-            name.withUTF8Buffer { Self.position(of: $0, among: entries, in: stored) }
-        }
-    }
-
-    /// The position of a parameter whose name has the bytes `bytes[range]` (another position).
-    private func position(ofNameAt range: Range<Int>) -> Int? {
-        if let index = unusual.first?.index { return index[Name(text: String(decoding: bytes[range], as: UTF8.self))] }
-        let entries = self.entries
-        return bytes.withUnsafeBufferPointer { Self.position(of: UnsafeBufferPointer(rebasing: $0[range]), among: entries, in: $0) }
-    }
-
-    /// The first entry whose name in `stored` has the bytes of `name`.
-    private static func position(of name: UnsafeBufferPointer<UInt8>, among entries: [Entry], in stored: UnsafeBufferPointer<UInt8>) -> Int? {
-        entries.firstIndex { entry in
-            entry.valueStart - entry.nameStart == name.count
-                && (name.isEmpty || memcmp(stored.baseAddress! + entry.nameStart, name.baseAddress!, name.count) == 0)
+        bytes.withUnsafeBufferPointer { stored in
+            name.withUTF8Buffer { layout.position(of: $0, in: stored) }
         }
     }
 
     /// Whether `bytes` are UTF-8: ASCII at once, otherwise by decoding them (which repairs what is
     /// not, so getting the same bytes back means they were valid).
-    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if !bytes.contains(where: { $0 >= 0x80 }) { return true }
         return String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are `text`'s UTF-8 bytes.
+    func equals(_ text: StaticString) -> Bool {
+        count == text.utf8CodeUnitCount && (isEmpty || memcmp(baseAddress!, text.utf8Start, count) == 0)
     }
 }

@@ -86,12 +86,14 @@ extension TOPRequest {
         app: (String) -> AppCredentials?,
         isKnownAPI: (APIName) -> Bool
     ) throws(TOPRejection) -> TOPRequest {
-        let formatValue = parameters["format"]
-        let format: ResponseFormat = formatValue.flatMap { ResponseFormat(rawValue: $0) } ?? .xml
+        // Values only compared are read in place as bytes; a refusal's message makes the text.
+        let requestedFormat = parameters.withValueBytes(of: "format") { ResponseFormat(utf8: $0) }  // nil: absent; .some(nil): neither
+        let format = (requestedFormat ?? .xml) ?? .xml
         var known: AppCredentials?
         func reject(_ error: TOPError, _ diagnostic: String) -> TOPRejection {
             TOPRejection(error, format: format, diagnostic: diagnostic, credentials: known)
         }
+        func text(_ name: String) -> String { parameters[name] ?? "" }
 
         if let name = parameters.invalidEncodingNames.first {
             throw reject(.invalidEncoding, "parameter '\(name)' is not valid UTF-8 (after percent-decoding)")
@@ -106,30 +108,34 @@ extension TOPRequest {
             throw reject(.invalidAppKey, "app_key '\(appKey)' is not configured (add it with --app KEY:SECRET or in a scenario file's apps)")
         }
         known = credentials
-        guard let timestamp = nonEmpty(parameters["timestamp"]) else {
+        guard
+            let timestampAccepted = parameters.withValueBytes(
+                of: "timestamp", { $0.isEmpty ? nil : policy.timestamp.accepts($0, nowMillis: nowMillis) }) ?? nil
+        else {
             throw reject(.missingTimestamp, "the timestamp parameter is missing")
         }
-        guard policy.timestamp.accepts(timestamp, nowMillis: nowMillis) else {
+        guard timestampAccepted else {
             throw reject(
                 .invalidTimestamp,
-                "timestamp '\(timestamp)' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))"
+                "timestamp '\(text("timestamp"))' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))"
             )
         }
-        guard let version = nonEmpty(parameters["v"]) else {
-            throw reject(.missingVersion, "the v parameter is missing")
-        }
-        guard version == "2.0" || isVersionShaped(version) else {
-            throw reject(.invalidVersion, "v '\(version)' is not a version number")
-        }
-        guard version == "2.0" else {
+        if parameters.withValueBytes(of: "v", { $0.equals("2.0") }) != true {
+            guard let version = nonEmpty(parameters["v"]) else {
+                throw reject(.missingVersion, "the v parameter is missing")
+            }
+            guard isVersionShaped(version) else {
+                throw reject(.invalidVersion, "v '\(version)' is not a version number")
+            }
             throw reject(.unsupportedVersion, "v '\(version)' is not supported; TOP serves 2.0")
         }
-        if let formatValue, ResponseFormat(rawValue: formatValue) == nil {
-            throw reject(.invalidFormat, "format '\(formatValue)' must be json or xml")
+        if case .some(.none) = requestedFormat {
+            throw reject(.invalidFormat, "format '\(text("format"))' must be json or xml")
         }
-        let signMethodValue = nonEmpty(parameters["sign_method"])
-        guard let signMethod = signMethodValue.map({ SignMethod(rawValue: $0) }) ?? .md5 else {
-            throw reject(.unsupportedSignMethod(signMethodValue ?? ""), "sign_method '\(signMethodValue ?? "")' must be md5, hmac or hmac-sha256")
+        // Absent or empty: md5.
+        guard let signMethod = parameters.withValueBytes(of: "sign_method", { $0.isEmpty ? .md5 : SignMethod(utf8: $0) }) ?? .md5 else {
+            let value = text("sign_method")
+            throw reject(.unsupportedSignMethod(value), "sign_method '\(value)' must be md5, hmac or hmac-sha256")
         }
         switch Signer.verify(parameters, secret: credentials.secret, method: signMethod) {
         case .valid:

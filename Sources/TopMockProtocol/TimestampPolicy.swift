@@ -30,32 +30,29 @@ public struct TimestampPolicy: Sendable, Equatable {
 
     /// Whether `text` is a well-formed timestamp inside the window around `nowMillis` (epoch ms).
     public func accepts(_ text: String, nowMillis: Int64) -> Bool {
+        text.withUTF8Buffer { accepts($0, nowMillis: nowMillis) }
+    }
+
+    /// ``accepts(_:nowMillis:)`` over the value's bytes, read in place.
+    public func accepts(_ text: UnsafeBufferPointer<UInt8>, nowMillis: Int64) -> Bool {
         let tolerance = toleranceSeconds * 1000
         if let millis = Self.epochMillis(text) {
             return abs(millis - nowMillis) <= tolerance
         }
         guard let wallClock = Self.wallClockSeconds(text) else { return false }
-        var offsets: [Int64] = []
+        func within(offsetSeconds: Int64) -> Bool { abs((wallClock - offsetSeconds) * 1000 - nowMillis) <= tolerance }
         switch zone {
-        case .gmt8: offsets = [Self.gmt8OffsetSeconds]
-        case .local: offsets = [localOffsetSeconds]
-        case .any: offsets = [Self.gmt8OffsetSeconds, localOffsetSeconds]
-        }
-        return offsets.contains { offset in
-            let millis = (wallClock - offset) * 1000
-            return abs(millis - nowMillis) <= tolerance
+        case .gmt8: return within(offsetSeconds: Self.gmt8OffsetSeconds)
+        case .local: return within(offsetSeconds: localOffsetSeconds)
+        case .any: return within(offsetSeconds: Self.gmt8OffsetSeconds) || within(offsetSeconds: localOffsetSeconds)
         }
     }
 
-    /// A 13-digit epoch-milliseconds timestamp.
-    static func epochMillis(_ text: String) -> Int64? {
-        let utf8 = text.utf8
-        guard utf8.count == 13, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return Int64(text)
+    static func epochMillis(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard text.count == 13, text.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return text.reduce(0) { $0 * 10 + Int64($1 - 48) }
     }
 
-    /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
-    /// (i.e. as if it were UTC); nil when malformed or not a real date.
     public static func wallClockSeconds(_ text: String) -> Int64? {
         text.withUTF8Buffer(wallClockSeconds)  // read in place, no copy
     }

@@ -246,9 +246,7 @@ struct CallRecord {
     /// entry is recorded) and settles the namespace: the header's, else the app key's.
     mutating func adopt(_ parameters: TOPParameters) {
         entry.received = parameters
-        entry.api = parameters["method"]
         entry.appKey = parameters["app_key"]
-        entry.shopID = parameters["shop_id"]
         if !namespaceFromHeader, let appKey = entry.appKey, !appKey.isEmpty {
             entry.namespace = appKey
         }

@@ -19,9 +19,11 @@ public struct JournalEntry: Sendable {
     /// The call's parameters as the gateway read them (one buffer, shared with the call), masked
     /// before the entry is recorded.
     var received: TOPParameters
-    public var api: String?
+    /// The `method` parameter, read from the kept parameters when asked for.
+    public var api: String? { received["method"] }
     public var appKey: String?
-    public var shopID: String?
+    /// The `shop_id` parameter, read from the kept parameters when asked for.
+    public var shopID: String? { received["shop_id"] }
     /// The `request_id` of the payment action the call named (`payment_action_request.request_id`,
     /// `pay_request.request_id`), when it could be read.
     public var requestID: String?
@@ -84,7 +86,7 @@ public struct JournalEntry: Sendable {
 
     public init(
         id: Int, receivedAtMillis: Int64, namespace: String, remoteAddress: String, httpMethod: String,
-        parameters: [TOPParameters.Parameter], api: String? = nil, appKey: String? = nil, shopID: String? = nil,
+        parameters: [TOPParameters.Parameter], appKey: String? = nil,
         requestID: String? = nil, outcome: CallOutcome, errorCode: Int? = nil, errorSubCode: String? = nil, fault: String? = nil,
         rule: String? = nil, diagnostic: String? = nil, nearMiss: String? = nil, signatureMismatch: SignatureMismatch? = nil,
         answerRequestID: String, latencyMicros: Int, delayMillis: Int? = nil
@@ -95,9 +97,7 @@ public struct JournalEntry: Sendable {
         self.remoteAddress = remoteAddress
         self.httpMethod = httpMethod
         self.received = TOPParameters(parameters)
-        self.api = api
         self.appKey = appKey
-        self.shopID = shopID
         self.requestID = requestID
         self.outcome = outcome
         self.errorCode = errorCode
@@ -128,7 +128,7 @@ public struct JournalEntry: Sendable {
         func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
         var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + answerRequestID.utf8.count
         total += received.byteCount + received.count * 32
-        total += size(api) + size(appKey) + size(shopID) + size(requestID) + size(rule) + size(scenario)
+        total += size(appKey) + size(requestID) + size(rule) + size(scenario)
         if let details = details.first {
             total += size(details.errorSubCode) + size(details.fault) + size(details.diagnostic) + size(details.nearMiss)
             if let mismatch = details.signatureMismatch { total += mismatch.canonical.utf8.count + 160 }

@@ -12,41 +12,30 @@ public enum PercentDecoding {
     /// encoder writes). A `%` not followed by two hex digits is kept as it is. Invalid UTF-8
     /// becomes U+FFFD, and `isValidUTF8` says so.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> (text: String, isValidUTF8: Bool) {
-        // Fast path: nothing to decode.
-        let all = 0..<bytes.count
-        if bytes.position(of: UInt8(ascii: "%"), in: all) == bytes.count
-            && (!plusIsSpace || bytes.position(of: UInt8(ascii: "+"), in: all) == bytes.count)
-        {
-            return validated(bytes)
+        let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = bytes.isEmpty ? 0 : decode(bytes, to: buffer.baseAddress!, plusIsSpace: plusIsSpace)
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        decode(bytes, into: &output, plusIsSpace: plusIsSpace)
-        return output.withUnsafeBufferPointer(validated)
+        return decoded.withUnsafeBufferPointer(validated)
     }
 
-    /// Appends the decoded bytes of `bytes` to `output`, as ``decode(_:plusIsSpace:)`` decodes
-    /// them, without checking or repairing UTF-8.
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], plusIsSpace: Bool = true) {
-        let all = 0..<bytes.count
-        if bytes.position(of: UInt8(ascii: "%"), in: all) == bytes.count
-            && (!plusIsSpace || bytes.position(of: UInt8(ascii: "+"), in: all) == bytes.count)
-        {
-            output.append(contentsOf: bytes)
-            return
-        }
-        var read = 0
+    /// Writes the decoded bytes of `bytes` to `destination`, as ``decode(_:plusIsSpace:)``
+    /// decodes them but without checking or repairing UTF-8, and returns how many it wrote: never
+    /// more than `bytes.count`, so `destination` needs room for that many.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, plusIsSpace: Bool = true) -> Int {
+        var read = 0, written = 0
         let count = bytes.count
         while read < count {
             let byte = bytes[read]
             if byte == UInt8(ascii: "%"), read + 2 < count, let high = hexValue(bytes[read + 1]), let low = hexValue(bytes[read + 2]) {
-                output.append(high << 4 | low)
+                destination[written] = high << 4 | low
                 read += 3
             } else {
-                output.append(byte == UInt8(ascii: "+") && plusIsSpace ? UInt8(ascii: " ") : byte)
+                destination[written] = byte == UInt8(ascii: "+") && plusIsSpace ? UInt8(ascii: " ") : byte
                 read += 1
             }
+            written += 1
         }
+        return written
     }
 
     /// The bytes as a String, and whether they were valid UTF-8 (if not, U+FFFD replaces the bad bytes).
