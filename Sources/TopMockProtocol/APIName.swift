@@ -11,25 +11,20 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// The JSON/XML root key of a success response: a leading `taobao.` stripped, dots turned into
     /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`).
     public var responseKey: String {
-        // Every answer needs this key: the bytes go in one pass into the new string's storage,
-        // with no intermediate string or array.
-        func key(_ name: UnsafeBufferPointer<UInt8>) -> String {
-            let start = name.starts(with: "taobao.".utf8) ? "taobao.".utf8.count : 0
-            let suffix = "_response".utf8
-            return String(unsafeUninitializedCapacity: name.count - start + suffix.count) { key in
-                var end = 0
-                for byte in name[start...] {
-                    key[end] = byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte
-                    end += 1
-                }
-                for byte in suffix {
-                    key[end] = byte
-                    end += 1
-                }
-                return end
-            }
+        var key: [UInt8] = []
+        appendResponseKey(to: &key)
+        return String(decoding: key, as: UTF8.self)
+    }
+
+    /// Appends ``responseKey``'s bytes: the name without a leading `taobao.`, dots as
+    /// underscores, then `_response` (what every answer's envelope starts with).
+    public func appendResponseKey(to bytes: inout [UInt8]) {
+        let name = rawValue.utf8
+        let prefix = "taobao.".utf8
+        for byte in name.starts(with: prefix) ? name.dropFirst(prefix.count) : name[...] {
+            bytes.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte)
         }
-        return rawValue.withUTF8Buffer(key)
+        bytes.append(contentsOf: "_response".utf8)
     }
 
     public var description: String { rawValue }

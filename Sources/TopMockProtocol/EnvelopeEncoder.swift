@@ -12,26 +12,32 @@ public enum EnvelopeEncoder {
     public static let xmlPrologue = #"<?xml version="1.0" encoding="utf-8" ?>"#
 
     public static func success(
-        _ fields: consuming ResponseObject, api: APIName, requestID: String, format: ResponseFormat, simplify: Bool
+        _ body: consuming ResponseObject, api: APIName, requestID: String, format: ResponseFormat, simplify: Bool
     ) -> [UInt8] {
-        var body = fields
-        body.append("request_id", .string(requestID))
         var out = Output()
+        // request_id goes last, written after the fields rather than appended to them.
         switch format {
         case .json:
             if simplify {
-                out.writeJSONObject(body, simplify: true)
+                out.writeJSONObject(body, simplify: true, requestID: requestID)
             } else {
-                out.write("{")
-                out.writeJSONString(api.responseKey)
-                out.write(":")
-                out.writeJSONObject(body, simplify: false)
-                out.write("}")
+                out.bytes.append(UInt8(ascii: "{"))
+                out.bytes.append(UInt8(ascii: "\""))
+                api.appendResponseKey(to: &out.bytes)
+                out.write("\":")
+                out.writeJSONObject(body, simplify: false, requestID: requestID)
+                out.bytes.append(UInt8(ascii: "}"))
             }
         case .xml:
             out.write(xmlPrologue)
-            out.write("\n")
-            out.writeXMLElement(api.responseKey, .object(body))
+            out.write("\n<")
+            api.appendResponseKey(to: &out.bytes)
+            out.bytes.append(UInt8(ascii: ">"))
+            for field in body.fields { out.writeXMLElement(field.name, field.value) }
+            out.writeXMLElement("request_id", .string(requestID))
+            out.write("</")
+            api.appendResponseKey(to: &out.bytes)
+            out.bytes.append(UInt8(ascii: ">"))
         }
         return out.bytes
     }
@@ -71,7 +77,8 @@ public enum EnvelopeEncoder {
 
         mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-        mutating func writeJSONObject(_ object: ResponseObject, simplify: Bool) {
+        /// The object's fields, then `request_id` when one is given.
+        mutating func writeJSONObject(_ object: ResponseObject, simplify: Bool, requestID: String? = nil) {
             bytes.append(UInt8(ascii: "{"))
             var first = true
             for field in object.fields {
@@ -80,6 +87,11 @@ public enum EnvelopeEncoder {
                 writeJSONString(field.name)
                 bytes.append(UInt8(ascii: ":"))
                 writeJSONValue(field.value, simplify: simplify)
+            }
+            if let requestID {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                write(#""request_id":"#)
+                writeJSONString(requestID)
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -109,7 +121,7 @@ public enum EnvelopeEncoder {
         /// JSON string with the escapes RFC 8259 requires; non-ASCII goes out as UTF-8.
         mutating func writeJSONString(_ text: String) {
             bytes.append(UInt8(ascii: "\""))
-            writeEscaped(text, Escapes.json)
+            writeEscaped(text, .json)
             bytes.append(UInt8(ascii: "\""))
         }
 
@@ -118,9 +130,9 @@ public enum EnvelopeEncoder {
         mutating func writeEscaped(_ text: String, _ escapes: Escapes) {
             text.withUTF8Buffer { utf8 in
                 var runStart = 0
-                for (offset, byte) in utf8.enumerated() where !escapes.isPlain[Int(byte)] {
+                for (offset, byte) in utf8.enumerated() where !escapes.isPlain(byte) {
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                    bytes.append(contentsOf: (escapes.replacement(byte) ?? "").utf8)
+                    bytes.append(contentsOf: escapes.replacement(byte).utf8)
                     runStart = offset + 1
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
@@ -146,48 +158,47 @@ public enum EnvelopeEncoder {
         }
 
         mutating func writeXMLText(_ text: String) {
-            writeEscaped(text, Escapes.xml)
+            writeEscaped(text, .xml)
         }
     }
 
-    /// What a format escapes: each byte's replacement (nil: the byte as it is; "": dropped), and a
-    /// table of the bytes that have none, read for every byte written.
-    struct Escapes: Sendable {
-        let replacement: @Sendable (UInt8) -> String?
-        let isPlain: [Bool]
+    /// What a format escapes: which bytes go out as they are, and what replaces each other one.
+    enum Escapes: Sendable {
+        /// The escapes RFC 8259 requires in a JSON string.
+        case json
+        /// XML text: the markup characters as entities, and the control characters XML 1.0 does
+        /// not allow dropped.
+        case xml
 
-        init(_ replacement: @escaping @Sendable (UInt8) -> String?) {
-            self.replacement = replacement
-            isPlain = (0...255).map { replacement(UInt8($0)) == nil }
+        /// Whether `byte` is written as it is (most are: this is read for every byte written).
+        func isPlain(_ byte: UInt8) -> Bool {
+            switch self {
+            case .json: return byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+            case .xml:
+                return byte >= 0x20
+                    ? byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"")
+                    : byte == 9 || byte == 10 || byte == 13
+            }
+        }
+
+        /// What replaces a byte that is not plain ("" drops it).
+        func replacement(_ byte: UInt8) -> String {
+            switch (self, byte) {
+            case (.json, UInt8(ascii: "\"")): return #"\""#
+            case (.json, UInt8(ascii: "\\")): return #"\\"#
+            case (.json, 10): return #"\n"#
+            case (.json, 13): return #"\r"#
+            case (.json, 9): return #"\t"#
+            case (.json, _): return "\\u00" + String(decoding: [Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]], as: UTF8.self)
+            case (.xml, UInt8(ascii: "&")): return "&amp;"
+            case (.xml, UInt8(ascii: "<")): return "&lt;"
+            case (.xml, UInt8(ascii: ">")): return "&gt;"
+            case (.xml, UInt8(ascii: "\"")): return "&quot;"
+            case (.xml, _): return ""
+            }
         }
 
         private static let hex = Array("0123456789abcdef".utf8)
-
-        /// The escapes RFC 8259 requires in a JSON string.
-        static let json = Escapes { byte in
-            switch byte {
-            case UInt8(ascii: "\""): return #"\""#
-            case UInt8(ascii: "\\"): return #"\\"#
-            case 10: return #"\n"#
-            case 13: return #"\r"#
-            case 9: return #"\t"#
-            case 0..<32: return "\\u00" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-            default: return nil
-            }
-        }
-
-        /// XML text: the markup characters as entities, and the control characters XML 1.0 does
-        /// not allow dropped.
-        static let xml = Escapes { byte in
-            switch byte {
-            case UInt8(ascii: "&"): return "&amp;"
-            case UInt8(ascii: "<"): return "&lt;"
-            case UInt8(ascii: ">"): return "&gt;"
-            case UInt8(ascii: "\""): return "&quot;"
-            case 0..<32 where byte != 9 && byte != 10 && byte != 13: return ""
-            default: return nil
-            }
-        }
     }
 }
 

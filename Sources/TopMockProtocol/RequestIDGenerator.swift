@@ -23,13 +23,15 @@ public final class RequestIDGenerator: Sendable {
         z ^= z >> 31
         // Map into [36^11, 2^64): 12 or 13 base-36 digits.
         var value = Self.floor + z % (UInt64.max - Self.floor)
-        var bytes = [UInt8](repeating: 0, count: 13)
-        var index = 13
-        repeat {
-            index -= 1
-            bytes[index] = Self.digits[Int(value % 36)]
-            value /= 36
-        } while value > 0
-        return String(decoding: bytes[index...], as: UTF8.self)
+        // At most 13 digits, written from the last: a small string, with no buffer on the heap.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { bytes in
+            var index = 13
+            repeat {
+                index -= 1
+                bytes[index] = Self.digits[Int(value % 36)]
+                value /= 36
+            } while value > 0
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[index...]), as: UTF8.self)
+        }
     }
 }

@@ -18,6 +18,12 @@ public enum Signer {
     /// `leftOut`), sorted by name in byte order, names and values concatenated. Built from the
     /// parameters' own buffer.
     public static func canonicalString(_ parameters: TOPParameters, withoutEmptyValues: Bool = false, leavingOut leftOut: Int? = nil) -> [UInt8] {
+        signedBytes(parameters, withoutEmptyValues: withoutEmptyValues, leavingOut: leftOut, affix: "")
+    }
+
+    /// The canonical string between two copies of `affix` (md5 hashes it between the secret),
+    /// written into one buffer of exactly its length.
+    static func signedBytes(_ parameters: TOPParameters, withoutEmptyValues: Bool = false, leavingOut leftOut: Int? = nil, affix: String) -> [UInt8] {
         // Ranges are sorted, not bytes. Each carries its name's first eight bytes as a number,
         // which orders the names as their bytes do unless the eight are equal; only then are the
         // names compared whole.
@@ -28,6 +34,7 @@ public enum Signer {
             if (withoutEmptyValues && value.isEmpty) || position == leftOut { continue }
             signed.append((0, parameters.nameRange(at: position), value))
         }
+        var affix = affix
         return parameters.withUnsafeBytes { buffer in
             signed.removeAll { equal(buffer[$0.name], "sign") }
             var total = 0
@@ -38,13 +45,21 @@ public enum Signer {
             signed.sort {
                 $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(total)
-            for parameter in signed {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameter.name]))
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[parameter.value]))
+            return affix.withUTF8 { affix in
+                [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
+                    func write(_ piece: UnsafeBufferPointer<UInt8>) {
+                        guard let start = piece.baseAddress else { return }
+                        (bytes.baseAddress! + count).update(from: start, count: piece.count)
+                        count += piece.count
+                    }
+                    write(affix)
+                    for parameter in signed {
+                        write(UnsafeBufferPointer(rebasing: buffer[parameter.name]))
+                        write(UnsafeBufferPointer(rebasing: buffer[parameter.value]))
+                    }
+                    write(affix)
+                }
             }
-            return bytes
         }
     }
 
@@ -68,18 +83,24 @@ public enum Signer {
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).
     public static func sign(canonical: [UInt8], secret: String, method: SignMethod) -> String {
-        let key = Array(secret.utf8)
+        var signed = canonical
+        if method == .md5 { signed = Array(secret.utf8) + canonical + Array(secret.utf8) }
+        return withSignature(of: signed, secret: secret, method: method) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the upper-case hex signature of `signed` (for md5, the canonical string
+    /// already between the secret affixes: ``signedBytes(_:withoutEmptyValues:leavingOut:affix:)``),
+    /// written on the stack.
+    private static func withSignature<Result>(
+        of signed: [UInt8], secret: String, method: SignMethod, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         switch method {
         case .md5:
-            var hasher = Insecure.MD5()
-            hasher.update(data: key)
-            hasher.update(data: canonical)
-            hasher.update(data: key)
-            return hex(hasher.finalize())
+            return withHex(Insecure.MD5.hash(data: signed), body)
         case .hmac:
-            return hex(HMAC<Insecure.MD5>.authenticationCode(for: canonical, using: SymmetricKey(data: key)))
+            return withHex(HMAC<Insecure.MD5>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8))), body)
         case .hmacSHA256:
-            return hex(HMAC<SHA256>.authenticationCode(for: canonical, using: SymmetricKey(data: key)))
+            return withHex(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8))), body)
         }
     }
 
@@ -96,12 +117,17 @@ public enum Signer {
     /// Checks `sign` against every non-file parameter; if that fails and some values are empty,
     /// checks again without the empty ones (Java drops them, PHP and Python sign them).
     public static func verify(_ parameters: TOPParameters, secret: String, method: SignMethod) -> SignatureVerdict {
-        let canonical = canonicalString(parameters)
-        let expected = sign(canonical: canonical, secret: secret, method: method)
-        // Compared with the received bytes in place; the text is made only for a mismatch.
-        guard let matches = parameters.withValueBytes(of: "sign", { $0.elementsEqual(expected.utf8) }) else { return .missing }
+        // Hashed in one pass and compared with the received bytes in place; texts are made only
+        // for a mismatch.
+        let signed = signedBytes(parameters, affix: method == .md5 ? secret : "")
+        let matches = parameters.withValueBytes(of: "sign") { received in
+            withSignature(of: signed, secret: secret, method: method) { $0.elementsEqual(received) }
+        }
+        guard let matches else { return .missing }
         if matches { return .valid }
         let received = parameters["sign"] ?? ""
+        let canonical = canonicalString(parameters)
+        let expected = sign(canonical: canonical, secret: secret, method: method)
         if (0..<parameters.count).contains(where: { parameters.valueRange(at: $0).isEmpty }) {
             let withoutEmpty = canonicalString(parameters, withoutEmptyValues: true)
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }
@@ -152,12 +178,15 @@ public enum Signer {
         return false
     }
 
-    /// Whether the parameter `position` of `parameters` needs masking (as ``needsMasking(_:secret:)``),
-    /// read from the parameters' bytes without making strings.
-    public static func needsMasking(_ parameters: TOPParameters, at position: Int, secret: String) -> Bool {
-        let name = parameters.nameRange(at: position), value = parameters.valueRange(at: position)
-        return parameters.withUnsafeBytes { buffer in
-            needsMasking(name: UnsafeBufferPointer(rebasing: buffer[name]), value: UnsafeBufferPointer(rebasing: buffer[value]), secret: secret)
+    /// Whether any parameter of `parameters` needs masking (as ``needsMasking(_:secret:)``), read
+    /// from the parameters' bytes without making strings.
+    public static func needsMasking(_ parameters: TOPParameters, secret: String) -> Bool {
+        parameters.withUnsafeBytes { buffer in
+            (0..<parameters.count).contains { position in
+                needsMasking(
+                    name: UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)]),
+                    value: UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)]), secret: secret)
+            }
         }
     }
 
@@ -226,15 +255,15 @@ public enum Signer {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// Written straight into the string's storage from the digest's bytes, with no array between.
-    private static func hex(_ digest: some ContiguousBytes) -> String {
+    /// Calls `body` with the digest's bytes as upper-case hex, written on the stack.
+    private static func withHex<Result>(_ digest: some ContiguousBytes, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         digest.withUnsafeBytes { digest in
-            String(unsafeUninitializedCapacity: digest.count * 2) { text in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digest.count * 2) { text in
                 for (offset, byte) in digest.enumerated() {
                     text[2 * offset] = hexDigits[Int(byte >> 4)]
                     text[2 * offset + 1] = hexDigits[Int(byte & 0x0F)]
                 }
-                return digest.count * 2
+                return body(UnsafeBufferPointer(text))
             }
         }
     }

@@ -117,9 +117,8 @@ public struct JournalEntry: Sendable {
     /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        for position in 0..<received.count where Signer.needsMasking(received, at: position, secret: secret) {
+        if Signer.needsMasking(received, secret: secret) {
             received = TOPParameters(received.all.map { Signer.masked($0, secret: secret) })
-            return
         }
     }
 
