@@ -328,8 +328,20 @@ public struct TOPParameters: Sendable, Equatable {
     /// Whether `bytes` are UTF-8: ASCII at once, otherwise by decoding them (which repairs what is
     /// not, so getting the same bytes back means they were valid).
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+        if isASCII(bytes) { return true }
         return String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
+    }
+
+    /// Whether no byte has its high bit set, read eight bytes at a time (every parameter of every
+    /// call is checked).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            offset += 8
+        }
+        return raw[offset...].allSatisfy { $0 < 0x80 }
     }
 }
 

@@ -9,6 +9,7 @@ extension HTTPRequest {
     /// body and file parts together) is refused with code 43.
     func topParameters(limit: Int = .max) throws(TOPRejection) -> TOPParameters {
         let mediaType = body.isEmpty ? nil : headers["Content-Type"].flatMap(MediaType.init)
+        let isFormURLEncoded = mediaType?.isFormURLEncoded == true
         // A multipart body's fields, read before the parameters are made (their bytes are part of
         // the buffer), or why they could not be read (refused once the query tells the format).
         var multipart: Result<[FormField], TOPRejection>?
@@ -16,7 +17,7 @@ extension HTTPRequest {
         let fields = (try? multipart?.get()) ?? []
         // Decoded, a form's bytes are no more than its own; a multipart body's files are not kept.
         let capacity =
-            query.utf8.count + (mediaType?.isFormURLEncoded == true ? body.count : 0)
+            query.utf8.count + (isFormURLEncoded ? body.count : 0)
             + fields.reduce(0) { $0 + ($1.isFile ? 0 : $1.name.utf8.count + $1.value.utf8.count) }
         var exceeded = false
         var query = query
@@ -26,7 +27,7 @@ extension HTTPRequest {
                     exceeded = true
                     return
                 }
-                if mediaType?.isFormURLEncoded == true {
+                if isFormURLEncoded {
                     exceeded = body.withUnsafeBufferPointer { writer.appendForm($0, limit: limit - queryFields) } == nil
                 } else if fields.count > limit - queryFields {
                     exceeded = true

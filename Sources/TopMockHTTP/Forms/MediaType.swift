@@ -1,24 +1,50 @@
 /// A parsed `Content-Type` value: `type/subtype` plus parameters, in any order
 /// (`multipart/form-data;charset=UTF-8;boundary=123` as the Java SDK sends it, or the usual order).
 public struct MediaType: Sendable, Equatable {
-    /// Lower-cased `type/subtype`.
-    public var essence: String
-    /// What follows the essence's `;`, unparsed: the parameters are read when asked for, so the
-    /// check every request with a body makes (is it a form?) reads the essence alone.
-    private var parameterText: String
+    /// The header's value as received: the essence and the parameters are read from it when asked
+    /// for, so the check every request with a body makes (is it a form?) makes no string.
+    private let text: String
 
     public init?(_ text: String) {
-        // Bytes, not Characters: a header is ASCII, and this runs on every request with a body.
-        guard let (essence, rest) = text.utf8.withContiguousStorageIfAvailable({ Self.split($0) }) ?? Self.split(Array(text.utf8))
-        else { return nil }
-        self.essence = essence
-        self.parameterText = rest
+        guard Self.withEssence(of: text, { $0.contains(UInt8(ascii: "/")) }) else { return nil }
+        self.text = text
+    }
+
+    /// Lower-cased `type/subtype`.
+    public var essence: String { Self.withEssence(of: text) { Self.lowercased($0) } }
+
+    /// Whether the essence is `lowercased` (given in lower case), whatever the case it was sent in.
+    public func hasEssence(_ lowercased: StaticString) -> Bool {
+        Self.withEssence(of: text) { essence in
+            guard essence.count == lowercased.utf8CodeUnitCount else { return false }
+            var expected = lowercased.utf8Start
+            for byte in essence {
+                guard asciiLowercased(byte) == expected.pointee else { return false }
+                expected += 1
+            }
+            return true
+        }
+    }
+
+    /// Calls `body` with the bytes before the first `;`, trimmed, read in place.
+    private static func withEssence<Result>(of text: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { bytes in
+            body(trimmed(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]))
+        }
+    }
+
+    /// What follows the essence's `;`, unparsed.
+    private var parameterText: Substring.UTF8View {
+        let bytes = text.utf8
+        guard let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) else { return bytes[bytes.endIndex...] }
+        return bytes[bytes.index(after: semicolon)...]
     }
 
     /// Parameter names lower-cased; quoted values unquoted; the first of a repeated name.
     public var parameters: [String: String] {
         var parameters: [String: String] = [:]
-        for piece in parameterText.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+        for piece in parameterText.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
             guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = Self.lowercased(Self.trimmed(piece[..<equals]))
             var value = Self.trimmed(piece[piece.index(after: equals)...])
@@ -32,15 +58,6 @@ public struct MediaType: Sendable, Equatable {
 
     public static func == (lhs: MediaType, rhs: MediaType) -> Bool {
         lhs.essence == rhs.essence && lhs.parameters == rhs.parameters
-    }
-
-    /// The lower-cased essence (it must have a `/`) and the text after its `;`.
-    private static func split(_ bytes: some BidirectionalCollection<UInt8>) -> (essence: String, rest: String)? {
-        let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
-        let essence = trimmed(bytes[..<semicolon])
-        guard essence.contains(UInt8(ascii: "/")) else { return nil }
-        let rest = semicolon == bytes.endIndex ? "" : String(decoding: bytes[bytes.index(after: semicolon)...], as: UTF8.self)
-        return (lowercased(essence), rest)
     }
 
     private static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
@@ -58,8 +75,8 @@ public struct MediaType: Sendable, Equatable {
         }
     }
 
-    public var isFormURLEncoded: Bool { essence == "application/x-www-form-urlencoded" }
-    public var isMultipartFormData: Bool { essence == "multipart/form-data" }
+    public var isFormURLEncoded: Bool { hasEssence("application/x-www-form-urlencoded") }
+    public var isMultipartFormData: Bool { hasEssence("multipart/form-data") }
 }
 
 extension StringProtocol {

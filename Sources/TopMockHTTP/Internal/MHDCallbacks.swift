@@ -1,6 +1,7 @@
 internal import CMicroHTTPD
 internal import CMicroHTTPDShim
 import Synchronization
+import TopMockLock
 
 // The C callbacks. They are top-level functions without captures so that Swift can pass them as
 // `@convention(c)` pointers; the daemon's context arrives as `cls`, the request's state as
@@ -118,11 +119,12 @@ private func deliver(
         state.phase = .suspended
         // Suspend first, then observe: the completion may already be there, and resuming must
         // come after suspending.
+        let resumed = state.makeResumedOutcome()
         MHD_suspend_connection(connection)
         context.registerPending(deferred)
         let suspended = SendablePointer(raw: connection)
-        deferred.whenComplete { [state] outcome in
-            state.setResumedOutcome(outcome)
+        deferred.whenComplete { outcome in
+            resumed.withLock { $0 = outcome }
             context.unregisterPending(deferred)
             MHD_resume_connection(suspended.raw)
         }

@@ -24,19 +24,25 @@ final class MHDRequestState: @unchecked Sendable {
     var method = ""
     var headers = HTTPHeaders()
     var body: [UInt8] = []
-    private let resumedOutcome = Locked<HTTPOutcome?>(nil)
+    /// Where a deferred response's outcome waits for the connection to resume: made only for a
+    /// deferred response, before the connection is suspended; libmicrohttpd's thread reads this
+    /// property, the completion writes only into the box it was given.
+    private var resumedOutcome: Locked<HTTPOutcome?>?
 
     init(target: String, remoteAddress: String) {
         self.target = target
         self.remoteAddress = remoteAddress
     }
 
-    func setResumedOutcome(_ outcome: HTTPOutcome) {
-        resumedOutcome.withLock { $0 = outcome }
+    /// The box the completion of a deferred response puts its outcome in (call before suspending).
+    func makeResumedOutcome() -> Locked<HTTPOutcome?> {
+        let box = Locked<HTTPOutcome?>(nil)
+        resumedOutcome = box
+        return box
     }
 
     func takeResumedOutcome() -> HTTPOutcome? {
-        resumedOutcome.withLock { value in
+        resumedOutcome?.withLock { value in
             defer { value = nil }
             return value
         }
