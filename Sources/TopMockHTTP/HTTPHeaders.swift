@@ -12,6 +12,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
 
+    /// One field.
+    public init(name: String, value: String) {
+        fields = [(name: name, value: value)]
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }

@@ -19,10 +19,11 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// Appends ``responseKey``'s bytes: the name without a leading `taobao.`, dots as
     /// underscores, then `_response` (what every answer's envelope starts with).
     public func appendResponseKey(to bytes: inout [UInt8]) {
-        let name = rawValue.utf8
-        let prefix = "taobao.".utf8
-        for byte in name.starts(with: prefix) ? name.dropFirst(prefix.count) : name[...] {
-            bytes.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte)
+        var name = rawValue
+        name.withUTF8 { name in
+            let prefix = "taobao.".utf8
+            let start = name.starts(with: prefix) ? prefix.count : 0
+            for byte in name[start...] { bytes.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte) }
         }
         bytes.append(contentsOf: "_response".utf8)
     }

@@ -121,7 +121,7 @@ public enum Signer {
         // for a mismatch.
         let signed = signedBytes(parameters, affix: method == .md5 ? secret : "")
         let matches = parameters.withValueBytes(of: "sign") { received in
-            withSignature(of: signed, secret: secret, method: method) { $0.elementsEqual(received) }
+            withSignature(of: signed, secret: secret, method: method) { $0.equals(received) }
         }
         guard let matches else { return .missing }
         if matches { return .valid }

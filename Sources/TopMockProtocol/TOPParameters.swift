@@ -335,13 +335,17 @@ public struct TOPParameters: Sendable, Equatable {
     /// Whether no byte has its high bit set, read eight bytes at a time (every parameter of every
     /// call is checked).
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawBufferPointer(bytes)
+        guard let base = bytes.baseAddress else { return true }
         var offset = 0
-        while offset + 8 <= raw.count {
-            if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        while offset + 8 <= bytes.count {
+            if UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
             offset += 8
         }
-        return raw[offset...].allSatisfy { $0 < 0x80 }
+        while offset < bytes.count {
+            if base[offset] >= 0x80 { return false }
+            offset += 1
+        }
+        return true
     }
 }
 
@@ -349,5 +353,10 @@ extension UnsafeBufferPointer<UInt8> {
     /// Whether these are `text`'s UTF-8 bytes.
     func equals(_ text: StaticString) -> Bool {
         count == text.utf8CodeUnitCount && (isEmpty || memcmp(baseAddress!, text.utf8Start, count) == 0)
+    }
+
+    /// Whether `other` has the same bytes.
+    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (isEmpty || memcmp(baseAddress!, other.baseAddress!, count) == 0)
     }
 }

@@ -174,7 +174,7 @@ struct GatewayResponder: HTTPResponder {
 
     private func success(_ fields: consuming ResponseObject, call: TOPRequest, requestID: String) -> HTTPResponse {
         let body = EnvelopeEncoder.success(fields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
-        return HTTPResponse(status: 200, headers: ["Content-Type": contentTypes.of(call.format)], body: body)
+        return HTTPResponse(status: 200, headers: HTTPHeaders(name: "Content-Type", value: contentTypes.of(call.format)), body: body)
     }
 
     private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: CallOutcome = .rejected) -> HTTPOutcome {
