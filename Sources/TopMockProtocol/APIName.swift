@@ -19,8 +19,7 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// Appends ``responseKey``'s bytes: the name without a leading `taobao.`, dots as
     /// underscores, then `_response` (what every answer's envelope starts with).
     public func appendResponseKey(to bytes: inout [UInt8]) {
-        var name = rawValue
-        name.withUTF8 { name in
+        rawValue.withUTF8Buffer { name in
             let prefix = "taobao.".utf8
             let start = name.starts(with: prefix) ? prefix.count : 0
             for byte in name[start...] { bytes.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte) }

@@ -130,9 +130,9 @@ public enum EnvelopeEncoder {
         mutating func writeEscaped(_ text: String, _ escapes: Escapes) {
             text.withUTF8Buffer { utf8 in
                 var runStart = 0
-                for (offset, byte) in utf8.enumerated() where !escapes.isPlain(byte) {
+                for offset in 0..<utf8.count where !escapes.isPlain(utf8[offset]) {
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                    bytes.append(contentsOf: escapes.replacement(byte).utf8)
+                    bytes.append(contentsOf: escapes.replacement(utf8[offset]).utf8)
                     runStart = offset + 1
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
