@@ -33,12 +33,13 @@ struct GatewayResponder: HTTPResponder {
         let latency = ContinuousClock.now - started
         call.entry.latencyMicros = Int(latency.seconds * 1_000_000)
         call.entry.maskParameters(secret: call.secret)
-        journal.record(call.entry)
         metrics.recordCall(
             method: call.methodLabel ?? call.entry.api.map { engine.serves(APIName(rawValue: $0)) ? $0 : "other" } ?? "none",
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
-        guard let delay = call.delay, delay > .zero else { return outcome }
+        let delay = call.delay
+        journal.record((consume call).entry)  // moved into the journal: the call is done with
+        guard let delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
         return .deferred(deferred)

@@ -47,7 +47,9 @@ final class GatewayMetrics: Sendable {
         /// The last call's labels (namespace as received) and the handles they led to: calls come
         /// in runs with the same labels, and a comparison is cheaper than hashing four strings
         /// for two dictionaries and a set.
-        var last: (labels: RequestKey, counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)?
+        /// The labels of the last call and their handles: consecutive calls mostly share them.
+        var lastLabels: RequestKey?
+        var lastHandles: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)?
     }
 
     init() {
@@ -73,7 +75,7 @@ final class GatewayMetrics: Sendable {
     func recordCall(method: String, outcome: CallOutcome, result: String, namespace: String, duration: Duration) {
         let labels = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespace)
         let (counter, timer) = handles.withLock { handles in
-            if let last = handles.last, last.labels == labels { return (last.counter, last.timer) }
+            if handles.lastLabels == labels, let last = handles.lastHandles { return last }
             var namespaceLabel = namespace
             if !handles.namespaces.contains(namespace) {
                 if handles.namespaces.count < Self.namespaceLabelLimit {
@@ -101,7 +103,8 @@ final class GatewayMetrics: Sendable {
                     handles.durations[method] = made
                     return made
                 }()
-            handles.last = (labels, counter, timer)
+            handles.lastLabels = labels
+            handles.lastHandles = (counter, timer)
             return (counter, timer)
         }
         counter.increment()

@@ -85,8 +85,9 @@ public enum TOPMethods {
     }
 }
 
-/// A ``TOPMethod`` behind closures, so one registry holds them all.
-struct AnyTOPMethod: Sendable {
+/// A ``TOPMethod`` behind closures, so one registry holds them all. A class: a look-up hands out
+/// one reference, not copies of its names and closures.
+final class AnyTOPMethod: Sendable {
     let api: APIName
     let requestParameter: String?
     let parse: @Sendable (TOPParameters) throws(TOPError) -> any MethodCall
