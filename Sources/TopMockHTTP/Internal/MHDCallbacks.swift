@@ -3,6 +3,10 @@ internal import CMicroHTTPDShim
 import Synchronization
 import TopMockLock
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The C callbacks. They are top-level functions without captures so that Swift can pass them as
 // `@convention(c)` pointers; the daemon's context arrives as `cls`, the request's state as
 // `*req_cls`. Nothing here may trap: a Swift trap inside a callback kills the whole server.
@@ -14,8 +18,8 @@ func topmockURILogger(
 ) -> UnsafeMutableRawPointer? {
     guard let cls else { return nil }
     let context = Unmanaged<MHDDaemonContext>.fromOpaque(cls).takeUnretainedValue()
-    let target = uri.map { String(cString: $0) } ?? ""
-    let state = MHDRequestState(target: target, remoteAddress: clientAddress(of: connection))
+    let (path, query) = uri.map(splitTarget) ?? ("", "")
+    let state = MHDRequestState(path: path, query: query, remoteAddress: clientAddress(of: connection))
     context.inFlight.wrappingAdd(1, ordering: .relaxed)
     return Unmanaged.passRetained(state).toOpaque()
 }
@@ -56,10 +60,13 @@ func topmockAccessHandler(
     case .awaitingHeaders:
         state.method = method.map { String(cString: $0) } ?? ""
         state.headers = requestHeaders(of: connection)
-        if let declared = state.headers["Content-Length"], let length = Int(declared), length > context.maxBodyBytes {
-            // Refuse before reading a byte of it.
-            state.phase = .responded
-            return queue(payloadTooLarge(limit: context.maxBodyBytes), on: connection)
+        if let length = declaredContentLength(of: connection) {
+            guard length <= context.maxBodyBytes else {
+                // Refuse before reading a byte of it.
+                state.phase = .responded
+                return queue(payloadTooLarge(limit: context.maxBodyBytes), on: connection)
+            }
+            state.body.reserveCapacity(length)
         }
         state.phase = .receivingBody
         return .YES
@@ -144,6 +151,25 @@ private func payloadTooLarge(limit: Int) -> HTTPResponse {
         body: "request body exceeds the limit of \(limit) bytes (see --max-body-bytes)\n")
     response.headers.add(name: "Connection", value: "close")
     return response
+}
+
+/// The request target split at its first `?` into the path and the query (without the `?`).
+private func splitTarget(_ uri: UnsafePointer<CChar>) -> (path: String, query: String) {
+    guard let mark = strchr(uri, Int32(UInt8(ascii: "?"))) else { return (String(cString: uri), "") }
+    let path = uri.withMemoryRebound(to: UInt8.self, capacity: uri.distance(to: mark)) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: uri.distance(to: mark)), as: UTF8.self)
+    }
+    return (path, String(cString: mark + 1))
+}
+
+/// The request's `Content-Length` as a number, when it has one that reads as one (libmicrohttpd
+/// refuses a request whose body does not match it).
+private func declaredContentLength(of connection: OpaquePointer) -> Int? {
+    guard let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else { return nil }
+    var end: UnsafeMutablePointer<CChar>?
+    let length = strtoll(text, &end, 10)
+    guard let end, end != UnsafeMutablePointer(mutating: text), end.pointee == 0, length >= 0 else { return nil }
+    return Int(length)
 }
 
 private func requestHeaders(of connection: OpaquePointer) -> HTTPHeaders {

@@ -18,7 +18,8 @@ final class MHDRequestState: @unchecked Sendable {
         case responded
     }
 
-    let target: String
+    let path: String
+    let query: String
     let remoteAddress: String
     var phase: Phase = .awaitingHeaders
     var method = ""
@@ -29,8 +30,9 @@ final class MHDRequestState: @unchecked Sendable {
     /// property, the completion writes only into the box it was given.
     private var resumedOutcome: Locked<HTTPOutcome?>?
 
-    init(target: String, remoteAddress: String) {
-        self.target = target
+    init(path: String, query: String, remoteAddress: String) {
+        self.path = path
+        self.query = query
         self.remoteAddress = remoteAddress
     }
 
@@ -49,6 +51,6 @@ final class MHDRequestState: @unchecked Sendable {
     }
 
     func makeRequest() -> HTTPRequest {
-        HTTPRequest(method: method, target: target, headers: headers, body: body, remoteAddress: remoteAddress)
+        HTTPRequest(method: method, path: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress)
     }
 }
