@@ -63,12 +63,15 @@ extension String {
     /// Over the two strings' contiguous bytes in place (every header look-up runs this).
     package func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        var lhs = self, rhs = other
-        return lhs.withUTF8 { lhs in
-            rhs.withUTF8 { rhs in
+        // In place where the strings are contiguous (native ones always are): a `withUTF8` on
+        // copies would retain and release both.
+        let inPlace = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs in
                 lhs.indices.allSatisfy { asciiLowercased(lhs[$0]) == asciiLowercased(rhs[$0]) }
             }
         }
+        if let inPlace = inPlace ?? nil { return inPlace }
+        return zip(utf8, other.utf8).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
     }
 }
 

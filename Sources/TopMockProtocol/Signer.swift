@@ -34,7 +34,6 @@ public enum Signer {
             if (withoutEmptyValues && value.isEmpty) || position == leftOut { continue }
             signed.append((0, parameters.nameRange(at: position), value))
         }
-        var affix = affix
         return parameters.withUnsafeBytes { buffer in
             signed.removeAll { equal(buffer[$0.name], "sign") }
             var total = 0
@@ -45,7 +44,7 @@ public enum Signer {
             signed.sort {
                 $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
             }
-            return affix.withUTF8 { affix in
+            return affix.withUTF8Buffer { affix in
                 [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
                     func write(_ piece: UnsafeBufferPointer<UInt8>) {
                         guard let start = piece.baseAddress else { return }

@@ -28,10 +28,13 @@ public struct MediaType: Sendable, Equatable {
 
     /// Calls `body` with the bytes before the first `;`, trimmed, read in place.
     private static func withEssence<Result>(of text: String, _ body: (Slice<UnsafeBufferPointer<UInt8>>) -> Result) -> Result {
-        var text = text
-        return text.withUTF8 { bytes in
+        func essence(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
             body(trimmed(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]))
         }
+        // In place for a contiguous (native) string; a copy retains and releases it.
+        if let result = text.utf8.withContiguousStorageIfAvailable(essence) { return result }
+        var copy = text
+        return copy.withUTF8(essence)
     }
 
     /// What follows the essence's `;`, unparsed.
