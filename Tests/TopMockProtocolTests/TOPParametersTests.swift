@@ -54,4 +54,22 @@ import TopMockProtocol
         #expect(appended == TOPParameters(pairs))
         #expect(appended != TOPParameters(Array(pairs.dropLast())))
     }
+
+    /// A value that is not UTF-8 is listed wherever its bad byte sits (the check reads eight bytes
+    /// at a time, then the rest one by one); one that is, with a two-byte character anywhere, is not.
+    @Test(arguments: 0..<20)
+    func aBadByteIsFoundAtAnyOffset(offset: Int) {
+        var invalid = Array(repeating: UInt8(ascii: "a"), count: 20)
+        invalid[offset] = 0xFF
+        var valid = Array(repeating: UInt8(ascii: "a"), count: 20)
+        valid.replaceSubrange(offset..<min(offset + 2, 20), with: offset == 19 ? [0x61] : [0xC3, 0xA9])
+        var parameters = TOPParameters()
+        for (name, value) in [("bad", invalid), ("good", valid)] {
+            Array(name.utf8).withUnsafeBufferPointer { name in
+                value.withUnsafeBufferPointer { parameters.append(name: name, value: $0) }
+            }
+        }
+        #expect(parameters.invalidEncodingNames == ["bad"])
+        #expect(parameters.count == 2)
+    }
 }
