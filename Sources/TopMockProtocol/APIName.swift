@@ -19,10 +19,14 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// Appends ``responseKey``'s bytes: the name without a leading `taobao.`, dots as
     /// underscores, then `_response` (what every answer's envelope starts with).
     public func appendResponseKey(to bytes: inout [UInt8]) {
+        let start = bytes.count
         rawValue.withUTF8Buffer { name in
             let prefix = "taobao.".utf8
-            let start = name.starts(with: prefix) ? prefix.count : 0
-            for byte in name[start...] { bytes.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: name[(name.starts(with: prefix) ? prefix.count : 0)...]))
+        }
+        // The name's dots, now in the answer, become underscores there.
+        bytes.withUnsafeMutableBufferPointer { written in
+            for index in start..<written.count where written[index] == UInt8(ascii: ".") { written[index] = UInt8(ascii: "_") }
         }
         bytes.append(contentsOf: "_response".utf8)
     }
