@@ -145,14 +145,7 @@ public struct TOPParameters: Sendable, Equatable {
     public init() {}
 
     public init(_ pairs: [(String, String)]) {
-        guard !pairs.isEmpty else {
-            self.init()
-            return
-        }
-        let capacity = pairs.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
-        self.init(capacity: capacity) { writer in
-            for (name, value) in pairs { writer.append(name: name, value: value) }
-        }
+        self.init(pairs.map { Parameter(name: $0.0, value: $0.1) })
     }
 
     public init(_ parameters: [Parameter]) {

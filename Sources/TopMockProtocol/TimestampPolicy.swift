@@ -48,11 +48,14 @@ public struct TimestampPolicy: Sendable, Equatable {
         }
     }
 
+    /// A 13-digit epoch-milliseconds timestamp.
     static func epochMillis(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard text.count == 13, text.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return text.reduce(0) { $0 * 10 + Int64($1 - 48) }
+        return Int64(String(decoding: text, as: UTF8.self))  // 13 bytes: a small string, no allocation
     }
 
+    /// `yyyy-MM-dd HH:mm:ss` as seconds since 1970-01-01 00:00:00 in the same wall clock
+    /// (i.e. as if it were UTC); nil when malformed or not a real date.
     public static func wallClockSeconds(_ text: String) -> Int64? {
         text.withUTF8Buffer(wallClockSeconds)  // read in place, no copy
     }

@@ -46,8 +46,7 @@ final class GatewayMetrics: Sendable {
         var namespaces: Set<String> = []
         /// The last call's labels (namespace as received) and the handles they led to: calls come
         /// in runs with the same labels, and a comparison is cheaper than hashing four strings
-        /// for two dictionaries and a set.
-        /// The labels of the last call and their handles: consecutive calls mostly share them.
+        /// for two dictionaries and a set. Two properties, so the labels are compared in place.
         var lastLabels: RequestKey?
         var lastHandles: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)?
     }
