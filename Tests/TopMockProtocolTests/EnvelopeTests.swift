@@ -75,6 +75,46 @@ import TopMockProtocol
                 "<x_get_response><features><feature>a</feature><feature>2</feature></features><request_id>r</request_id></x_get_response>"))
     }
 
+    /// Fields that write themselves render exactly as the tree they describe, in every format.
+    struct WrittenFields: ResponseFields {
+        var note: String?
+        func write(to writer: inout ResponseWriter) {
+            writer.object("result") { result in
+                result.object("model") { model in
+                    model.field("channel_name", "a\"b<c>&\u{1}")
+                    model.field("result_code", note)
+                    model.field("current_pay_fee", Int64(-12))
+                }
+                result.field("success", true)
+            }
+            writer.field("extra", ResponseValue.list(itemName: "item", [.string("x"), .object(["y": .bool(false)])]))
+        }
+    }
+
+    @Test func writtenFieldsRenderAsTheirTree() {
+        for note in [nil, "ok"] {
+            let fields = WrittenFields(note: note)
+            var model: ResponseObject = ["channel_name": .string("a\"b<c>&\u{1}")]
+            model.append("result_code", note.map(ResponseValue.string))
+            model.append("current_pay_fee", .integer(-12))
+            let expected: ResponseObject = [
+                "result": .object(["model": .object(model), "success": .bool(true)]),
+                "extra": .list(itemName: "item", [.string("x"), .object(["y": .bool(false)])]),
+            ]
+            #expect(fields.tree == expected)
+            for (format, simplify) in [(ResponseFormat.json, false), (.json, true), (.xml, false)] {
+                let written = EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: format, simplify: simplify)
+                let tree = EnvelopeEncoder.success(expected, api: .posPayActionQuery, requestID: "r", format: format, simplify: simplify)
+                #expect(String(decoding: written, as: UTF8.self) == String(decoding: tree, as: UTF8.self), "\(format) \(simplify)")
+            }
+        }
+        let json = EnvelopeEncoder.success(WrittenFields(note: nil), api: .posPayActionQuery, requestID: "r", format: .json, simplify: true)
+        #expect(
+            String(decoding: json, as: UTF8.self)
+                == #"{"result":{"model":{"channel_name":"a\"b<c>&\u0001","current_pay_fee":-12},"success":true},"extra":["x",{"y":false}],"request_id":"r"}"#
+        )
+    }
+
     @Test func derivesResponseKeyFromMethodName() {
         #expect(APIName.posPayActionQuery.responseKey == "alibaba_pos_pay_action_query_response")
         #expect(APIName(rawValue: "taobao.item.seller.get").responseKey == "item_seller_get_response")

@@ -101,7 +101,7 @@ struct GatewayResponder: HTTPResponder {
             if answer.outcome == .notFound || answer.outcome == .buyerMismatch {
                 call.entry.nearMiss = engine.nearMiss(for: matchable, namespace: call.entry.namespace)
             }
-            return .response(success(answer.fields, call: validated, requestID: call.entry.answerRequestID))
+            return .response(success(answer.body, call: validated, requestID: call.entry.answerRequestID))
         case .stub(let stub):
             return .response(success(stub.response, call: validated, requestID: call.entry.answerRequestID))
         case .error(let error):
@@ -165,15 +165,15 @@ struct GatewayResponder: HTTPResponder {
     }
 
     /// The fields of the answer a faulted call would have had (a fault that carries it).
-    private static func fields(of outcome: Resolution.Outcome) -> ResponseObject {
+    private static func fields(of outcome: Resolution.Outcome) -> any ResponseFields {
         switch outcome {
-        case .answer(let answer): return answer.fields
+        case .answer(let answer): return answer.body
         case .stub(let stub): return stub.response
         default: return ResponseObject()
         }
     }
 
-    private func success(_ fields: consuming ResponseObject, call: TOPRequest, requestID: String) -> HTTPResponse {
+    private func success(_ fields: some ResponseFields, call: TOPRequest, requestID: String) -> HTTPResponse {
         let body = EnvelopeEncoder.success(fields, api: call.api, requestID: requestID, format: call.format, simplify: call.simplify)
         return HTTPResponse(status: 200, headers: HTTPHeaders(name: "Content-Type", value: contentTypes.of(call.format)), body: body)
     }

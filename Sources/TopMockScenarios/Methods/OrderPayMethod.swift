@@ -88,14 +88,24 @@ enum OrderPayMethod: TOPMethod {
             answer.actionStatus = result.status
             return answer
         }
-        var model = ResponseObject(capacity: 6)
-        model.append("payment_order_id", action.paymentOrderID.map(ResponseValue.string))
-        model.append("current_pay_fee", .integer(payFee ?? 0))
-        model.append("channel_name", .string(action.channel))
-        model.append("action_status", .string(result.status.rawValue))
-        model.append("result_code", result.resultCode.map(ResponseValue.string))
-        model.append("result_message", result.resultMessage.map(ResponseValue.string))
+        let model = Model(action: action, payFee: payFee ?? 0, result: result)
         return MethodAnswer.success(model, outcome: outcome, status: result.status, source: action.source)
+    }
+
+    /// The answer's `model`, written from the action and its first result.
+    struct Model: ResponseFields {
+        let action: PaymentAction
+        let payFee: Int64
+        let result: ActionResult
+
+        func write(to writer: inout ResponseWriter) {
+            writer.field("payment_order_id", action.paymentOrderID)
+            writer.field("current_pay_fee", payFee)
+            writer.field("channel_name", action.channel)
+            writer.field("action_status", result.status.rawValue)
+            writer.field("result_code", result.resultCode)
+            writer.field("result_message", result.resultMessage)
+        }
     }
 
     static func limitReached(_ limits: EngineLimits) -> MethodAnswer {

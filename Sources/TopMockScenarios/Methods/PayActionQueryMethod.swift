@@ -38,25 +38,35 @@ enum PayActionQueryMethod: TOPMethod {
         MethodAnswer.failure(.notFound, code: notFoundCode, info: "no payment action with request_id '\(key.requestID)' in shop \(key.shopID)")
     }
 
-    /// The answer for an action's result (docs/protocol.md, "Answers of alibaba.pos.pay.action.query"): `model` when the result succeeded,
-    /// then `msg_code`, `msg_info`, `success`.
+    /// The answer for an action's result (docs/protocol.md, "Answers of alibaba.pos.pay.action.query").
     static func answer(_ action: PaymentAction, _ state: ActionResult) -> MethodAnswer {
-        var result = ResponseObject(capacity: 4)
-        if state.resultSuccess {
-            var model = ResponseObject(capacity: 5)
-            model.append("result_code", state.resultCode.map(ResponseValue.string))
-            model.append("result_message", state.resultMessage.map(ResponseValue.string))
-            model.append("channel_name", .string(action.channel))
-            model.append("action_status", .string(state.status.rawValue))
-            model.append("success", .bool(state.modelSuccess))
-            result.append("model", .object(model))
+        MethodAnswer(
+            fields: Fields(channel: action.channel, state: state), outcome: .found, isSuccess: state.resultSuccess,
+            actionStatus: state.status, source: action.source)
+    }
+
+    /// `result`: `model` when the result succeeded, then `msg_code`, `msg_info`, `success`;
+    /// written from the action's result, with no tree built per call.
+    struct Fields: ResponseFields {
+        let channel: String
+        let state: ActionResult
+
+        func write(to writer: inout ResponseWriter) {
+            writer.object("result") { result in
+                if state.resultSuccess {
+                    result.object("model") { model in
+                        model.field("result_code", state.resultCode)
+                        model.field("result_message", state.resultMessage)
+                        model.field("channel_name", channel)
+                        model.field("action_status", state.status.rawValue)
+                        model.field("success", state.modelSuccess)
+                    }
+                }
+                result.field("msg_code", state.msgCode)
+                result.field("msg_info", state.msgInfo)
+                result.field("success", state.resultSuccess)
+            }
         }
-        result.append("msg_code", state.msgCode.map(ResponseValue.string))
-        result.append("msg_info", state.msgInfo.map(ResponseValue.string))
-        result.append("success", .bool(state.resultSuccess))
-        var fields = ResponseObject(capacity: 2)  // the envelope adds request_id
-        fields.append("result", .object(result))
-        return MethodAnswer(fields: fields, outcome: .found, isSuccess: state.resultSuccess, actionStatus: state.status, source: action.source)
     }
 }
 

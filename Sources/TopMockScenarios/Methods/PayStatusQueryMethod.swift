@@ -26,10 +26,19 @@ enum PayStatusQueryMethod: TOPMethod {
         }
         let results = checkout.actions.map { (action: $0, result: space.query($0, now: context.now)) }
         let status = CheckoutView.status(totalFen: checkout.totalFen, results: results)
-        var model = ResponseObject(capacity: 2)
-        model.append("checkout_status", .integer(context.set.checkoutStatusCodes.code(status)))
-        model.append("checkout_id", .string(query.checkoutID))
+        let model = Model(status: context.set.checkoutStatusCodes.code(status), checkoutID: query.checkoutID)
         return MethodAnswer.success(model, outcome: .found, status: nil, source: checkout.source ?? checkout.actions.first?.source)
+    }
+
+    /// The answer's `model`: `checkout_status` (a code, configurable) and `checkout_id`.
+    struct Model: ResponseFields {
+        let status: Int64
+        let checkoutID: String
+
+        func write(to writer: inout ResponseWriter) {
+            writer.field("checkout_status", status)
+            writer.field("checkout_id", checkoutID)
+        }
     }
 }
 

@@ -136,9 +136,10 @@ public enum CallOutcome: String, Sendable, Equatable, CaseIterable {
 /// A served method's answer: the `result` fields (the envelope adds `request_id`), how the call
 /// ended, and what it concerned.
 public struct MethodAnswer: Sendable, Equatable {
-    public var fields: ResponseObject
+    /// The fields, written straight into the envelope (``ResponseFields``).
+    public var body: any ResponseFields
     public var outcome: CallOutcome
-    /// Whether `result.success` in ``fields`` is true (a business failure when false).
+    /// Whether `result.success` in ``body`` is true (a business failure when false).
     public var isSuccess: Bool
     /// The payment action's status after the call, when it concerned one (metrics' `result`).
     public var actionStatus: PaymentStatus?
@@ -146,13 +147,21 @@ public struct MethodAnswer: Sendable, Equatable {
     public var source: SourceLocation?
 
     public init(
-        fields: ResponseObject, outcome: CallOutcome, isSuccess: Bool, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil
+        fields: some ResponseFields, outcome: CallOutcome, isSuccess: Bool, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil
     ) {
-        self.fields = fields
+        self.body = fields
         self.outcome = outcome
         self.isSuccess = isSuccess
         self.actionStatus = actionStatus
         self.source = source
+    }
+
+    /// The fields as a tree, for what reads them by name (tests, a fault's answer).
+    public var fields: ResponseObject { body.tree }
+
+    public static func == (lhs: MethodAnswer, rhs: MethodAnswer) -> Bool {
+        lhs.fields == rhs.fields && lhs.outcome == rhs.outcome && lhs.isSuccess == rhs.isSuccess && lhs.actionStatus == rhs.actionStatus
+            && lhs.source == rhs.source
     }
 
     /// The `result` label of `topmock_requests_total`: the action's status, else `business_failure`
@@ -164,18 +173,35 @@ public struct MethodAnswer: Sendable, Equatable {
 
     /// A business failure: `result{msg_code, msg_info, success: false}`.
     static func failure(_ outcome: CallOutcome, code: String, info: String, source: SourceLocation? = nil) -> MethodAnswer {
-        var result = ResponseObject(capacity: 3)
-        result.append("msg_code", .string(code))
-        result.append("msg_info", .string(info))
-        result.append("success", .bool(false))
-        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, isSuccess: false, source: source)
+        MethodAnswer(fields: BusinessFailure(code: code, info: info), outcome: outcome, isSuccess: false, source: source)
     }
 
     /// A success: `result{model, success: true}`.
-    static func success(_ model: ResponseObject, outcome: CallOutcome, status: PaymentStatus?, source: SourceLocation?) -> MethodAnswer {
-        var result = ResponseObject(capacity: 2)
-        result.append("model", .object(model))
-        result.append("success", .bool(true))
-        return MethodAnswer(fields: ["result": .object(result)], outcome: outcome, isSuccess: true, actionStatus: status, source: source)
+    static func success(_ model: some ResponseFields, outcome: CallOutcome, status: PaymentStatus?, source: SourceLocation?) -> MethodAnswer {
+        MethodAnswer(fields: Success(model: model), outcome: outcome, isSuccess: true, actionStatus: status, source: source)
+    }
+
+    private struct Success<Model: ResponseFields>: ResponseFields {
+        let model: Model
+
+        func write(to writer: inout ResponseWriter) {
+            writer.object("result") { result in
+                result.object("model") { model.write(to: &$0) }
+                result.field("success", true)
+            }
+        }
+    }
+
+    private struct BusinessFailure: ResponseFields {
+        let code: String
+        let info: String
+
+        func write(to writer: inout ResponseWriter) {
+            writer.object("result") { result in
+                result.field("msg_code", code)
+                result.field("msg_info", info)
+                result.field("success", false)
+            }
+        }
     }
 }
