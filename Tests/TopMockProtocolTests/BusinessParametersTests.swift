@@ -33,6 +33,11 @@ import Testing
                 ("shop_id", "125"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"1500","payment_channel":1006}"#),
             ]))
         #expect(other.payload != one.payload, "shop_id is part of the payload")
+        #expect(one.payload.canonical == #"{"checkout_id":"c","pay_fee":"1500","payment_channel":1006,"request_id":"r","shop_id":124}"#)
+        let costlier = OrderPayRequest.Payload(
+            shopID: 124, payRequest: #"{"request_id":"r","checkout_id":"c","pay_fee":"1600","payment_channel":1006}"#)
+        #expect(costlier != one.payload && costlier != two.payload)
+        #expect(OrderPayRequest.Payload(shopID: 124, payRequest: one.payload.payRequest) == one.payload)
     }
 
     @Test(arguments: [

@@ -9,6 +9,8 @@ public struct BusinessObject: Sendable {
     /// The parameter's name: the path prefix of every field.
     public let name: String
     public let fields: [String: JSONValue]
+    /// The parameter's text, as the call sent it.
+    public let text: String
 
     /// The parameter `name` as a JSON object: 40 when it is missing or empty, 41 when it is not
     /// an object.
@@ -17,6 +19,7 @@ public struct BusinessObject: Sendable {
         guard let fields = JSONValue.object(parsing: text) else { throw .invalidArguments(name) }
         self.name = name
         self.fields = fields
+        self.text = text
     }
 
     /// The whole-number parameter `name` (`shop_id`): 40 when missing, 41 when not digits.

@@ -20,12 +20,12 @@ public struct OrderPayRequest: Sendable, Equatable {
     /// The scanned pay code or card number: a secret, masked in the journal and logs.
     public var channelAccount: String?
     public var orderID: String?
-    /// Everything the call asked for, in one text (sorted keys, `shop_id` included): two calls with
-    /// the same `request_id` are the same payment exactly when their payloads are equal.
-    public var payload: String
+    /// Everything the call asked for: two calls with the same `request_id` are the same payment
+    /// exactly when their payloads are equal.
+    public var payload: Payload
 
     /// ``payload`` with the pay code masked, for messages.
-    public var shownPayload: String { Signer.maskedPayCodes(payload) }
+    public var shownPayload: String { payload.shown }
 
     /// The string fields besides the ones read above; checked for type, kept only in `payload`
     /// (`attributes` too, unchecked: its form is not documented).
@@ -44,9 +44,36 @@ public struct OrderPayRequest: Sendable, Equatable {
         channelAccount = try request.string("channel_account")
         orderID = try request.string("order_id")
         for key in Self.otherStringFields { _ = try request.string(key) }
-        var everything = request.fields
-        everything["shop_id"] = .integer(shopID)
-        payload = JSONValue.object(everything).jsonText
+        payload = Payload(shopID: shopID, payRequest: request.text)
+    }
+
+    /// `shop_id` and `pay_request` as the call sent them. Equal when they mean the same JSON,
+    /// whatever the key order or spacing: the same text settles it at once (a client's retry
+    /// sends the very bytes it sent before); other texts are compared by their ``canonical`` form.
+    public struct Payload: Sendable, Equatable {
+        public let shopID: Int64
+        /// `pay_request`'s text, a JSON object (``OrderPayRequest`` checked it).
+        public let payRequest: String
+
+        public init(shopID: Int64, payRequest: String) {
+            self.shopID = shopID
+            self.payRequest = payRequest
+        }
+
+        /// Compact JSON with sorted keys: `pay_request`'s fields and `shop_id`. One text per
+        /// meaning, made only when two payloads' texts differ or one is shown.
+        public var canonical: String {
+            var fields = JSONValue.object(parsing: payRequest) ?? [:]
+            fields["shop_id"] = .integer(shopID)
+            return JSONValue.object(fields).jsonText
+        }
+
+        /// ``canonical`` with the pay code masked, for messages.
+        public var shown: String { Signer.maskedPayCodes(canonical) }
+
+        public static func == (lhs: Payload, rhs: Payload) -> Bool {
+            lhs.shopID == rhs.shopID && (lhs.payRequest == rhs.payRequest || lhs.canonical == rhs.canonical)
+        }
     }
 }
 

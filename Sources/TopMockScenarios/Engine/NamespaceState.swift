@@ -13,7 +13,7 @@ struct NamespaceState {
     var created: [ActionKey: PaymentAction] = [:]
     /// The payload each `order.pay` `request_id` was first called with (its action is in
     /// ``created`` under the same key, and its first answer follows from that action).
-    var orderPays: [ActionKey: String] = [:]
+    var orderPays: [ActionKey: OrderPayRequest.Payload] = [:]
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
     /// Calls each stub with several responses answered, by the stub's declaration.
