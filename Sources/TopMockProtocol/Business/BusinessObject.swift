@@ -1,63 +1,172 @@
+internal import FoundationEssentials
+
+/// The fields a method reads from one of its JSON business parameters: an enum whose raw values
+/// are the JSON names, listing each field with the JSON type it usually has (tried first when
+/// decoding: a value of the other type costs a thrown error). Fields not listed are not read;
+/// `order.pay` keeps them in its payload text.
+public protocol BusinessKey: RawRepresentable<String>, CaseIterable, Sendable {
+    var kind: BusinessFieldKind { get }
+    /// Every case's name and kind, made once: `static let fields = BusinessFields(Self.self)`.
+    static var fields: BusinessFields { get }
+}
+
+public enum BusinessFieldKind: Sendable {
+    case string
+    case wholeNumber
+}
+
+/// The names and kinds of a ``BusinessKey``'s cases, in `allCases` order: what the decoder reads.
+public struct BusinessFields: Sendable {
+    let names: [String]
+    let kinds: [BusinessFieldKind]
+
+    public init<Key: BusinessKey>(_ key: Key.Type) {
+        names = Key.allCases.map(\.rawValue)
+        kinds = Key.allCases.map(\.kind)
+    }
+
+    /// Where the field named `name` is in ``names`` (it is there: `name` is a case's raw value).
+    func index(of name: String) -> Int {
+        names.firstIndex(of: name)!
+    }
+}
+
 /// Reading a method's business parameters with TOP's codes: a missing required one is 40
 /// (`Missing required arguments:<path>`), a malformed one 41 (`Invalid arguments:<path>`), both
 /// naming the field by its dotted path (`pay_request.request_id`).
 ///
 /// Like the Java gateway's converters, a string field takes a number and a numeric field takes a
-/// numeric string. `pay.action.query` keeps its own two-field decoder (`PaymentActionQuery`): it is
-/// the hot path, and decoding into a generic ``JSONValue`` costs a thrown error per type tried.
-public struct BusinessObject: Sendable {
+/// numeric string. The parameter is decoded once by `JSONDecoder`'s keyed container, reading only
+/// the fields `Key` lists.
+public struct BusinessObject<Key: BusinessKey>: Sendable {
     /// The parameter's name: the path prefix of every field.
     public let name: String
-    public let fields: [String: JSONValue]
-    /// The parameter's text, as the call sent it.
-    public let text: String
+    /// Each listed field's value, in ``BusinessFields`` order; nil when missing or null.
+    private let values: [BusinessScalar?]
 
     /// The parameter `name` as a JSON object: 40 when it is missing or empty, 41 when it is not
     /// an object.
     public init(_ parameters: TOPParameters, _ name: String) throws(TOPError) {
-        guard let text = parameters[name], !text.isEmpty else { throw .missingRequiredArguments(name) }
-        guard let fields = JSONValue.object(parsing: text) else { throw .invalidArguments(name) }
+        let reading =
+            parameters.withValueBytes(of: name) { bytes -> Result<[BusinessScalar?], TOPError> in
+                guard !bytes.isEmpty else { return .failure(.missingRequiredArguments(name)) }
+                guard let fields = BusinessScalar.decodeObject(bytes, Key.fields) else { return .failure(.invalidArguments(name)) }
+                return .success(fields)
+            } ?? .failure(.missingRequiredArguments(name))
         self.name = name
-        self.fields = fields
-        self.text = text
+        self.values = try reading.get()
     }
 
-    /// The whole-number parameter `name` (`shop_id`): 40 when missing, 41 when not digits.
-    public static func wholeNumber(_ parameters: TOPParameters, _ name: String) throws(TOPError) -> Int64 {
-        guard let text = parameters[name], !text.isEmpty else { throw .missingRequiredArguments(name) }
-        guard let value = PaymentActionQuery.wholeNumber(text) else { throw .invalidArguments(name) }
-        return value
-    }
+    private func path(_ key: Key) -> String { name + "." + key.rawValue }
 
-    private func path(_ key: String) -> String { name + "." + key }
+    private func value(_ key: Key) -> BusinessScalar? { values[Key.fields.index(of: key.rawValue)] }
 
-    /// A string field; nil when absent or null (40 when `required`), 41 for an object, a list or
-    /// an empty string.
-    public func string(_ key: String, required: Bool = false) throws(TOPError) -> String? {
-        switch fields[key] {
-        case nil, .null?:
+    /// A string field; nil when absent or null (40 when `required`), 41 for an object, a list, a
+    /// boolean, a fraction or an empty string.
+    public func string(_ key: Key, required: Bool = false) throws(TOPError) -> String? {
+        switch value(key) {
+        case nil:
             if required { throw .missingRequiredArguments(path(key)) }
             return nil
         case .string(let value)?:
             guard !value.isEmpty else { throw .invalidArguments(path(key)) }
             return value
         case .integer(let value)?: return String(value)
-        case .bool, .number, .array, .object: throw .invalidArguments(path(key))
+        case .other?: throw .invalidArguments(path(key))
         }
     }
 
     /// A whole, non-negative number (an amount in fen, an id); nil when absent or null (40 when
     /// `required`), 41 for anything else.
-    public func wholeNumber(_ key: String, required: Bool = false) throws(TOPError) -> Int64? {
-        switch fields[key] {
-        case nil, .null?:
+    public func wholeNumber(_ key: Key, required: Bool = false) throws(TOPError) -> Int64? {
+        switch value(key) {
+        case nil:
             if required { throw .missingRequiredArguments(path(key)) }
             return nil
         case .integer(let value)? where value >= 0: return value
         case .string(let text)?:
-            guard let value = PaymentActionQuery.wholeNumber(text) else { throw .invalidArguments(path(key)) }
+            guard let value = TOPParameters.wholeNumber(text) else { throw .invalidArguments(path(key)) }
             return value
         default: throw .invalidArguments(path(key))
         }
+    }
+}
+
+/// A JSON value, reduced to what the checks need.
+enum BusinessScalar: Sendable {
+    case integer(Int64)
+    case string(String)
+    /// A boolean, a fraction, a list or an object.
+    case other
+
+    /// The `fields` of a JSON object's text; nil when it is not one. Only an object's text starts
+    /// with `{` (after blanks): anything else is refused unread.
+    static func decodeObject(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: BusinessFields) -> [BusinessScalar?]? {
+        guard bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
+        return (try? businessDecoder.decode(Fields.self, from: Data(buffer: bytes), configuration: fields))?.values
+    }
+
+    /// The listed fields of a JSON object, decoded from a keyed container: each field directly,
+    /// with no nested decoder per field and no dictionary of every field. Not generic, so the
+    /// decoding is compiled for these types (a generic one ran unspecialised through the decoder).
+    private struct Fields: DecodableWithConfiguration {
+        var values: [BusinessScalar?]
+
+        init(from decoder: any Decoder, configuration fields: BusinessFields) throws {
+            let container = try decoder.container(keyedBy: Name.self)
+            values = []
+            values.reserveCapacity(fields.names.count)
+            for (name, kind) in zip(fields.names, fields.kinds) {
+                values.append(BusinessScalar(container, Name(name), kind))
+            }
+        }
+    }
+
+    /// The field's value, or nil when it is missing or null. The type the field usually has is
+    /// tried first, so a usual call decodes without a thrown (and discarded) `DecodingError`.
+    private init?(_ container: KeyedDecodingContainer<Name>, _ key: Name, _ kind: BusinessFieldKind) {
+        do {
+            switch kind {
+            case .string:
+                guard let value = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+                self = .string(value)
+            case .wholeNumber:
+                guard let value = try container.decodeIfPresent(Int64.self, forKey: key) else { return nil }
+                self = .integer(value)
+            }
+        } catch {
+            switch kind {
+            case .string: self = (try? container.decode(Int64.self, forKey: key)).map(Self.integer) ?? .other
+            case .wholeNumber: self = (try? container.decode(String.self, forKey: key)).map(Self.string) ?? .other
+            }
+        }
+    }
+
+    /// A field's name as a coding key.
+    private struct Name: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// The one `JSONDecoder` business parameters are read with: it has no options set and keeps no
+/// state between decodes. (A generic type cannot have a stored static property.)
+private let businessDecoder = JSONDecoder()
+
+extension TOPParameters {
+    /// The whole-number parameter `name` (`shop_id`): 40 when missing, 41 when not digits.
+    public func wholeNumber(_ name: String) throws(TOPError) -> Int64 {
+        guard let text = self[name], !text.isEmpty else { throw .missingRequiredArguments(name) }
+        guard let value = Self.wholeNumber(text) else { throw .invalidArguments(name) }
+        return value
+    }
+
+    /// Decimal digits only (no sign, no fraction), fitting in 64 bits.
+    static func wholeNumber(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(text)
     }
 }

@@ -27,24 +27,41 @@ public struct OrderPayRequest: Sendable, Equatable {
     /// ``payload`` with the pay code masked, for messages.
     public var shownPayload: String { payload.shown }
 
-    /// The string fields besides the ones read above; checked for type, kept only in `payload`
-    /// (`attributes` too, unchecked: its form is not documented).
-    static let otherStringFields = ["operator_id", "machine_id", "source", "merchant_code", "alipay_account", "pay_code_source"]
-
     public init(parameters: TOPParameters) throws(TOPError) {
-        shopID = try BusinessObject.wholeNumber(parameters, "shop_id")
-        let request = try BusinessObject(parameters, "pay_request")
-        requestID = try request.string("request_id", required: true)!
-        checkoutID = try request.string("checkout_id", required: true)!
-        payFee = try request.wholeNumber("pay_fee")
-        buyerID = try request.wholeNumber("buyer_id")
-        _ = try request.wholeNumber("payer_id")
-        payChannel = try request.string("pay_channel")
-        paymentChannel = try request.string("payment_channel")
-        channelAccount = try request.string("channel_account")
-        orderID = try request.string("order_id")
-        for key in Self.otherStringFields { _ = try request.string(key) }
-        payload = Payload(shopID: shopID, payRequest: request.text)
+        shopID = try parameters.wholeNumber("shop_id")
+        let request = try BusinessObject<Field>(parameters, "pay_request")
+        requestID = try request.string(.requestID, required: true)!
+        checkoutID = try request.string(.checkoutID, required: true)!
+        payFee = try request.wholeNumber(.payFee)
+        buyerID = try request.wholeNumber(.buyerID)
+        _ = try request.wholeNumber(.payerID)
+        payChannel = try request.string(.payChannel)
+        paymentChannel = try request.string(.paymentChannel)
+        channelAccount = try request.string(.channelAccount)
+        orderID = try request.string(.orderID)
+        for key in Field.otherStrings { _ = try request.string(key) }
+        payload = Payload(shopID: shopID, payRequest: parameters["pay_request"] ?? "")
+    }
+
+    /// The fields of `pay_request` that are read or checked. Any other field (`attributes`, whose
+    /// form is not documented) is kept, unchecked, in ``payload`` only.
+    enum Field: String, BusinessKey {
+        case requestID = "request_id", checkoutID = "checkout_id", payFee = "pay_fee", buyerID = "buyer_id", payerID = "payer_id"
+        case payChannel = "pay_channel", paymentChannel = "payment_channel", channelAccount = "channel_account", orderID = "order_id"
+        case operatorID = "operator_id", machineID = "machine_id", source, merchantCode = "merchant_code"
+        case alipayAccount = "alipay_account", payCodeSource = "pay_code_source"
+
+        /// The string fields besides the ones read: checked for type, kept only in ``payload``.
+        static let otherStrings: [Field] = [.operatorID, .machineID, .source, .merchantCode, .alipayAccount, .payCodeSource]
+        static let fields = BusinessFields(Self.self)
+
+        var kind: BusinessFieldKind {
+            switch self {
+            // `payment_channel` is read as text but usually sent as a number (`1006`).
+            case .payFee, .buyerID, .payerID, .paymentChannel: .wholeNumber
+            default: .string
+            }
+        }
     }
 
     /// `shop_id` and `pay_request` as the call sent them. Equal when they mean the same JSON,
@@ -92,10 +109,17 @@ public struct PayStatusQuery: Sendable, Equatable {
     }
 
     public init(parameters: TOPParameters) throws(TOPError) {
-        let shopID = try BusinessObject.wholeNumber(parameters, "shop_id")
-        let request = try BusinessObject(parameters, "pay_status_request")
-        let checkoutID = try request.string("checkout_id", required: true)!
-        let buyerID = try request.wholeNumber("buyer_id", required: true)!
+        let shopID = try parameters.wholeNumber("shop_id")
+        let request = try BusinessObject<Field>(parameters, "pay_status_request")
+        let checkoutID = try request.string(.checkoutID, required: true)!
+        let buyerID = try request.wholeNumber(.buyerID, required: true)!
         self.init(shopID: shopID, checkoutID: checkoutID, buyerID: buyerID)
+    }
+
+    enum Field: String, BusinessKey {
+        case checkoutID = "checkout_id", buyerID = "buyer_id"
+
+        var kind: BusinessFieldKind { self == .buyerID ? .wholeNumber : .string }
+        static let fields = BusinessFields(Self.self)
     }
 }
