@@ -38,7 +38,7 @@ struct GatewayResponder: HTTPResponder {
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
         let delay = call.delay
-        journal.record((consume call).entry)  // moved into the journal: the call is done with
+        journal.record(call.takeEntry())
         guard let delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()
         scheduler.schedule(after: delay) { deferred.complete(outcome) }
@@ -238,9 +238,16 @@ struct CallRecord {
         let header = request.headers[GatewayResponder.namespaceHeader].flatMap { $0.isEmpty ? nil : $0 }
         namespaceFromHeader = header != nil
         entry = JournalEntry(
-            id: 0, receivedAtMillis: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace,
-            remoteAddress: request.remoteAddress, httpMethod: request.method, parameters: [], outcome: .rejected,
-            answerRequestID: requestID, latencyMicros: 0)
+            arrivingAt: receivedAtMillis, namespace: header ?? ScenarioEngine.defaultNamespace, remoteAddress: request.remoteAddress,
+            httpMethod: request.method, answerRequestID: requestID)
+    }
+
+    /// The journal's entry, taken out of the finished call whole (a copy would retain and later
+    /// release each of its strings); the call keeps an empty one.
+    mutating func takeEntry() -> JournalEntry {
+        var taken = JournalEntry(arrivingAt: 0, namespace: "", remoteAddress: "", httpMethod: "", answerRequestID: "")
+        swap(&taken, &entry)
+        return taken
     }
 
     /// Takes what the journal keeps from the parameters (sharing their storage; masked before the

@@ -112,6 +112,19 @@ public struct JournalEntry: Sendable {
         }
     }
 
+    /// A call's entry as it arrives: no parameters read yet, refused until it is answered.
+    init(arrivingAt receivedAtMillis: Int64, namespace: String, remoteAddress: String, httpMethod: String, answerRequestID: String) {
+        id = 0
+        self.receivedAtMillis = receivedAtMillis
+        self.namespace = namespace
+        self.remoteAddress = remoteAddress
+        self.httpMethod = httpMethod
+        received = TOPParameters()
+        outcome = .rejected
+        self.answerRequestID = answerRequestID
+        latencyMicros = 0
+    }
+
     /// Masks what must not be kept, by the one rule signature diagnostics follow too
     /// (``Signer/masked(_:secret:)``): `session` as `***`, a value equal to the app's secret (a
     /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
