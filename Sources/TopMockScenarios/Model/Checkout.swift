@@ -91,12 +91,15 @@ public struct ActionShape: Sendable, Equatable {
 /// Decides what an `order.pay` call's new action becomes, chosen by the call's `pay_channel`,
 /// `payment_channel`, `channel_account` (and `pay_fee`, `buyer_id`, `shop_id`): the first profile
 /// one of whose alternatives holds wins, in load order.
-public struct ChannelProfile: Sendable {
-    public var name: String
+///
+/// Never changed once compiled, so a class: `order.pay` tries the profiles in turn on every call,
+/// and each one it looks at is one reference, not a copy of its conditions and shape.
+public final class ChannelProfile: Sendable {
+    public let name: String
     /// Alternatives: the profile applies when every condition of one of them holds.
-    public var alternatives: [[(field: String, matcher: Matcher)]]
-    public var shape: ActionShape
-    public var source: SourceLocation
+    public let alternatives: [[(field: String, matcher: Matcher)]]
+    public let shape: ActionShape
+    public let source: SourceLocation
 
     public init(name: String, alternatives: [[(field: String, matcher: Matcher)]], shape: ActionShape, source: SourceLocation) {
         self.name = name
