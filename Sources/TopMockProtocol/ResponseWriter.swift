@@ -20,8 +20,6 @@ extension ResponseObject: ResponseFields {
     public func write(to writer: inout ResponseWriter) {
         for field in fields { writer.field(field.name, field.value) }
     }
-
-    public var tree: ResponseObject { self }
 }
 
 /// Where ``ResponseFields`` go: JSON or XML text (TOP's rendering of a tree, docs/protocol.md,

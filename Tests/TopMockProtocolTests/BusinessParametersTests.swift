@@ -40,19 +40,50 @@ import Testing
         #expect(OrderPayRequest.Payload(shopID: 124, payRequest: one.payload.payRequest) == one.payload)
     }
 
-    @Test(arguments: [
-        ([("pay_request", #"{"request_id":"r","checkout_id":"c"}"#)], 40, "shop_id"),
-        ([("shop_id", "x")], 41, "shop_id"),
-        ([("shop_id", "1")], 40, "pay_request"),
-        ([("shop_id", "1"), ("pay_request", "nope")], 41, "pay_request"),
-        ([("shop_id", "1"), ("pay_request", #"{"request_id":"","checkout_id":"c"}"#)], 41, "pay_request.request_id"),
-        ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":null}"#)], 40, "pay_request.checkout_id"),
-        ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","operator_id":[1]}"#)], 41, "pay_request.operator_id"),
-    ])
+    @Test(
+        arguments: [
+            ([("pay_request", #"{"request_id":"r","checkout_id":"c"}"#)], 40, "shop_id"),
+            ([("shop_id", "x")], 41, "shop_id"),
+            ([("shop_id", "1")], 40, "pay_request"),
+            ([("shop_id", "1"), ("pay_request", "nope")], 41, "pay_request"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"","checkout_id":"c"}"#)], 41, "pay_request.request_id"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":null}"#)], 40, "pay_request.checkout_id"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","operator_id":[1]}"#)], 41, "pay_request.operator_id"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":1.5}"#)], 41, "pay_request.pay_fee"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","pay_fee":"-5"}"#)], 41, "pay_request.pay_fee"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","buyer_id":-5}"#)], 41, "pay_request.buyer_id"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":true,"checkout_id":"c"}"#)], 41, "pay_request.request_id"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c","payment_channel":{}}"#)], 41, "pay_request.payment_channel"),
+            ([("shop_id", "1"), ("pay_request", #"[{"request_id":"r","checkout_id":"c"}]"#)], 41, "pay_request"),
+            ([("shop_id", "1"), ("pay_request", #"{"request_id":"r","checkout_id":"c""#)], 41, "pay_request"),
+        ] as [([(String, String)], Int, String)])
     func orderPayErrorsNameThePath(parameters: [(String, String)], code: Int, path: String) {
         #expect(throws: code == 40 ? TOPError.missingRequiredArguments(path) : TOPError.invalidArguments(path)) {
             _ = try OrderPayRequest(parameters: TOPParameters(parameters))
         }
+    }
+
+    /// Each field is read whichever JSON type it comes in, as the Java gateway's converters do: a
+    /// number for a string field, a numeric string for a number field; fields not listed are
+    /// neither read nor checked, and null is absent.
+    static let payRequestOfEveryType =
+        #" {"request_id":42,"checkout_id":"c","pay_fee":"1500","buyer_id":"7","payment_channel":"1006","order_id":null,"#
+        + #""attributes":{"x":[1,2]},"pay_channel":"cash"}"#
+
+    @Test func orderPayReadsFieldsOfEitherType() throws {
+        let pay = try OrderPayRequest(
+            parameters: TOPParameters([
+                ("shop_id", "124"),
+                ("pay_request", Self.payRequestOfEveryType),
+            ]))
+        #expect(pay.requestID == "42" && pay.checkoutID == "c" && pay.payFee == 1500 && pay.buyerID == 7)
+        #expect(pay.paymentChannel == "1006" && pay.payChannel == "cash" && pay.orderID == nil)
+        let numeric = try OrderPayRequest(
+            parameters: TOPParameters([("shop_id", "124"), ("pay_request", #"{"request_id":"r","checkout_id":9,"payment_channel":1006}"#)]))
+        #expect(numeric.checkoutID == "9" && numeric.paymentChannel == "1006" && numeric.payFee == nil)
+        let query = try PaymentActionQuery(
+            parameters: TOPParameters([("shop_id", "124"), ("payment_action_request", #"{"buyer_id":"123","request_id":7}"#)]))
+        #expect(query == PaymentActionQuery(shopID: 124, requestID: "7", buyerID: 123))
     }
 
     @Test func payCodesAreMaskedWhereverTheySit() {
