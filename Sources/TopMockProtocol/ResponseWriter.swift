@@ -1,7 +1,7 @@
 /// An answer's fields that write themselves: into the envelope's JSON or XML bytes directly, or
-/// into a ``ResponseObject`` where something reads them by name (tests, faults, recordings). A
+/// into a ``ResponseObject`` where something reads them by name (``tree``: tests, mostly). A
 /// served method's answer writes its fields from what it holds, so a call builds no tree;
-/// ``ResponseObject`` (stubs, rules, errors) writes its tree.
+/// ``ResponseObject`` (stubs, rules, errors, upstream answers) writes its tree.
 public protocol ResponseFields: Sendable {
     /// Writes the fields in order; ``ResponseWriter/object(_:_:)`` nests an object.
     func write(to writer: inout ResponseWriter)

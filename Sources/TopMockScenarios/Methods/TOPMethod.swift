@@ -156,7 +156,7 @@ public struct MethodAnswer: Sendable, Equatable {
         self.source = source
     }
 
-    /// The fields as a tree, for what reads them by name (tests, a fault's answer).
+    /// The fields as a tree, for what reads them by name (tests).
     public var fields: ResponseObject { body.tree }
 
     public static func == (lhs: MethodAnswer, rhs: MethodAnswer) -> Bool {
