@@ -234,7 +234,9 @@ struct CallRecord {
     /// Whether the namespace came from the `X-Topmock-Namespace` header (then the app key does not pick it).
     private let namespaceFromHeader: Bool
 
-    init(request: HTTPRequest, requestID: String, receivedAtMillis: Int64) {
+    /// `request` is borrowed: an initialiser takes its arguments owned, so the caller copied the
+    /// whole request (each string and array retained) to pass it.
+    init(request: borrowing HTTPRequest, requestID: String, receivedAtMillis: Int64) {
         let header = request.headers[GatewayResponder.namespaceHeader].flatMap { $0.isEmpty ? nil : $0 }
         namespaceFromHeader = header != nil
         entry = JournalEntry(

@@ -38,6 +38,11 @@ final class GatewayMetrics: Sendable {
         var outcome: String
         var result: String
         var namespace: String
+
+        /// Whether these are the labels given, compared in place (no key made to compare with).
+        func matches(method: String, outcome: String, result: String, namespace: String) -> Bool {
+            self.method == method && self.outcome == outcome && self.result == result && self.namespace == namespace
+        }
     }
 
     private struct Handles {
@@ -72,9 +77,12 @@ final class GatewayMetrics: Sendable {
 
     /// One call to `/router/rest`. `method` must already be bounded (a served API or `other`).
     func recordCall(method: String, outcome: CallOutcome, result: String, namespace: String, duration: Duration) {
-        let labels = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespace)
         let (counter, timer) = handles.withLock { handles in
-            if handles.lastLabels == labels, let last = handles.lastHandles { return last }
+            if let last = handles.lastHandles, let labels = handles.lastLabels,
+                labels.matches(method: method, outcome: outcome.rawValue, result: result, namespace: namespace)
+            {
+                return last
+            }
             var namespaceLabel = namespace
             if !handles.namespaces.contains(namespace) {
                 if handles.namespaces.count < Self.namespaceLabelLimit {
@@ -102,7 +110,7 @@ final class GatewayMetrics: Sendable {
                     handles.durations[method] = made
                     return made
                 }()
-            handles.lastLabels = labels
+            handles.lastLabels = RequestKey(method: method, outcome: outcome.rawValue, result: result, namespace: namespace)
             handles.lastHandles = (counter, timer)
             return (counter, timer)
         }
