@@ -35,7 +35,7 @@ public enum Signer {
             signed.append((0, parameters.nameRange(at: position), value))
         }
         return parameters.withUnsafeBytes { buffer in
-            signed.removeAll { equal(buffer[$0.name], "sign") }
+            signed.removeAll { UnsafeBufferPointer(rebasing: buffer[$0.name]).equals("sign") }
             var total = 0
             for index in signed.indices {
                 signed[index].prefix = namePrefix(UnsafeBufferPointer(rebasing: buffer[signed[index].name]))
@@ -60,11 +60,6 @@ public enum Signer {
                 }
             }
         }
-    }
-
-    /// Whether `bytes` are `text`'s UTF-8.
-    static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
-        UnsafeBufferPointer(rebasing: bytes).equals(text)
     }
 
     /// The canonical string of name/value pairs (a name that repeats counts once, the first).
@@ -192,7 +187,7 @@ public enum Signer {
     /// The one masking rule, over a parameter's bytes: `session`, a value equal to the secret, a
     /// JSON object that may hold a pay code.
     private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
-        equal(name[...], "session") || mentionsPayCode(value)
+        name.equals("session") || mentionsPayCode(value)
             || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
     }
 

@@ -72,11 +72,6 @@ public struct OrderPayRequest: Sendable, Equatable {
         /// `pay_request`'s text, a JSON object (``OrderPayRequest`` checked it).
         public let payRequest: String
 
-        public init(shopID: Int64, payRequest: String) {
-            self.shopID = shopID
-            self.payRequest = payRequest
-        }
-
         /// Compact JSON with sorted keys: `pay_request`'s fields and `shop_id`. One text per
         /// meaning, made only when two payloads' texts differ or one is shown.
         public var canonical: String {

@@ -41,7 +41,7 @@ enum PayActionQueryMethod: TOPMethod {
     /// The answer for an action's result (docs/protocol.md, "Answers of alibaba.pos.pay.action.query").
     static func answer(_ action: PaymentAction, _ state: ActionResult) -> MethodAnswer {
         MethodAnswer(
-            fields: Fields(channel: action.channel, state: state), outcome: .found, isSuccess: state.resultSuccess,
+            body: Fields(channel: action.channel, state: state), outcome: .found, isSuccess: state.resultSuccess,
             actionStatus: state.status, source: action.source)
     }
 

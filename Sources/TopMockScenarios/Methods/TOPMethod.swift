@@ -147,9 +147,9 @@ public struct MethodAnswer: Sendable, Equatable {
     public var source: SourceLocation?
 
     public init(
-        fields: some ResponseFields, outcome: CallOutcome, isSuccess: Bool, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil
+        body: some ResponseFields, outcome: CallOutcome, isSuccess: Bool, actionStatus: PaymentStatus? = nil, source: SourceLocation? = nil
     ) {
-        self.body = fields
+        self.body = body
         self.outcome = outcome
         self.isSuccess = isSuccess
         self.actionStatus = actionStatus
@@ -173,12 +173,12 @@ public struct MethodAnswer: Sendable, Equatable {
 
     /// A business failure: `result{msg_code, msg_info, success: false}`.
     static func failure(_ outcome: CallOutcome, code: String, info: String, source: SourceLocation? = nil) -> MethodAnswer {
-        MethodAnswer(fields: BusinessFailure(code: code, info: info), outcome: outcome, isSuccess: false, source: source)
+        MethodAnswer(body: BusinessFailure(code: code, info: info), outcome: outcome, isSuccess: false, source: source)
     }
 
     /// A success: `result{model, success: true}`.
     static func success(_ model: some ResponseFields, outcome: CallOutcome, status: PaymentStatus?, source: SourceLocation?) -> MethodAnswer {
-        MethodAnswer(fields: Success(model: model), outcome: outcome, isSuccess: true, actionStatus: status, source: source)
+        MethodAnswer(body: Success(model: model), outcome: outcome, isSuccess: true, actionStatus: status, source: source)
     }
 
     private struct Success<Model: ResponseFields>: ResponseFields {
