@@ -9,26 +9,12 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let posPayStatusQuery = APIName(rawValue: "alibaba.pos.paystatus.query")
 
     /// The JSON/XML root key of a success response: a leading `taobao.` stripped, dots turned into
-    /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`).
+    /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`). The envelope
+    /// writes it in place (`ResponseWriter.writeResponseKey(of:)`).
     public var responseKey: String {
-        var key: [UInt8] = []
-        appendResponseKey(to: &key)
-        return String(decoding: key, as: UTF8.self)
-    }
-
-    /// Appends ``responseKey``'s bytes: the name without a leading `taobao.`, dots as
-    /// underscores, then `_response` (what every answer's envelope starts with).
-    public func appendResponseKey(to bytes: inout [UInt8]) {
-        let start = bytes.count
-        rawValue.withUTF8Buffer { name in
-            let prefix = "taobao.".utf8
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: name[(name.starts(with: prefix) ? prefix.count : 0)...]))
-        }
-        // The name's dots, now in the answer, become underscores there.
-        bytes.withUnsafeMutableBufferPointer { written in
-            for index in start..<written.count where written[index] == UInt8(ascii: ".") { written[index] = UInt8(ascii: "_") }
-        }
-        bytes.append(contentsOf: "_response".utf8)
+        var writer = ResponseWriter(target: .json(simplify: true))
+        writer.writeResponseKey(of: self)
+        return String(decoding: writer.bytes.array, as: UTF8.self)
     }
 
     public var description: String { rawValue }

@@ -23,24 +23,24 @@ public enum EnvelopeEncoder {
             } else {
                 out.bytes.append(UInt8(ascii: "{"))
                 out.bytes.append(UInt8(ascii: "\""))
-                api.appendResponseKey(to: &out.bytes)
+                out.writeResponseKey(of: api)
                 out.write(#"":"#)
                 out.writeJSONObject(body, requestID: requestID)
                 out.bytes.append(UInt8(ascii: "}"))
             }
-            return out.bytes
+            return out.bytes.array
         case .xml:
             var out = ResponseWriter(target: .xml)
             out.write(xmlPrologue)
             out.write("\n<")
-            api.appendResponseKey(to: &out.bytes)
+            out.writeResponseKey(of: api)
             out.bytes.append(UInt8(ascii: ">"))
             body.write(to: &out)
             out.field("request_id", requestID)
             out.write("</")
-            api.appendResponseKey(to: &out.bytes)
+            out.writeResponseKey(of: api)
             out.bytes.append(UInt8(ascii: ">"))
-            return out.bytes
+            return out.bytes.array
         }
     }
 
@@ -48,7 +48,7 @@ public enum EnvelopeEncoder {
     public static func json(_ object: ResponseObject) -> [UInt8] {
         var out = ResponseWriter(target: .json(simplify: true))
         out.writeJSONObject(object)
-        return out.bytes
+        return out.bytes.array
     }
 
     public static func failure(_ error: TOPError, requestID: String, format: ResponseFormat) -> [UInt8] {
@@ -64,13 +64,13 @@ public enum EnvelopeEncoder {
             out.write(#"{"error_response":"#)
             out.writeJSONObject(fields)
             out.write("}")
-            return out.bytes
+            return out.bytes.array
         case .xml:
             var out = ResponseWriter(target: .xml)
             out.write(xmlPrologue)
             out.write("\n")
             out.writeXMLElement("error_response", .object(fields))
-            return out.bytes
+            return out.bytes.array
         }
     }
 }

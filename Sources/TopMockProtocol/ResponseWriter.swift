@@ -28,7 +28,7 @@ extension ResponseObject: ResponseFields {
 ///
 /// Field names given as `StaticString` are written as they are: they are identifiers in the
 /// source, with nothing to escape in either format. Values are always escaped.
-public struct ResponseWriter {
+public struct ResponseWriter: ~Copyable {
     enum Target: Equatable {
         case json(simplify: Bool)
         case xml
@@ -37,7 +37,7 @@ public struct ResponseWriter {
 
     let target: Target
     /// JSON and XML: the text written so far.
-    var bytes: [UInt8] = []
+    var bytes: GrowingBytes
     /// JSON: whether the object being written has a field already (the next one needs a comma).
     private var objectHasField = false
     /// Tree: the objects being written, the innermost last; the first is the result.
@@ -47,8 +47,9 @@ public struct ResponseWriter {
         self.target = target
         if target == .tree {
             objects = [ResponseObject()]
+            bytes = GrowingBytes(capacity: 0)
         } else {
-            bytes.reserveCapacity(512)
+            bytes = GrowingBytes(capacity: 512)
         }
     }
 
@@ -223,10 +224,20 @@ public struct ResponseWriter {
 
     // MARK: Bytes
 
-    mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func write(_ text: String) { text.withUTF8Buffer { bytes.append($0) } }
 
-    mutating func write(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    mutating func write(_ text: StaticString) { bytes.append(text) }
+
+    /// The JSON/XML root key of `api`'s answer (``APIName/responseKey``), written in place.
+    mutating func writeResponseKey(of api: APIName) {
+        let start = bytes.count
+        api.rawValue.withUTF8Buffer { name in
+            let prefix = "taobao.".utf8
+            bytes.append(UnsafeBufferPointer(rebasing: name[(name.starts(with: prefix) ? prefix.count : 0)...]))
+        }
+        // The name's dots, now in the answer, become underscores there.
+        bytes.replace(since: start, UInt8(ascii: "."), with: UInt8(ascii: "_"))
+        write("_response")
     }
 
     /// Copies `text`, replacing each byte `escapes` has a replacement for. Runs between
@@ -235,11 +246,11 @@ public struct ResponseWriter {
         text.withUTF8Buffer { utf8 in
             var runStart = 0
             for offset in 0..<utf8.count where !escapes.isPlain(utf8[offset]) {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                bytes.append(contentsOf: escapes.replacement(utf8[offset]).utf8)
+                bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
+                write(escapes.replacement(utf8[offset]))
                 runStart = offset + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
     }
 
