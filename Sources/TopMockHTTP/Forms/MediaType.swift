@@ -4,10 +4,30 @@ public struct MediaType: Sendable, Equatable {
     /// The header's value as received: the essence and the parameters are read from it when asked
     /// for, so the check every request with a body makes (is it a form?) makes no string.
     private let text: String
+    /// Which of the two form types the essence is, found as the value is read: the gateway asks
+    /// for every request with a body.
+    private let form: Form?
+
+    private enum Form {
+        case urlEncoded
+        case multipart
+
+        init?(essence: Slice<UnsafeBufferPointer<UInt8>>) {
+            if MediaType.equalsIgnoringCase(essence, "application/x-www-form-urlencoded") {
+                self = .urlEncoded
+            } else if MediaType.equalsIgnoringCase(essence, "multipart/form-data") {
+                self = .multipart
+            } else {
+                return nil
+            }
+        }
+    }
 
     public init?(_ text: String) {
-        guard Self.withEssence(of: text, { $0.contains(UInt8(ascii: "/")) }) else { return nil }
+        let (isTypeAndSubtype, form) = Self.withEssence(of: text) { ($0.contains(UInt8(ascii: "/")), Form(essence: $0)) }
+        guard isTypeAndSubtype else { return nil }
         self.text = text
+        self.form = form
     }
 
     /// Lower-cased `type/subtype`.
@@ -15,15 +35,17 @@ public struct MediaType: Sendable, Equatable {
 
     /// Whether the essence is `lowercased` (given in lower case), whatever the case it was sent in.
     public func hasEssence(_ lowercased: StaticString) -> Bool {
-        Self.withEssence(of: text) { essence in
-            guard essence.count == lowercased.utf8CodeUnitCount else { return false }
-            var expected = lowercased.utf8Start
-            for byte in essence {
-                guard asciiLowercased(byte) == expected.pointee else { return false }
-                expected += 1
-            }
-            return true
+        Self.withEssence(of: text) { Self.equalsIgnoringCase($0, lowercased) }
+    }
+
+    fileprivate static func equalsIgnoringCase(_ essence: Slice<UnsafeBufferPointer<UInt8>>, _ lowercased: StaticString) -> Bool {
+        guard essence.count == lowercased.utf8CodeUnitCount else { return false }
+        var expected = lowercased.utf8Start
+        for byte in essence {
+            guard asciiLowercased(byte) == expected.pointee else { return false }
+            expected += 1
         }
+        return true
     }
 
     /// Calls `body` with the bytes before the first `;`, trimmed, read in place.
@@ -60,6 +82,7 @@ public struct MediaType: Sendable, Equatable {
     }
 
     public static func == (lhs: MediaType, rhs: MediaType) -> Bool {
+        // `form` follows from the essence.
         lhs.essence == rhs.essence && lhs.parameters == rhs.parameters
     }
 
@@ -78,8 +101,8 @@ public struct MediaType: Sendable, Equatable {
         }
     }
 
-    public var isFormURLEncoded: Bool { hasEssence("application/x-www-form-urlencoded") }
-    public var isMultipartFormData: Bool { hasEssence("multipart/form-data") }
+    public var isFormURLEncoded: Bool { form == .urlEncoded }
+    public var isMultipartFormData: Bool { form == .multipart }
 }
 
 extension StringProtocol {
