@@ -26,38 +26,52 @@ public enum Signer {
     static func signedBytes(_ parameters: TOPParameters, withoutEmptyValues: Bool = false, leavingOut leftOut: Int? = nil, affix: String) -> [UInt8] {
         // Ranges are sorted, not bytes. Each carries its name's first eight bytes as a number,
         // which orders the names as their bytes do unless the eight are equal; only then are the
-        // names compared whole.
-        var signed: [(prefix: UInt64, name: Range<Int>, value: Range<Int>)] = []
-        signed.reserveCapacity(parameters.count)
-        for position in 0..<parameters.count {
-            let value = parameters.valueRange(at: position)
-            if (withoutEmptyValues && value.isEmpty) || position == leftOut { continue }
-            signed.append((0, parameters.nameRange(at: position), value))
-        }
-        return parameters.withUnsafeBytes { buffer in
-            signed.removeAll { UnsafeBufferPointer(rebasing: buffer[$0.name]).equals("sign") }
-            var total = 0
-            for index in signed.indices {
-                signed[index].prefix = namePrefix(UnsafeBufferPointer(rebasing: buffer[signed[index].name]))
-                total += signed[index].name.count + signed[index].value.count
-            }
-            signed.sort {
-                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
-            }
-            return affix.withUTF8Buffer { affix in
-                [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
-                    func write(_ piece: UnsafeBufferPointer<UInt8>) {
-                        guard let start = piece.baseAddress else { return }
-                        (bytes.baseAddress! + count).update(from: start, count: piece.count)
-                        count += piece.count
+        // names compared whole. They are listed on the stack where they fit (a usual call's
+        // ten take 400 bytes); `withUnsafeTemporaryAllocation` takes the heap beyond that.
+        withUnsafeTemporaryAllocation(of: SignedParameter.self, capacity: parameters.count) { room in
+            parameters.withUnsafeBytes { buffer in
+                var count = 0
+                for position in 0..<parameters.count {
+                    let name = parameters.nameRange(at: position), value = parameters.valueRange(at: position)
+                    if (withoutEmptyValues && value.isEmpty) || position == leftOut || UnsafeBufferPointer(rebasing: buffer[name]).equals("sign") {
+                        continue
                     }
-                    write(affix)
-                    for parameter in signed {
-                        write(UnsafeBufferPointer(rebasing: buffer[parameter.name]))
-                        write(UnsafeBufferPointer(rebasing: buffer[parameter.value]))
-                    }
-                    write(affix)
+                    room.initializeElement(at: count, to: (namePrefix(UnsafeBufferPointer(rebasing: buffer[name])), name, value))
+                    count += 1
                 }
+                let signed = UnsafeMutableBufferPointer(rebasing: room[..<count])
+                defer { signed.deinitialize() }
+                return signedBytes(signed, in: buffer, affix: affix)
+            }
+        }
+    }
+
+    /// A parameter to sign: its name's first eight bytes as a number (``namePrefix(_:)``) and
+    /// where its name and value lie.
+    private typealias SignedParameter = (prefix: UInt64, name: Range<Int>, value: Range<Int>)
+
+    /// `signed`, sorted, between two copies of `affix`.
+    private static func signedBytes(
+        _ signed: UnsafeMutableBufferPointer<SignedParameter>, in buffer: UnsafeBufferPointer<UInt8>, affix: String
+    ) -> [UInt8] {
+        let total = signed.reduce(0) { $0 + $1.name.count + $1.value.count }
+        var signed = signed  // the same memory: sorted in place
+        signed.sort {
+            $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
+        }
+        return affix.withUTF8Buffer { affix in
+            [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
+                func write(_ piece: UnsafeBufferPointer<UInt8>) {
+                    guard let start = piece.baseAddress else { return }
+                    (bytes.baseAddress! + count).update(from: start, count: piece.count)
+                    count += piece.count
+                }
+                write(affix)
+                for parameter in signed {
+                    write(UnsafeBufferPointer(rebasing: buffer[parameter.name]))
+                    write(UnsafeBufferPointer(rebasing: buffer[parameter.value]))
+                }
+                write(affix)
             }
         }
     }
