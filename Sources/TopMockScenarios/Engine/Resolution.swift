@@ -12,28 +12,33 @@ public struct Resolution: Sendable, Equatable {
         case unknownMethod
     }
 
-    public var outcome: Outcome
+    public let outcome: Outcome
     /// For faults that break an answer in transit (truncated or malformed body): the answer.
     public var faultedAnswer: Outcome?
     /// Wait this long before answering.
     public var delay: Duration?
     /// The rule that fired, if any.
     public var ruleName: String?
+    /// How the call ended, for the journal, logs and metrics (read from ``outcome`` once, when
+    /// the resolution is made: reading it from the outcome copies the answer).
+    public let callOutcome: CallOutcome
+    /// The payment action's or stub's scenario file, read from ``outcome`` with ``callOutcome``.
+    private let answerPath: String?
 
     /// The scenario file behind the answer: the fired rule's, else the payment action's or stub's.
-    public var scenarioPath: String? {
-        if let ruleSource { return ruleSource.path }
-        switch outcome {
-        case .answer(let answer): return answer.source?.path
-        case .stub(let stub): return stub.source.path
-        default: return nil
-        }
-    }
+    public var scenarioPath: String? { ruleSource?.path ?? answerPath }
 
     /// Where the fired rule was declared.
     public var ruleSource: SourceLocation?
 
     public init(outcome: Outcome, delay: Duration? = nil, ruleName: String? = nil) {
+        switch outcome {
+        case .answer(let answer): (callOutcome, answerPath) = (answer.outcome, answer.source?.path)
+        case .stub(let stub): (callOutcome, answerPath) = (.stub, stub.source.path)
+        case .error: (callOutcome, answerPath) = (.error, nil)
+        case .fault: (callOutcome, answerPath) = (.fault, nil)
+        case .unknownMethod: (callOutcome, answerPath) = (.unknownMethod, nil)
+        }
         self.outcome = outcome
         self.delay = delay
         self.ruleName = ruleName
@@ -49,14 +54,4 @@ public struct Resolution: Sendable, Equatable {
         }
     }
 
-    /// How the call ended, for the journal, logs and metrics.
-    public var callOutcome: CallOutcome {
-        switch outcome {
-        case .answer(let answer): return answer.outcome
-        case .stub: return .stub
-        case .error: return .error
-        case .fault: return .fault
-        case .unknownMethod: return .unknownMethod
-        }
-    }
 }
