@@ -63,6 +63,23 @@ import TopMockProtocol
                 "<msg_info>a&quot;b\\c\nd&lt;e&gt;&amp;</msg_info><request_id>r</request_id></alibaba_pos_pay_action_query_response>"))
     }
 
+    /// Answers are written into a buffer that starts at 512 bytes and doubles: one far longer,
+    /// with escapes across the points where it grows, comes out whole and in order.
+    @Test func rendersAnswersLongerThanTheFirstBuffer() {
+        let count = 700
+        var fields = ResponseObject()
+        for index in 0..<count { fields.append("f\(index)", .string("piece \(index) \"quoted\" <\(index % 7)>")) }
+        let json = String(
+            decoding: EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .json, simplify: true), as: UTF8.self)
+        let expectedJSON =
+            "{" + (0..<count).map { #""f\#($0)":"piece \#($0) \"quoted\" <\#($0 % 7)>""# }.joined(separator: ",") + #","request_id":"r"}"#
+        #expect(json.utf8.count > 32 * 512 && json == expectedJSON)
+        let xml = String(
+            decoding: EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .xml, simplify: false), as: UTF8.self)
+        let expectedXML = (0..<count).map { "<f\($0)>piece \($0) &quot;quoted&quot; &lt;\($0 % 7)&gt;</f\($0)>" }.joined()
+        #expect(xml.hasSuffix(expectedXML + "<request_id>r</request_id></alibaba_pos_pay_action_query_response>"))
+    }
+
     @Test func wrapsListsTwiceUnlessSimplified() {
         let fields: ResponseObject = ["features": .list(itemName: "feature", [.string("a"), .integer(2)])]
         let wrapped = EnvelopeEncoder.success(fields, api: APIName(rawValue: "taobao.x.get"), requestID: "r", format: .json, simplify: false)
