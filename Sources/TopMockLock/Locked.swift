@@ -13,7 +13,9 @@ import Darwin
 /// this lock a TSan run reports only real races. Uncontended, both cost about the same.
 public final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    /// Touched only in `withLock`, the mutex held: that is the exclusive access the runtime's
+    /// dynamic check would enforce again on every call.
+    @exclusivity(unchecked) private var value: Value
 
     public init(_ value: Value) {
         self.value = value
