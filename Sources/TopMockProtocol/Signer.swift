@@ -169,21 +169,14 @@ public enum Signer {
     static func mentionsPayCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most values (names, numbers, timestamps) are ruled out by their first byte.
         guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
-        let key = payCodeKey.utf8
         guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
-            bytes[start] == UInt8(ascii: "{"), bytes.count - start > key.count
+            bytes[start] == UInt8(ascii: "{")
         else { return false }
-        var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") { return true }
-            if bytes[index] == UInt8(ascii: "c") && index + key.count <= bytes.count
-                && bytes[index..<(index + key.count)].elementsEqual(key)
-            {
-                return true
-            }
-            index += 1
-        }
-        return false
+        // A `\u` escape, or the key's bytes, anywhere after the `{`: found by libc's `memchr`
+        // (a word or a vector at a time), each candidate then checked in place.
+        let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+        if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
+        return payCodeKey.utf8.withContiguousStorageIfAvailable { rest.contains($0) } ?? true
     }
 
     /// Whether any parameter of `parameters` needs masking (as ``needsMasking(_:secret:)``), read

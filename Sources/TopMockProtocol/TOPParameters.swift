@@ -352,4 +352,32 @@ extension UnsafeBufferPointer<UInt8> {
     func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
         count == other.count && (isEmpty || memcmp(baseAddress!, other.baseAddress!, count) == 0)
     }
+
+    /// Whether `first` occurs immediately followed by `second`.
+    func contains(_ first: UInt8, followedBy second: UInt8) -> Bool {
+        var offset = firstOffset(of: first, from: 0)
+        while let found = offset {
+            if found + 1 < count && self[found + 1] == second { return true }
+            offset = firstOffset(of: first, from: found + 1)
+        }
+        return false
+    }
+
+    /// Whether `other`'s bytes occur in these (an empty `other` does not).
+    func contains(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = other.first, let otherBase = other.baseAddress else { return false }
+        var offset = firstOffset(of: first, from: 0)
+        while let found = offset, count - found >= other.count {
+            if memcmp(baseAddress! + found, otherBase, other.count) == 0 { return true }
+            offset = firstOffset(of: first, from: found + 1)
+        }
+        return false
+    }
+
+    /// Where `byte` first occurs at or after `start`, found by `memchr` (a word or a vector at a
+    /// time); nil when it does not.
+    private func firstOffset(of byte: UInt8, from start: Int) -> Int? {
+        guard start < count, let base = baseAddress, let found = memchr(base + start, Int32(byte), count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
 }

@@ -94,6 +94,13 @@ import Testing
         #expect(!masked.contains("281234") && !masked.contains("99") && masked.contains(#""request_id":"r""#))
         #expect(Signer.masked(.init(name: "note", value: #"{"channel_account": broken"#), secret: "s").value == "***")
         #expect(!Signer.needsMasking(.init(name: "payment_action_request", value: #"{"request_id":"r","buyer_id":1}"#), secret: "s"))
+        // Only the whole key or a `\u` escape counts: a key cut short at the end, other escapes and
+        // a last `\` do not.
+        for text in [#"{"note":"channel_accoun"#, #"{"a":"\"c\\","b":"cc"}"#, #"{"a":"x\"#, "{c"] {
+            #expect(!Signer.needsMasking(.init(name: "pay_request", value: text), secret: "s"), "\(text)")
+        }
+        #expect(Signer.needsMasking(.init(name: "pay_request", value: #"{"a":"\u0063"}"#), secret: "s"))
+        #expect(Signer.needsMasking(.init(name: "pay_request", value: #"{"channel_account"#), secret: "s"))
         // Leading blanks and escaped keys are the same JSON to the parser, so they are masked too.
         for text in [#" {"channel_account":"281234"}"#, #"{"channel\u005faccount":"281234"}"#] {
             #expect(!Signer.masked(.init(name: "pay_request", value: text), secret: "s").value.contains("281234"), "\(text)")
