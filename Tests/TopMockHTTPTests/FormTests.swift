@@ -75,6 +75,9 @@ import TopMockProtocol
         #expect(quoted.isMultipartFormData)
         #expect(quoted.parameters["boundary"] == "a b")
         #expect(MediaType("application/x-www-form-urlencoded; charset=UTF-8")?.isFormURLEncoded == true)
+        #expect(MediaType(" Application/X-WWW-Form-URLEncoded ")?.isFormURLEncoded == true)
+        #expect(MediaType("application/x-www-form-urlencodee")?.isFormURLEncoded == false)
+        #expect(MediaType("text/plain").map { !$0.isFormURLEncoded && !$0.isMultipartFormData } == true)
         #expect(MediaType("garbage") == nil)
     }
 

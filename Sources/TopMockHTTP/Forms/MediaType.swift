@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A parsed `Content-Type` value: `type/subtype` plus parameters, in any order
 /// (`multipart/form-data;charset=UTF-8;boundary=123` as the Java SDK sends it, or the usual order).
 public struct MediaType: Sendable, Equatable {
@@ -40,6 +44,8 @@ public struct MediaType: Sendable, Equatable {
 
     fileprivate static func equalsIgnoringCase(_ essence: Slice<UnsafeBufferPointer<UInt8>>, _ lowercased: StaticString) -> Bool {
         guard essence.count == lowercased.utf8CodeUnitCount else { return false }
+        // Clients send media types in lower case: one comparison settles those.
+        if let start = essence.base.baseAddress, memcmp(start + essence.startIndex, lowercased.utf8Start, essence.count) == 0 { return true }
         var expected = lowercased.utf8Start
         for byte in essence {
             guard asciiLowercased(byte) == expected.pointee else { return false }
