@@ -176,7 +176,8 @@ public enum Signer {
         // (a word or a vector at a time), each candidate then checked in place.
         let rest = UnsafeBufferPointer(rebasing: bytes[start...])
         if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
-        return payCodeKey.utf8.withContiguousStorageIfAvailable { rest.contains($0) } ?? true
+        var key = payCodeKey
+        return key.withUTF8 { rest.contains($0) }
     }
 
     /// Whether any parameter of `parameters` needs masking (as ``needsMasking(_:secret:)``), read
