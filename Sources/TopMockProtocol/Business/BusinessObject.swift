@@ -4,7 +4,7 @@ internal import FoundationEssentials
 /// are the JSON names, listing each field with the JSON type it usually has (tried first when
 /// decoding: a value of the other type costs a thrown error). Fields not listed are not read;
 /// `order.pay` keeps them in its payload text.
-public protocol BusinessKey: RawRepresentable<String>, CaseIterable, Sendable {
+public protocol BusinessKey: RawRepresentable<String>, CaseIterable, Equatable, Sendable where AllCases == [Self] {
     var kind: BusinessFieldKind { get }
     /// Every case's name and kind, made once: `static let fields = BusinessFields(Self.self)`.
     static var fields: BusinessFields { get }
@@ -23,11 +23,6 @@ public struct BusinessFields: Sendable {
     public init<Key: BusinessKey>(_ key: Key.Type) {
         names = Key.allCases.map(\.rawValue)
         kinds = Key.allCases.map(\.kind)
-    }
-
-    /// Where the field named `name` is in ``names`` (it is there: `name` is a case's raw value).
-    func index(of name: String) -> Int {
-        names.firstIndex(of: name)!
     }
 }
 
@@ -59,7 +54,9 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
 
     private func path(_ key: Key) -> String { name + "." + key.rawValue }
 
-    private func value(_ key: Key) -> BusinessScalar? { values[Key.fields.index(of: key.rawValue)] }
+    /// `key`'s value: ``values`` are in `Key.allCases` order (``BusinessFields`` lists them so),
+    /// found by comparing cases, not their names.
+    private func value(_ key: Key) -> BusinessScalar? { values[Key.allCases.firstIndex(of: key)!] }
 
     /// A string field; nil when absent or null (40 when `required`), 41 for an object, a list, a
     /// boolean, a fraction or an empty string.
