@@ -21,8 +21,7 @@ public enum EnvelopeEncoder {
             if simplify {
                 out.writeJSONObject(body, requestID: requestID)
             } else {
-                out.bytes.append(UInt8(ascii: "{"))
-                out.bytes.append(UInt8(ascii: "\""))
+                out.write(#"{""#)
                 out.writeResponseKey(of: api)
                 out.write(#"":"#)
                 out.writeJSONObject(body, requestID: requestID)

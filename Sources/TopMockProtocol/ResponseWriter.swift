@@ -198,8 +198,7 @@ public struct ResponseWriter: ~Copyable {
     }
 
     private mutating func endXMLElement(_ name: StaticString) {
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(UInt8(ascii: "/"))
+        write("</")
         write(name)
         bytes.append(UInt8(ascii: ">"))
     }

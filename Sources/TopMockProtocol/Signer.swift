@@ -41,7 +41,7 @@ public enum Signer {
                 }
                 let signed = UnsafeMutableBufferPointer(rebasing: room[..<count])
                 defer { signed.deinitialize() }
-                return signedBytes(signed, in: buffer, affix: affix)
+                return joined(signed, in: buffer, between: affix)
             }
         }
     }
@@ -50,9 +50,10 @@ public enum Signer {
     /// where its name and value lie.
     private typealias SignedParameter = (prefix: UInt64, name: Range<Int>, value: Range<Int>)
 
-    /// `signed`, sorted, between two copies of `affix`.
-    private static func signedBytes(
-        _ signed: UnsafeMutableBufferPointer<SignedParameter>, in buffer: UnsafeBufferPointer<UInt8>, affix: String
+    /// The names and values of `signed`, sorted by name, back to back between two copies of
+    /// `affix`, in one array of exactly that length.
+    private static func joined(
+        _ signed: UnsafeMutableBufferPointer<SignedParameter>, in buffer: UnsafeBufferPointer<UInt8>, between affix: String
     ) -> [UInt8] {
         let total = signed.reduce(0) { $0 + $1.name.count + $1.value.count }
         var signed = signed  // the same memory: sorted in place
