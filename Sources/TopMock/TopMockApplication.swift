@@ -57,7 +57,7 @@ public final class TopMockApplication: Sendable {
         let journal = RequestJournal(limits: configuration.journal)
         self.journal = journal
         let recorder = configuration.upstream.map {
-            Recorder(limit: $0.maxRecordedCalls, redactedPaths: $0.redactedPaths, upstream: $0.url, clock: clock)
+            Recorder(limit: $0.maxRecordedCalls, redactedPaths: $0.redactedPaths, secret: $0.secret, upstream: $0.url, clock: clock)
         }
         self.recorder = recorder
         let gateway = GatewayResponder(

@@ -143,75 +143,10 @@ public enum Signer {
         }
         return .invalid(
             SignatureMismatch(
-                method: method, expected: expected, received: received == secret ? "<secret>" : received,
-                canonical: String(decoding: canonicalString(parameters.all.map { masked($0, secret: secret) }), as: UTF8.self),
+                method: method, expected: expected, received: received == secret ? Redaction.secretValue : received,
+                canonical: String(decoding: canonicalString(parameters.all.map { Redaction.masked($0, secret: secret) }), as: UTF8.self),
                 likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
     }
-
-    /// A parameter as diagnostics may show it: `session` as `***`, a value that is the app's secret
-    /// (a client that sent it by mistake) as `<secret>`.
-    public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
-        guard needsMasking(parameter, secret: secret) else { return parameter }
-        if parameter.name == "session" { return .init(name: parameter.name, value: maskedValue) }
-        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: "<secret>") }
-        return .init(name: parameter.name, value: maskedPayCodes(parameter.value))
-    }
-
-    /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
-    public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
-        parameter.name.withUTF8Buffer { name in
-            parameter.value.withUTF8Buffer { value in needsMasking(name: name, value: value, secret: secret) }
-        }
-    }
-
-    /// Whether a JSON object's text may name `channel_account`: a byte scan of values whose first
-    /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
-    /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
-    static func mentionsPayCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Most values (names, numbers, timestamps) are ruled out by their first byte.
-        guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
-        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
-            bytes[start] == UInt8(ascii: "{")
-        else { return false }
-        // A `\u` escape, or the key's bytes, anywhere after the `{`: found by libc's `memchr`
-        // (a word or a vector at a time), each candidate then checked in place.
-        let rest = UnsafeBufferPointer(rebasing: bytes[start...])
-        if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
-        var key = payCodeKey
-        return key.withUTF8 { rest.contains($0) }
-    }
-
-    /// Whether any parameter of `parameters` needs masking (as ``needsMasking(_:secret:)``), read
-    /// from the parameters' bytes without making strings.
-    public static func needsMasking(_ parameters: TOPParameters, secret: String) -> Bool {
-        parameters.withUnsafeBytes { buffer in
-            (0..<parameters.count).contains { position in
-                needsMasking(
-                    name: UnsafeBufferPointer(rebasing: buffer[parameters.nameRange(at: position)]),
-                    value: UnsafeBufferPointer(rebasing: buffer[parameters.valueRange(at: position)]), secret: secret)
-            }
-        }
-    }
-
-    /// The one masking rule, over a parameter's bytes: `session`, a value equal to the secret, a
-    /// JSON object that may hold a pay code.
-    private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
-        name.equals("session") || mentionsPayCode(value)
-            || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
-    }
-
-    /// The field that carries a scanned pay code or card number (`pay_request.channel_account`).
-    static let payCodeKey = "channel_account"
-
-    /// A JSON object's `channel_account` values (at any depth) as `***`; text that mentions the
-    /// key but is not a JSON object is masked whole, since where the code sits cannot be told.
-    public static func maskedPayCodes(_ text: String) -> String {
-        guard let object = JSONValue.object(parsing: text) else { return maskedValue }
-        return JSONValue.object(object).masking(at: "") { _, key in key == payCodeKey }.jsonText
-    }
-
-    /// What a masked value reads as: a session, a pay code, a recording's redacted field.
-    public static let maskedValue = "***"
 
     /// Re-signs the request the ways clients get it wrong and names the first that reproduces the
     /// received signature. Runs only after a mismatch, so the extra hashing costs nothing on the
@@ -280,7 +215,7 @@ public enum SignatureVerdict: Sendable, Equatable {
 }
 
 /// What did not match, for diagnostics. Nothing here holds the secret or a session: the canonical
-/// string shows them masked (``Signer/masked(_:secret:)``).
+/// string shows them masked (``Redaction/masked(_:secret:)``).
 public struct SignatureMismatch: Sendable, Equatable {
     public var method: SignMethod
     public var expected: String

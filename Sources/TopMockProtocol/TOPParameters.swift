@@ -296,6 +296,16 @@ public struct TOPParameters: Sendable, Equatable {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
+    /// Whether `predicate` holds for some parameter, asked with its name's and value's bytes in
+    /// place, in arrival order.
+    public func contains(where predicate: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws -> Bool) rethrows -> Bool {
+        try bytes.withUnsafeBufferPointer { buffer in
+            try layout.entries.contains { entry in
+                try predicate(UnsafeBufferPointer(rebasing: buffer[entry.name]), UnsafeBufferPointer(rebasing: buffer[entry.value]))
+            }
+        }
+    }
+
     /// Calls `body` with the buffer every name and value lies in (``nameRange(at:)`` and
     /// ``valueRange(at:)`` are ranges of it): the signature's canonical string is built from it.
     public func withUnsafeBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {

@@ -117,7 +117,7 @@ extension TOPRequest {
         guard timestampAccepted else {
             throw reject(
                 .invalidTimestamp,
-                "timestamp '\(text("timestamp"))' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within ±\(policy.timestamp.toleranceSeconds) s of the server clock (zone mode \(policy.timestamp.zone.rawValue))"
+                policy.timestamp.rejection(of: text("timestamp"), nowMillis: nowMillis)
             )
         }
         if parameters.withValueBytes(of: "v", { $0.equals("2.0") }) != true {

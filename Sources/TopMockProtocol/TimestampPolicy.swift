@@ -15,7 +15,8 @@ public struct TimestampPolicy: Sendable, Equatable {
     }
 
     public var zone: Zone
-    /// Largest allowed difference from the server clock, both directions, in seconds.
+    /// Largest allowed difference from the server clock, both directions, in seconds; read as
+    /// clamped to 0 … ``maximumToleranceSeconds``.
     public var toleranceSeconds: Int64
     /// The server zone's offset from UTC in seconds (for `.local` and `.any`).
     public var localOffsetSeconds: Int64
@@ -28,6 +29,10 @@ public struct TimestampPolicy: Sendable, Equatable {
 
     public static let gmt8OffsetSeconds: Int64 = 8 * 3600
 
+    /// A tolerance that takes any timestamp the format can write: the clock's whole span. In
+    /// milliseconds it, and every difference `accepts` makes, stays far inside `Int64`.
+    public static let maximumToleranceSeconds: Int64 = WallInstant.span / 1000 + 1
+
     /// Whether `text` is a well-formed timestamp inside the window around `nowMillis` (epoch ms).
     public func accepts(_ text: String, nowMillis: Int64) -> Bool {
         text.withUTF8Buffer { accepts($0, nowMillis: nowMillis) }
@@ -35,7 +40,7 @@ public struct TimestampPolicy: Sendable, Equatable {
 
     /// ``accepts(_:nowMillis:)`` over the value's bytes, read in place.
     public func accepts(_ text: UnsafeBufferPointer<UInt8>, nowMillis: Int64) -> Bool {
-        let tolerance = toleranceSeconds * 1000
+        let tolerance = Swift.min(Swift.max(toleranceSeconds, 0), Self.maximumToleranceSeconds) * 1000
         if let millis = Self.epochMillis(text) {
             return abs(millis - nowMillis) <= tolerance
         }
@@ -46,6 +51,25 @@ public struct TimestampPolicy: Sendable, Equatable {
         case .local: return within(offsetSeconds: localOffsetSeconds)
         case .any: return within(offsetSeconds: Self.gmt8OffsetSeconds) || within(offsetSeconds: localOffsetSeconds)
         }
+    }
+
+    /// Why `text` was refused, in one line of ASCII (it goes into a header): the rule, and for a
+    /// well-formed timestamp that is a whole number of hours off when read as GMT+8 (within the
+    /// tolerance), the likely cause — the client's local time sent instead of GMT+8.
+    public func rejection(of text: String, nowMillis: Int64) -> String {
+        let rule =
+            "timestamp '\(text)' is not yyyy-MM-dd HH:mm:ss or 13-digit epoch ms within +/-\(Swift.max(toleranceSeconds, 0)) s "
+            + "of the server clock (zone mode \(zone.rawValue))"
+        guard let wallClock = Self.wallClockSeconds(text) else { return rule }
+        // Both terms are bounded (a 4-digit year, a clock inside WallInstant's range).
+        let offsetSeconds = (wallClock - Self.gmt8OffsetSeconds) - nowMillis / 1000
+        let hours = (offsetSeconds + (offsetSeconds < 0 ? -1800 : 1800)) / 3600
+        guard hours != 0, abs(offsetSeconds - hours * 3600) <= Swift.max(toleranceSeconds, 60) else { return rule }
+        let zoneHours = 8 + hours
+        let zoneName = "UTC" + (zoneHours < 0 ? "-" : "+") + (abs(zoneHours) < 10 ? "0" : "") + String(abs(zoneHours)) + ":00"
+        return rule + "; read as GMT+8 it is \(abs(hours)) h \(hours < 0 ? "behind" : "ahead of") the server clock: "
+            + "likely cause: the client sent its local time (\(zoneName)) instead of GMT+8 (set its time zone to Asia/Shanghai, "
+            + "or run topmock with --timestamp-zone any)"
     }
 
     /// A 13-digit epoch-milliseconds timestamp.

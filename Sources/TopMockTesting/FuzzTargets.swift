@@ -50,7 +50,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         if let pay = try? OrderPayRequest(parameters: parameters), let code = pay.channelAccount, code.utf8.count >= 4,
             let raw = parameters.all.first(where: { $0.name == "pay_request" })
         {
-            let masked = Signer.masked(raw, secret: "helloworld").value
+            let masked = Redaction.masked(raw, secret: "helloworld").value
             if masked.contains("\"channel_account\":\"\(code)\"") { fatalError("a pay code survived masking: \(masked)") }
         }
         for method in [SignMethod.md5, .hmac, .hmacSHA256] {

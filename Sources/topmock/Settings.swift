@@ -47,7 +47,8 @@ enum Settings {
         help: "How 'yyyy-MM-dd HH:mm:ss' timestamps are read: gmt8 (strict, as TOP documents), local (this server's zone), or any (either).",
         doc: "`gmt8`, `local` or `any`: see [protocol.md](protocol.md#timestamps)")
     static let timestampTolerance = Setting<Int>(
-        "timestamp-tolerance", "TOPMOCK_TIMESTAMP_TOLERANCE", default: Int(defaults.gateway.timestamp.toleranceSeconds), bounds: 0...Int.max,
+        "timestamp-tolerance", "TOPMOCK_TIMESTAMP_TOLERANCE", default: Int(defaults.gateway.timestamp.toleranceSeconds),
+        bounds: 0...Int(TimestampPolicy.maximumToleranceSeconds),
         help: "Largest allowed clock difference of a timestamp, in seconds.",
         doc: "allowed clock difference in seconds, both ways")
     static let jsonContentType = Setting<String>(
@@ -85,7 +86,7 @@ enum Settings {
         "journal-max-bytes", "TOPMOCK_JOURNAL_MAX_BYTES", default: defaults.journal.maxBytes, bounds: 1024...Int.max,
         help: "Most bytes the journal keeps (estimated).")
     static let watchInterval = Setting<Int>(
-        "watch-interval", "TOPMOCK_WATCH_INTERVAL", default: Configuration.defaultWatchIntervalMillis, bounds: 0...Int.max,
+        "watch-interval", "TOPMOCK_WATCH_INTERVAL", default: Configuration.defaultWatchIntervalMillis, bounds: 0...3_600_000,
         help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off.",
         doc: "milliseconds between checks of the scenario files for changes; `0` turns hot reload off")
     static let maxCreatedActions = Setting<Int>(

@@ -109,7 +109,8 @@ import TopMockTesting
             #expect(real.json["mode"] as? String == "real")
             #expect(try client.execute(Self.query("cash-0001", namespace: "t1")).bodyText.contains(#""channel_name":"cash""#))
             let bad = try Self.admin(client, "PUT", "/__admin/namespaces/t1/clock", json: #"{"advance":"soon"}"#)
-            #expect(bad.text == #"{"error":{"code":1006,"message":"advance must be a duration such as 30s, 5m or -1h, not 'soon'"}}"#)
+            #expect(
+                bad.text == #"{"error":{"code":1006,"message":"advance must be a duration such as 30s, 5m or -1h (at most a year), not 'soon'"}}"#)
         }
     }
 

@@ -146,6 +146,21 @@ import TopMockTesting
             let journal = try AdminTests.admin(client, "GET", "/__admin/requests?namespace=lost")
             let words = ((journal.json["requests"] as? [[String: Any]]) ?? []).compactMap { $0["outcome"] as? String }
             #expect(words.sorted() == ["fault", "replayed"], "\(words)")
+            // Calls: two. Payments: one — the lost call made it, the retry did not.
+            func verify(_ extra: String) throws -> (status: Int, json: [String: Any], text: String) {
+                try AdminTests.admin(
+                    client, "POST", "/__admin/requests/verify",
+                    json: #"{"namespace":"lost","method":"alibaba.pos.order.pay","fields":{"pay_request.pay_fee":1000}\#(extra)}"#)
+            }
+            let calls = try verify(#","count":1"#)
+            #expect(calls.status == 409 && calls.json["matched"] as? Int == 2, "\(calls.text)")
+            let payments = try verify(#","created":true,"count":1"#)
+            #expect(payments.status == 200 && payments.json["matched"] as? Int == 1, "\(payments.text)")
+            #expect(try verify(#","created":false,"count":1"#).status == 200, "the replayed retry")
+            let listed = try AdminTests.admin(client, "GET", "/__admin/requests?namespace=lost&created=true")
+            let created = ((listed.json["requests"] as? [[String: Any]]) ?? []).compactMap { $0["outcome"] as? String }
+            #expect(created == ["fault"], "\(listed.text)")
+            #expect(try AdminTests.admin(client, "GET", "/__admin/requests/count?namespace=lost&created=maybe").status == 400)
         }
     }
 

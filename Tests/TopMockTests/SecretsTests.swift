@@ -74,4 +74,88 @@ import TopMockTesting
             #expect(journal.contains("<secret>"))
         }
     }
+
+    static let payCode = "281234567890123456"
+    static let buyerAccount = "buyer-ACCOUNT-5517@example.com"
+    static let upstreamSecret = "upstream-SECRET-8123"
+
+    /// Every secret path `Redaction` lists, sent through every place that shows a call: the
+    /// answers (bodies and the diagnostics header), the logs at trace level, the journal (listing,
+    /// a failed verify's recent calls), the admin pages, and a recording. Run against a serving
+    /// topmock and a recording one (whose upstream is a second topmock).
+    @Test(arguments: [false, true])
+    func everySecretPathIsMaskedEverywhereACallIsShown(recording: Bool) throws {
+        let upstream = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.apps["up-key"] = AppCredentials(secret: Self.upstreamSecret)
+        }
+        if recording { try upstream.start() }
+        defer { if recording { upstream.stop() } }
+        let capture = Capture()
+        var configuration = Configuration()
+        configuration.http.port = 0
+        configuration.watchInterval = nil
+        configuration.scenarioPaths = [packageRoot + "/scenarios"]
+        configuration.apps["4271"] = AppCredentials(secret: Self.secret, sessions: [Self.session])
+        if recording {
+            configuration.upstream = UpstreamSettings(
+                url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "up-key", secret: Self.upstreamSecret)
+        }
+        let app = try TopMockApplication(configuration: configuration, logger: Logger(label: "secrets") { _ in capture })
+        let secrets = [Self.secret, Self.session, Self.payCode, Self.buyerAccount, Self.upstreamSecret, "helloworld"]
+        try TestTarget.live.run(app) { (client: TestClient) throws in
+            var texts: [String] = []
+            func call(_ request: SignedRequest) throws {
+                let response = try client.execute(request)
+                texts.append(response.bodyText)
+                texts.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
+            }
+            func pay(_ fee: Int, nested: Bool = false) -> SignedRequest {
+                let account = nested ? #""attributes":{"alipay_account":"\#(Self.buyerAccount)"}"# : #""alipay_account":"\#(Self.buyerAccount)""#
+                let body =
+                    #"{"request_id":"sec-\#(fee)","checkout_id":"sec-co","pay_fee":\#(fee),"pay_channel":"alipay_facepay_v2","buyer_id":123,"#
+                    + #""channel_account":"\#(Self.payCode)",\#(account)}"#
+                return SignedRequest.orderPay(shopID: 124, payRequest: body, appKey: "4271", secret: Self.secret).setting("session", Self.session)
+            }
+            try call(pay(1500))  // answered (or forwarded and recorded)
+            try call(pay(1600, nested: true))  // the account one level down
+            try call(pay(0))  // refused: 41, the parameters kept in the journal
+            try call(pay(1500).signedWith(secret: "wrong"))  // 25: the signed text in the journal and the header
+            try call(pay(1500).withSign(Self.secret))  // the secret as the sign
+            let verify = try AdminTests.admin(
+                client, "POST", "/__admin/requests/verify", json: #"{"namespace":"4271","method":"alibaba.pos.order.pay","count":7}"#)
+            #expect(verify.status == 409, "\(verify.text)")
+            texts.append(verify.text)
+            for path in [
+                "/__admin/requests?namespace=4271", "/__admin/requests", "/__admin/health", "/__admin/scenarios", "/__admin/namespaces",
+                "/__admin/namespaces/4271/actions", "/__admin/namespaces/4271/checkouts", "/metrics", "/__admin/recording",
+            ] {
+                texts.append(try client.execute(HTTPRequest(method: "GET", target: path)).bodyText)
+            }
+            if recording {
+                let yaml = try #require(app.recordingYAML(name: "secrets"))
+                texts.append(yaml)
+                #expect(yaml.contains("sec-1500"), "the call was recorded: \(yaml)")
+            }
+            let logged = capture.lines.withLock { $0 }
+            #expect(logged.count >= 3, "the calls were logged")
+            for text in texts + logged {
+                for secret in secrets {
+                    #expect(!text.contains(secret), "\(secret) in: \(text.prefix(400))")
+                }
+            }
+            // What the journal shows instead.
+            let journal = try client.execute(HTTPRequest(method: "GET", target: "/__admin/requests?namespace=4271")).bodyText
+            #expect(journal.contains(#"\"channel_account\":\"***\""#) && journal.contains(#"\"alipay_account\":\"***\""#), "\(journal)")
+            #expect(journal.contains(#""session":"***""#) && journal.contains("<secret>"), "\(journal)")
+        }
+    }
+
+    /// The lists decide alone: every place above reads them, and nothing else masks.
+    @Test func theListsAreTheOnesDocumented() {
+        #expect(Redaction.fields == ["channel_account", "alipay_account"])
+        #expect(Redaction.parameters.map { "\($0)" } == ["session"])
+        let masked = Redaction.masked(.init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
+        #expect(masked.value == #"{"alipay_account":"***","x":[{"channel_account":"***"}]}"#)
+    }
 }

@@ -84,10 +84,11 @@ struct GatewayResponder: HTTPResponder {
         if let upstream, upstream.settings.mode == .proxyOnMiss, resolution.isMiss { return forward(validated, to: upstream, &call) }
         if case .unknownMethod = resolution.outcome {} else { call.methodLabel = validated.api.rawValue }
         call.entry.outcome = resolution.callOutcome
+        call.entry.createdPayment = resolution.createdPayment
         call.entry.rule = resolution.ruleName
         call.entry.scenario = resolution.scenarioPath
         call.delay = resolution.delay
-        call.entry.delayMillis = resolution.delay.map { Int($0.seconds * 1000) }
+        call.entry.delayMillis = resolution.delay.map { Int(ScenarioDurations.millis($0)) }
         logger.debug(
             "answered",
             metadata: [

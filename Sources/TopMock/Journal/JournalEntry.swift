@@ -29,6 +29,9 @@ public struct JournalEntry: Sendable {
     public var requestID: String?
     /// How the call ended.
     public var outcome: CallOutcome
+    /// Whether the call created a payment action — also when its reply was lost after the effect
+    /// (outcome `fault`): what a test that counts payments, not calls, filters on.
+    public var createdPayment = false
     public var errorCode: Int?
     public var errorSubCode: String? {
         get { self[detail: \.errorSubCode] }
@@ -125,13 +128,14 @@ public struct JournalEntry: Sendable {
         latencyMicros = 0
     }
 
-    /// Masks what must not be kept, by the one rule signature diagnostics follow too
-    /// (``Signer/masked(_:secret:)``): `session` as `***`, a value equal to the app's secret (a
-    /// client that sent it by mistake) as `<secret>`. Copies the parameters only when one needs it.
+    /// Masks what must not be kept, by the one rule every other place follows too
+    /// (``Redaction/masked(_:secret:)``): `session`, pay codes and buyer accounts as `***`, a value
+    /// equal to the app's secret (a client that sent it by mistake) as `<secret>`. Copies the
+    /// parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        if Signer.needsMasking(received, secret: secret) {
-            received = TOPParameters(received.all.map { Signer.masked($0, secret: secret) })
+        if Redaction.needsMasking(received, secret: secret) {
+            received = TOPParameters(received.all.map { Redaction.masked($0, secret: secret) })
         }
     }
 
@@ -158,6 +162,8 @@ public struct JournalFilter: Sendable, Equatable {
     public var requestID: String?
     /// An outcome word, or an error code (`25`), or a fault name.
     public var outcome: String?
+    /// Only calls that created a payment action (true), or only those that did not (false).
+    public var created: Bool?
     public var sinceMillis: Int64?
     public var untilMillis: Int64?
     /// Business fields by dotted path (`pay_request.pay_fee` → `1500`), each of which the call
@@ -166,9 +172,10 @@ public struct JournalFilter: Sendable, Equatable {
 
     public init(
         namespace: String? = nil, method: String? = nil, appKey: String? = nil, shopID: String? = nil, requestID: String? = nil,
-        outcome: String? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil, fields: [String: String] = [:]
+        outcome: String? = nil, created: Bool? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil, fields: [String: String] = [:]
     ) {
         self.fields = fields
+        self.created = created
         self.namespace = namespace
         self.method = method
         self.appKey = appKey
@@ -186,6 +193,7 @@ public struct JournalFilter: Sendable, Equatable {
         if let shopID, entry.shopID != shopID { return false }
         if let requestID, entry.requestID != requestID { return false }
         if let outcome, entry.outcome.rawValue != outcome, entry.errorCode.map(String.init) != outcome, entry.fault != outcome { return false }
+        if let created, entry.createdPayment != created { return false }
         if let sinceMillis, entry.receivedAtMillis < sinceMillis { return false }
         if let untilMillis, entry.receivedAtMillis > untilMillis { return false }
         if !fields.isEmpty {
@@ -200,7 +208,8 @@ public struct JournalFilter: Sendable, Equatable {
     public var description: String {
         let parts: [(String, String?)] = [
             ("namespace", namespace), ("method", method), ("app_key", appKey), ("shop_id", shopID), ("request_id", requestID),
-            ("outcome", outcome), ("since", sinceMillis.map(String.init)), ("until", untilMillis.map(String.init)),
+            ("outcome", outcome), ("created", created.map(String.init)), ("since", sinceMillis.map(String.init)),
+            ("until", untilMillis.map(String.init)),
         ]
         let set =
             parts.compactMap { name, value in value.map { "\(name)=\($0)" } }

@@ -19,16 +19,20 @@ struct RecordedCall: Sendable {
 public final class Recorder: Sendable {
     private let calls = Locked<[RecordedCall]>([])
     let limit: Int
+    /// Paths the user named with `--redact`, masked besides what ``Redaction`` masks.
     let redactedPaths: Set<String>
+    /// The upstream app's secret: a parameter equal to it is masked too.
+    let secret: String
     /// The upstream's URL and the clock, for the file's header.
     let upstream: String
     let clock: any WallClock
     /// Calls forwarded but not kept because the recording was full.
     private let dropped = Locked(0)
 
-    init(limit: Int, redactedPaths: [String], upstream: String = "", clock: any WallClock = SystemWallClock()) {
+    init(limit: Int, redactedPaths: [String], secret: String = "", upstream: String = "", clock: any WallClock = SystemWallClock()) {
         self.limit = limit
-        self.redactedPaths = Set(redactedPaths + UpstreamSettings.alwaysRedacted)
+        self.redactedPaths = Set(redactedPaths)
+        self.secret = secret
         self.upstream = upstream
         self.clock = clock
     }
@@ -51,19 +55,23 @@ public final class Recorder: Sendable {
         let parameters = request.parameters.all.filter { !TOPParameters.publicNames.contains($0.name) }.map { parameter in
             (name: parameter.name, value: redacted(parameter.name, parameter.value))
         }
-        let call = RecordedCall(api: request.api, parameters: parameters, answer: answer)
-        let kept = calls.withLock { calls in
+        var kept = answer
+        if case .success(let fields) = answer { kept = .success(Redaction.maskedFields(fields)) }
+        let call = RecordedCall(api: request.api, parameters: parameters, answer: kept)
+        let stored = calls.withLock { calls in
             guard calls.count < limit else { return false }
             calls.append(call)
             return true
         }
-        if !kept { dropped.withLock { $0 += 1 } }
+        if !stored { dropped.withLock { $0 += 1 } }
     }
 
-    /// The parameter's value with every redacted path inside it masked (`***`); a JSON value is
-    /// written back canonically (sorted keys), so two calls that differ only in key order match.
+    /// The parameter's value as masked by ``Redaction`` (the one list every other place uses),
+    /// then with every `--redact` path inside it masked (`***`); a JSON value is written back
+    /// canonically (sorted keys), so two calls that differ only in key order match.
     func redacted(_ name: String, _ value: String) -> String {
-        if redactedPaths.contains(name) { return Signer.maskedValue }
+        let value = Redaction.masked(.init(name: name, value: value), secret: secret).value
+        if redactedPaths.contains(name) { return Redaction.maskedValue }
         guard let object = JSONValue.object(parsing: value) else { return value }
         return JSONValue.object(object).masking(at: name) { path, _ in redactedPaths.contains(path) }.jsonText
     }

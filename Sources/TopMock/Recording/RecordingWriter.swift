@@ -28,7 +28,7 @@ struct RecordingWriter {
         var requestID: String
         var buyerID: Int64?
         var checkoutID: String?
-        var amountFen: Int64?
+        var amountFen: Fen?
         var queries = 0
         /// (the query it answered — 0 for `order.pay`'s answer —, the state).
         var observations: [(query: Int, state: [String: JSONValue])] = []
@@ -99,7 +99,8 @@ struct RecordingWriter {
                     let index = action("\(shop)|\(id)") {
                         ActionRecord(
                             shopID: shop, requestID: id, buyerID: fields["pay_request.buyer_id"].flatMap { Int64($0) },
-                            checkoutID: fields["pay_request.checkout_id"], amountFen: fields["pay_request.pay_fee"].flatMap { Int64($0) })
+                            checkoutID: fields["pay_request.checkout_id"],
+                            amountFen: fields["pay_request.pay_fee"].flatMap { Int64($0) }.flatMap(Fen.init))
                     }
                     if actions[index].observations.isEmpty { actions[index].observations.append((0, model)) }
                 case .posPayStatusQuery:
@@ -196,7 +197,7 @@ struct RecordingWriter {
     /// not the JSON parameters' whole texts and not redacted values.
     static func matchers(_ fields: [String: String], _ call: RecordedCall) -> [String: String] {
         let jsonNames = Set(call.parameters.filter { $0.value.hasPrefix("{") }.map(\.name))
-        return fields.filter { !jsonNames.contains($0.key) && $0.value != Signer.maskedValue }
+        return fields.filter { !jsonNames.contains($0.key) && $0.value != Redaction.maskedValue }
     }
 
     /// A `when`'s `fields:`, each path equal to its recorded value; "" for none.

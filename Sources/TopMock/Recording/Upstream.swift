@@ -13,8 +13,8 @@ public struct UpstreamSettings: Sendable {
     /// A PEM file of CAs for a private upstream; nil: the system's.
     public var caFile: String?
     public var timeoutMillis = 15_000
-    /// Field paths masked before anything is matched or written (`session`,
-    /// `pay_request.channel_account` and `pay_request.alipay_account` always).
+    /// Field paths masked before anything is matched or written, besides what ``Redaction`` masks
+    /// everywhere (`session`, `channel_account`, `alipay_account`, the secret).
     public var redactedPaths: [String] = []
     /// Most calls a recording keeps; later ones are forwarded, not recorded.
     public var maxRecordedCalls = 100_000
@@ -29,8 +29,6 @@ public struct UpstreamSettings: Sendable {
     }
 
     public var mode = Mode.record
-
-    public static let alwaysRedacted = ["session", "pay_request.channel_account", "pay_request.alipay_account"]
 
     /// Why nothing can be forwarded here (libcurl cannot be loaded), or nil.
     public static var unavailableReason: String? {

@@ -89,6 +89,18 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
     }
 }
 
+extension BusinessObject {
+    /// An amount field (``wholeNumber(_:required:)``), inside ``Fen``'s bound and at least
+    /// `minimum`: 41 with `isv.invalid-parameter` stating the bound otherwise.
+    public func amount(_ key: Key, minimum: Int64 = 0, required: Bool = false) throws(TOPError) -> Fen? {
+        guard let value = try wholeNumber(key, required: required) else { return nil }
+        guard value >= minimum, let amount = Fen(value) else {
+            throw .outOfRange(name + "." + key.rawValue, must: "between \(minimum) and \(Fen.maximum) fen, not \(value)")
+        }
+        return amount
+    }
+}
+
 /// A JSON value, reduced to what the checks need.
 enum BusinessScalar: Sendable {
     case integer(Int64)

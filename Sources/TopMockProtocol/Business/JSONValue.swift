@@ -79,7 +79,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// This value with every object field for which `masks(path, key)` holds replaced by
-    /// ``Signer/maskedValue``, at any depth (list items by index: `items.0.sku`); `path` is this
+    /// ``Redaction/maskedValue``, at any depth (list items by index: `items.0.sku`); `path` is this
     /// value's own. What the journal's pay-code masking and a recording's redaction both use.
     public func masking(at path: String, where masks: (_ path: String, _ key: String) -> Bool) -> JSONValue {
         switch self {
@@ -87,7 +87,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
             var masked: [String: JSONValue] = [:]
             for (key, field) in fields {
                 let fieldPath = path.isEmpty ? key : path + "." + key
-                masked[key] = masks(fieldPath, key) ? .string(Signer.maskedValue) : field.masking(at: fieldPath, where: masks)
+                masked[key] = masks(fieldPath, key) ? .string(Redaction.maskedValue) : field.masking(at: fieldPath, where: masks)
             }
             return .object(masked)
         case .array(let items):

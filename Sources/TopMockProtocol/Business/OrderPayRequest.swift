@@ -4,14 +4,15 @@
 ///
 /// Errors, in this order: `shop_id` missing → 40, not a whole number → 41; `pay_request` missing →
 /// 40, not a JSON object → 41; then each field: `request_id`, `checkout_id` missing → 40;
-/// `pay_fee`, `buyer_id`, `payer_id` not whole numbers → 41; a string field given an object, a
-/// list or "" → 41. Every error names the field's path (`pay_request.checkout_id`).
+/// `pay_fee`, `buyer_id`, `payer_id` not whole numbers → 41; `pay_fee` 0 or over ``Fen/maximum`` →
+/// 41 with `isv.invalid-parameter`; a string field given an object, a list or "" → 41. Every error
+/// names the field's path (`pay_request.checkout_id`).
 public struct OrderPayRequest: Sendable, Equatable {
     public var shopID: Int64
     public var requestID: String
     public var checkoutID: String
-    /// The amount of this payment action, in fen.
-    public var payFee: Int64?
+    /// The amount of this payment action: at least 1 fen (Alipay refuses a payment of nothing).
+    public var payFee: Fen?
     public var buyerID: Int64?
     /// e.g. `cash`, `alipay_facepay_v2`.
     public var payChannel: String?
@@ -32,7 +33,7 @@ public struct OrderPayRequest: Sendable, Equatable {
         let request = try BusinessObject<Field>(parameters, "pay_request")
         requestID = try request.string(.requestID, required: true)!
         checkoutID = try request.string(.checkoutID, required: true)!
-        payFee = try request.wholeNumber(.payFee)
+        payFee = try request.amount(.payFee, minimum: 1)
         buyerID = try request.wholeNumber(.buyerID)
         _ = try request.wholeNumber(.payerID)
         payChannel = try request.string(.payChannel)
@@ -80,8 +81,8 @@ public struct OrderPayRequest: Sendable, Equatable {
             return JSONValue.object(fields).jsonText
         }
 
-        /// ``canonical`` with the pay code masked, for messages.
-        public var shown: String { Signer.maskedPayCodes(canonical) }
+        /// ``canonical`` with the pay code and account masked, for messages.
+        public var shown: String { Redaction.maskedFields(canonical) }
 
         public static func == (lhs: Payload, rhs: Payload) -> Bool {
             lhs.shopID == rhs.shopID && (lhs.payRequest == rhs.payRequest || lhs.canonical == rhs.canonical)

@@ -1,4 +1,4 @@
-import TopMockProtocol
+public import TopMockProtocol
 
 /// Everything one namespace changes at run time: the progress of its payment actions, its rules'
 /// counters, and what its calls created — actions, checkouts, `order.pay` records. The loaded
@@ -69,14 +69,14 @@ struct NamespaceState {
 /// A checkout's changes at run time.
 struct CheckoutRecord {
     /// Set by the admin API; wins over the seed's.
-    var totalFen: Int64?
+    var totalFen: Fen?
     /// Whose checkout it is, once a call or the admin API said so.
     var buyerID: Int64?
     /// Created actions, in the order they were paid.
     var actions: [ActionKey] = []
 
     /// Takes the total and the buyer given, where given (the engine checked they are new).
-    mutating func settle(totalFen: Int64?, buyerID: Int64?) {
+    mutating func settle(totalFen: Fen?, buyerID: Int64?) {
         if let totalFen { self.totalFen = totalFen }
         if let buyerID { self.buyerID = buyerID }
     }
@@ -85,7 +85,7 @@ struct CheckoutRecord {
 /// A checkout with its actions, as one namespace sees it.
 public struct CheckoutView: Sendable, Equatable {
     public var key: CheckoutKey
-    public var totalFen: Int64?
+    public var totalFen: Fen?
     public var buyerID: Int64?
     /// Seeded ones first (file order), then created ones (call order).
     public var actions: [PaymentAction]
@@ -99,28 +99,28 @@ public struct CheckoutView: Sendable, Equatable {
     /// Paid when its successful actions reach the total (an open checkout: when it has actions
     /// and all of them succeeded); failed when, unpaid, its latest action ended unpaid; else
     /// waiting.
-    public static func status(totalFen: Int64?, results: [(action: PaymentAction, result: ActionResult)]) -> CheckoutStatus {
+    public static func status(totalFen: Fen?, results: [(action: PaymentAction, result: ActionResult)]) -> CheckoutStatus {
         status(totalFen: totalFen, paidFen: totalFen == nil ? 0 : paidFen(results), statuses: results.map(\.result.status))
     }
 
     /// The same from the actions' statuses in order and what the successful ones paid (read only
     /// when there is a total): what a recording derives, with no actions at hand.
-    public static func status(totalFen: Int64?, paidFen: Int64, statuses: [PaymentStatus]) -> CheckoutStatus {
-        let paid = !statuses.isEmpty && (totalFen.map { paidFen >= $0 } ?? statuses.allSatisfy(\.pays))
+    public static func status(totalFen: Fen?, paidFen: Int64, statuses: [PaymentStatus]) -> CheckoutStatus {
+        let paid = !statuses.isEmpty && (totalFen.map { paidFen >= $0.value } ?? statuses.allSatisfy(\.pays))
         if paid { return .paid }
         if let last = statuses.last, last.endsUnpaid { return .failed }
         return .waiting
     }
 
-    /// What the successful actions paid, in fen.
+    /// What the successful actions paid, in fen (``Fen/sum(_:)``: no overflow, whatever the amounts).
     public static func paidFen(_ results: [(action: PaymentAction, result: ActionResult)]) -> Int64 {
-        results.filter { $0.result.status.pays }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
+        Fen.sum(results.lazy.filter { $0.result.status.pays }.compactMap(\.action.amountFen))
     }
 
     /// What the actions that have not ended unpaid commit, in fen: what a new payment must fit
     /// beside under the total.
     public static func committedFen(_ results: [(action: PaymentAction, result: ActionResult)]) -> Int64 {
-        results.filter { !$0.result.status.endsUnpaid }.reduce(Int64(0)) { $0 + ($1.action.amountFen ?? 0) }
+        Fen.sum(results.lazy.filter { !$0.result.status.endsUnpaid }.compactMap(\.action.amountFen))
     }
 }
 
@@ -133,6 +133,9 @@ struct ActionProgress {
     var firstQueryMillis: Int64?
     /// A result set through the admin API, answered until the action advances.
     var override: ActionResult?
+    /// Whether the admin API set the current status (by moving to a step that has it, or by
+    /// ``override``); false again once the action advances.
+    var setByAdmin = false
 
     /// Counts one query: first advances through every step whose trigger has come, then answers
     /// with the current step.
@@ -143,13 +146,14 @@ struct ActionProgress {
             let due: Bool
             switch action.timeline[step].trigger {
             case .afterQueries(let count): due = queriesInStep >= count
-            case .after(let duration): due = now - (firstQueryMillis ?? now) >= Int64(duration.seconds * 1000)
+            case .after(let duration): due = now - (firstQueryMillis ?? now) >= ScenarioDurations.millis(duration)
             case .manual: due = false
             }
             guard due else { break }
             step += 1
             queriesInStep = 0
             override = nil
+            setByAdmin = false
         }
         queriesInStep += 1
         return override ?? action.result(atStep: step)
@@ -171,6 +175,7 @@ struct ActionProgress {
             override = result
         }
         queriesInStep = 0
+        setByAdmin = true
     }
 
     /// The next timeline step (the caller checked there is one); returns it.
@@ -178,6 +183,7 @@ struct ActionProgress {
         step += 1
         queriesInStep = 0
         override = nil
+        setByAdmin = false
         return step
     }
 }

@@ -44,6 +44,14 @@ public struct Resolution: Sendable, Equatable {
         self.ruleName = ruleName
     }
 
+    /// Whether the call created a payment action, its answer delivered or not: a fault that
+    /// `takes_effect` (a lost reply) created one too. What `verify` counts as a payment.
+    public var createdPayment: Bool {
+        if callOutcome == .created { return true }
+        if case .answer(let answer)? = faultedAnswer { return answer.outcome == .created }
+        return false
+    }
+
     /// Whether the scenarios do not know the call: a method neither served nor stubbed, or an
     /// action or checkout that is not there (what `serve --proxy-on-miss` forwards).
     public var isMiss: Bool {

@@ -44,7 +44,7 @@ struct RuleProgress {
     mutating func decide(_ rule: Rule, now: Int64) -> (fires: Bool, quotaError: TOPError?) {
         matched += 1
         if let quota = rule.quota {
-            let windowMillis = Int64(quota.window.seconds * 1000)
+            let windowMillis = ScenarioDurations.millis(quota.window)
             if let start = quotaWindowStart, now < start + windowMillis {
                 quotaCount += 1
             } else {

@@ -1,5 +1,5 @@
 import TopMockLock
-import TopMockProtocol
+public import TopMockProtocol
 
 /// The state store as the admin API sees it: each namespace's actions and checkouts, read as
 /// snapshots and changed (status, advance, a checkout's total) under the engine's lock. What a
@@ -29,7 +29,7 @@ extension ScenarioEngine {
         let progress = space.actions[action.key] ?? ActionProgress()
         return ActionSnapshot(
             action: action, step: progress.step, queries: progress.queries, current: space.current(action),
-            isOverridden: progress.override != nil, isCreated: space.created[action.key] != nil)
+            isOverridden: progress.override != nil, isSetByAdmin: progress.setByAdmin, isCreated: space.created[action.key] != nil)
     }
 
     /// Every action a namespace sees: the seeds and what its calls created, by shop and request id.
@@ -72,7 +72,7 @@ extension ScenarioEngine {
     /// Why a checkout cannot be created or given a total.
     public enum CheckoutChangeError: Error, Equatable {
         /// It has a total already, another one.
-        case totalDiffers(Int64)
+        case totalDiffers(Fen)
         /// It belongs to another buyer.
         case buyerDiffers(Int64)
     }
@@ -80,7 +80,7 @@ extension ScenarioEngine {
     /// Creates a checkout, or gives an open one its total (what a POS app's order has before it
     /// is paid). Creating an existing checkout with the same total and buyer changes nothing.
     public func createCheckout(
-        _ key: CheckoutKey, totalFen: Int64?, buyerID: Int64?, namespace: String
+        _ key: CheckoutKey, totalFen: Fen?, buyerID: Int64?, namespace: String
     ) -> Result<(snapshot: CheckoutSnapshot, created: Bool), CheckoutChangeError> {
         state.withLock { state in
             let set = state.set
@@ -143,8 +143,11 @@ public struct ActionSnapshot: Sendable, Equatable {
     public var queries: Int
     /// What the next query answers with, unless a step comes due on it.
     public var current: ActionResult
-    /// True when the status was set through the admin API rather than reached by the timeline.
+    /// True when the current result is an override: a status (or fields) the timeline does not have.
     public var isOverridden: Bool
+    /// True when the status was set through the admin API rather than reached by the timeline
+    /// (also when the API moved the action to a step that has that status).
+    public var isSetByAdmin: Bool = false
     /// True for an action a call created (`order.pay`, a template), false for a scenario's.
     public var isCreated: Bool = false
 }

@@ -8,7 +8,8 @@ public import TopMockProtocol
 public final class VirtualClocks: Sendable {
     public enum Setting: Sendable, Equatable {
         case real
-        case frozen(atMillis: Int64)
+        case frozen(at: WallInstant)
+        /// Real time plus an offset of at most ``WallInstant/span`` either way.
         case shifted(byMillis: Int64)
     }
 
@@ -19,11 +20,18 @@ public final class VirtualClocks: Sendable {
         self.base = base
     }
 
+    /// The namespace's time, always inside ``WallInstant/range``: a shifted clock whose real time
+    /// has run past an end reads that end.
     public func nowMillis(namespace: String) -> Int64 {
-        switch setting(namespace: namespace) {
-        case .real: return base.nowMillis()
+        Self.now(setting(namespace: namespace), base: base.nowMillis()).millis
+    }
+
+    private static func now(_ setting: Setting, base: Int64) -> WallInstant {
+        switch setting {
+        case .real: return WallInstant(clamping: base)
         case .frozen(let at): return at
-        case .shifted(let offset): return base.nowMillis() + offset
+        // Both terms are bounded (the base clamped, the offset by the span): the sum cannot overflow.
+        case .shifted(let offset): return WallInstant(clamping: WallInstant(clamping: base).millis + offset)
         }
     }
 
@@ -31,18 +39,39 @@ public final class VirtualClocks: Sendable {
         settings.withLock { $0[namespace] ?? .real }
     }
 
-    public func freeze(namespace: String, atMillis: Int64) {
-        settings.withLock { $0[namespace] = .frozen(atMillis: atMillis) }
+    /// Why a clock change was refused; the clock is left as it was.
+    public struct ChangeError: Error, Equatable {
+        /// Where the change would have put the clock, in milliseconds (unbounded), when known.
+        public let wouldReadMillis: Int64?
     }
 
-    /// Moves the namespace's time forward (or back, with a negative amount).
-    public func advance(namespace: String, byMillis delta: Int64) {
-        settings.withLock { settings in
-            switch settings[namespace] ?? .real {
-            case .real: settings[namespace] = .shifted(byMillis: delta)
-            case .frozen(let at): settings[namespace] = .frozen(atMillis: at + delta)
-            case .shifted(let offset): settings[namespace] = .shifted(byMillis: offset + delta)
+    /// One change of a namespace's clock, applied whole or not at all: back to real time when
+    /// `real`, then frozen at `freezeAt` ("now" when `freezeNow`), then moved by `advanceMillis`
+    /// (back, when negative). Refused when the result would leave ``WallInstant/range``.
+    @discardableResult
+    public func change(
+        namespace: String, real: Bool = false, freezeAt: WallInstant? = nil, freezeNow: Bool = false, advanceMillis: Int64? = nil
+    ) -> Result<Setting, ChangeError> {
+        let baseNow = base.nowMillis()
+        return settings.withLock { settings in
+            var setting = real ? .real : settings[namespace] ?? .real
+            if let freezeAt {
+                setting = .frozen(at: freezeAt)
+            } else if freezeNow {
+                setting = .frozen(at: Self.now(setting, base: baseNow))
             }
+            if let delta = advanceMillis {
+                guard let moved = Self.now(setting, base: baseNow).adding(millis: delta) else {
+                    let (sum, overflow) = Self.now(setting, base: baseNow).millis.addingReportingOverflow(delta)
+                    return .failure(ChangeError(wouldReadMillis: overflow ? nil : sum))
+                }
+                switch setting {
+                case .frozen: setting = .frozen(at: moved)
+                case .real, .shifted: setting = .shifted(byMillis: moved.millis - WallInstant(clamping: baseNow).millis)
+                }
+            }
+            settings[namespace] = setting == .real ? nil : setting
+            return .success(setting)
         }
     }
 

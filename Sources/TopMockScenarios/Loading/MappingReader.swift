@@ -1,3 +1,4 @@
+import TopMockProtocol
 import TopMockYAML
 
 /// Collects diagnostics for one file, with the source text to quote.
@@ -100,6 +101,16 @@ struct MappingReader {
             return nil
         }
         return value
+    }
+
+    /// An amount in fen: a whole number inside ``Fen``'s bound.
+    func amount(_ key: String, required: Bool = false) -> Fen? {
+        guard let number = integer(key, required: required) else { return nil }
+        guard let amount = Fen(number) else {
+            sink.error("'\(key)' in \(what) must be \(Fen.boundText), found \(number)", at: value(key)!.mark)
+            return nil
+        }
+        return amount
     }
 
     func bool(_ key: String) -> Bool? {

@@ -115,13 +115,13 @@ struct ScenarioCompiler {
         for orderNode in shop.list("payment_orders", required: true) ?? [] {
             guard let order = MappingReader(orderNode, what: "a payment order", allowedKeys: Self.orderKeys, sink: sink) else { continue }
             let orderID = order.string("id")
-            let total = order.integer("total_fen", minimum: 0)
+            let total = order.amount("total_fen")
             // A payment order with an id is a checkout and may wait for order.pay with no actions yet.
             let actionNodes = order.list("actions", required: orderID == nil) ?? []
             if actionNodes.isEmpty, order.value("actions") != nil, orderID == nil {
                 sink.error("a payment order needs at least one action (or an id, for a checkout order.pay fills)", at: orderNode.mark)
             }
-            var legs: [Int64] = []
+            var legs: [Fen] = []
             var allLegsHaveAmounts = true
             let firstLeg = actions.count
             for actionNode in actionNodes {
@@ -133,11 +133,11 @@ struct ScenarioCompiler {
                 actions.append((action: action, mark: actionNode.mark))
             }
             if let total, let totalNode = order.value("total_fen"), !actionNodes.isEmpty {
-                let sum = legs.reduce(0, +)
+                let sum = Fen.sum(legs)
                 if !allLegsHaveAmounts {
                     sink.error("total_fen is \(total) but not every action gives amount_fen", at: totalNode.mark)
-                } else if sum != total {
-                    let parts = legs.map(String.init).joined(separator: " + ")
+                } else if sum != total.value {
+                    let parts = legs.map(\.description).joined(separator: " + ")
                     sink.error("the actions' amount_fen add up to \(sum) (\(parts)), not total_fen \(total)", at: totalNode.mark)
                 }
             }
@@ -156,7 +156,7 @@ struct ScenarioCompiler {
         guard let reader = MappingReader(node, what: "a payment action", allowedKeys: Self.actionKeys, sink: sink) else { return nil }
         let requestID = reader.string("request_id", required: true)
         let buyerID = reader.integer("buyer_id", required: true, minimum: 0)
-        let amount = reader.integer("amount_fen", minimum: 0)
+        let amount = reader.amount("amount_fen")
         let shape = compileShape(reader)
         if requestID?.isEmpty == true, let mark = reader.value("request_id")?.mark {
             sink.error("request_id must not be empty", at: mark)
@@ -222,7 +222,7 @@ struct ScenarioCompiler {
         }
         let matcher = compileMatcher(requestNode, field: "request_id")
         let shopID = reader.integer("shop_id", minimum: 0)
-        let amount = reader.integer("amount_fen", minimum: 0)
+        let amount = reader.amount("amount_fen")
         guard let matcher, let shape = compileShape(reader) else { return nil }
         return ActionTemplate(name: name, requestID: matcher, shopID: shopID, amountFen: amount, shape: shape, source: sink.location(node.mark))
     }
@@ -630,7 +630,7 @@ struct ScenarioCompiler {
         for (unit, scale) in units where text.hasSuffix(unit) {
             let number = text.dropLast(unit.count)
             guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number),
-                value >= 0, value * scale <= 86_400 * 365
+                value >= 0, value * scale <= ScenarioDurations.maximumSeconds
             else { return nil }
             return .milliseconds(Int64((value * scale * 1000).rounded()))
         }
@@ -640,8 +640,26 @@ struct ScenarioCompiler {
 
 /// Durations as scenario files write them (`250ms`, `2s`, `1.5m`, `1h`), for other modules (the
 /// admin API's clock).
+///
+/// Invariant: a duration is between 0 and ``maximumSeconds`` (a year), so its milliseconds and
+/// nanoseconds fit `Int64` and an instant plus a duration stays inside `Int64`.
 public enum ScenarioDurations {
+    public static let maximumSeconds: Double = 86_400 * 365
+
     public static func parse(_ text: String) -> Duration? {
         ScenarioCompiler.parseDuration(text)
+    }
+
+    /// A duration in whole milliseconds, clamped to 0 … ``maximumSeconds`` (a parsed one is
+    /// already inside; a sampled delay may not be), so the conversion cannot trap.
+    public static func millis(_ duration: Duration) -> Int64 {
+        Int64((clamped(duration).seconds * 1000).rounded())
+    }
+
+    /// `duration` inside 0 … ``maximumSeconds``.
+    public static func clamped(_ duration: Duration) -> Duration {
+        let seconds = duration.seconds
+        guard seconds > 0 else { return .zero }  // NaN too
+        return seconds <= maximumSeconds ? duration : .seconds(maximumSeconds)
     }
 }

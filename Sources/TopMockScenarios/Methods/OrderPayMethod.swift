@@ -2,7 +2,7 @@ public import TopMockProtocol
 
 /// `alibaba.pos.order.pay` (pos线下交易支付): pays part or all of a checkout with one payment action,
 /// keyed by `pay_request.request_id`, TOP's idempotency key. The first call of a `request_id`
-/// creates the action under its checkout, shaped by the first channel profile that matches; a
+/// creates the action under its checkout, shaped by the most specific channel profile that matches; a
 /// repeat with the same payload answers exactly as the first (nothing created), a repeat with
 /// another payload is a business failure. The engine's lock makes concurrent identical calls
 /// create one action.
@@ -40,7 +40,7 @@ enum OrderPayMethod: TOPMethod {
         let checkoutKey = CheckoutKey(shopID: pay.shopID, checkoutID: pay.checkoutID)
         let checkout = space.checkout(checkoutKey, in: context.set)
         if let checkout, let refusal = refusal(pay, checkout: checkout, space: space) { return refusal }
-        guard let profile = context.set.channelProfiles.first(where: { $0.applies(to: pay) }) else {
+        guard let profile = ChannelProfile.choose(among: context.set.channelProfiles, for: pay) else {
             return MethodAnswer.failure(
                 .businessFailure, code: noProfileCode,
                 info: "no channel profile matches pay_channel \(shown(pay.payChannel)), payment_channel \(shown(pay.paymentChannel)); "
@@ -68,11 +68,14 @@ enum OrderPayMethod: TOPMethod {
         if CheckoutView.status(totalFen: total, results: results) == .paid {
             return MethodAnswer.failure(.businessFailure, code: alreadyPaidCode, info: "checkout '\(pay.checkoutID)' is paid already")
         }
+        // Compared as `fee > total - committed`: no sum is made, and `committed` may exceed the
+        // total (a seed's amounts, or a total the admin API lowered).
         let committed = CheckoutView.committedFen(results)
-        if committed + (pay.payFee ?? 0) > total {
+        let fee = pay.payFee?.value ?? 0
+        if committed > total.value || fee > total.value - committed {
             return MethodAnswer.failure(
                 .businessFailure, code: exceedsTotalCode,
-                info: "pay_fee \(pay.payFee ?? 0) over what checkout '\(pay.checkoutID)' has left: total \(total), "
+                info: "pay_fee \(fee) over what checkout '\(pay.checkoutID)' has left: total \(total), "
                     + "\(committed) paid or under way")
         }
         return nil
@@ -81,14 +84,14 @@ enum OrderPayMethod: TOPMethod {
     /// `result{model{payment_order_id, current_pay_fee, channel_name, action_status, result_code,
     /// result_message}, success}`; a first result that is a business failure answers as one (the
     /// action exists all the same, and queries see it).
-    static func answer(_ action: PaymentAction, payFee: Int64?, result: ActionResult, outcome: CallOutcome) -> MethodAnswer {
+    static func answer(_ action: PaymentAction, payFee: Fen?, result: ActionResult, outcome: CallOutcome) -> MethodAnswer {
         guard result.resultSuccess else {
             var answer = MethodAnswer.failure(
                 outcome, code: result.msgCode ?? "PAY_FAILED", info: result.msgInfo ?? result.status.rawValue, source: action.source)
             answer.actionStatus = result.status
             return answer
         }
-        let model = Model(action: action, payFee: payFee ?? 0, result: result)
+        let model = Model(action: action, payFee: payFee?.value ?? 0, result: result)
         return MethodAnswer.success(model, outcome: outcome, status: result.status, source: action.source)
     }
 

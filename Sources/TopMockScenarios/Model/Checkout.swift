@@ -18,11 +18,11 @@ public struct CheckoutKey: Hashable, Sendable, CustomStringConvertible {
 public struct CheckoutSeed: Sendable, Equatable {
     public var key: CheckoutKey
     /// What the checkout costs; nil = open (paid when all its actions have succeeded).
-    public var totalFen: Int64?
+    public var totalFen: Fen?
     public var actions: [ActionKey]
     public var source: SourceLocation
 
-    public init(key: CheckoutKey, totalFen: Int64?, actions: [ActionKey], source: SourceLocation) {
+    public init(key: CheckoutKey, totalFen: Fen?, actions: [ActionKey], source: SourceLocation) {
         self.key = key
         self.totalFen = totalFen
         self.actions = actions
@@ -81,7 +81,7 @@ public struct ActionShape: Sendable, Equatable {
         self.timeline = timeline
     }
 
-    public func action(key: ActionKey, buyerID: Int64?, paymentOrderID: String?, amountFen: Int64?, source: SourceLocation) -> PaymentAction {
+    public func action(key: ActionKey, buyerID: Int64?, paymentOrderID: String?, amountFen: Fen?, source: SourceLocation) -> PaymentAction {
         PaymentAction(
             key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, initial: initial,
             timeline: timeline, source: source)
@@ -89,8 +89,9 @@ public struct ActionShape: Sendable, Equatable {
 }
 
 /// Decides what an `order.pay` call's new action becomes, chosen by the call's `pay_channel`,
-/// `payment_channel`, `channel_account` (and `pay_fee`, `buyer_id`, `shop_id`): the first profile
-/// one of whose alternatives holds wins, in load order.
+/// `payment_channel`, `channel_account` (and `pay_fee`, `buyer_id`, `shop_id`): of the profiles
+/// one of whose alternatives holds, the most specific wins (``Specificity``), then the first in
+/// load order.
 ///
 /// Never changed once compiled, so a class: `order.pay` tries the profiles in turn on every call,
 /// and each one it looks at is one reference, not a copy of its conditions and shape.
@@ -108,15 +109,48 @@ public final class ChannelProfile: Sendable {
         self.source = source
     }
 
-    /// The keys a profile's `when` may test: fields of `pay_request`, and `shop_id`.
-    public static let fields = ["pay_channel", "payment_channel", "channel_account", "pay_fee", "buyer_id", "shop_id"]
+    /// The keys a profile's `when` may test: fields of `pay_request`, and `shop_id`, the one that
+    /// says most about the payment first (a pay code names one buyer's account; `pay_channel` the
+    /// documented channel; `payment_channel` a numeric code for it).
+    public static let fields = ["channel_account", "pay_channel", "payment_channel", "pay_fee", "buyer_id", "shop_id"]
 
-    public func applies(to request: OrderPayRequest) -> Bool {
-        alternatives.contains { conditions in
-            conditions.allSatisfy { condition in
-                Self.value(of: condition.field, in: request).map(condition.matcher.matches) ?? false
-            }
+    /// How specific a matching alternative is: more conditions win; with as many, the one testing
+    /// the field earliest in ``ChannelProfile/fields`` wins. So `{pay_channel: cash}` beats
+    /// `{payment_channel: "1006"}` for a call that sends both, and a profile without `when` loses
+    /// to any other.
+    public struct Specificity: Comparable, Sendable {
+        let conditions: Int
+        /// The index in ``ChannelProfile/fields`` of the earliest field tested (lower is more specific).
+        let firstField: Int
+
+        public static func < (lhs: Specificity, rhs: Specificity) -> Bool {
+            (lhs.conditions, -lhs.firstField) < (rhs.conditions, -rhs.firstField)
         }
+    }
+
+    public func applies(to request: OrderPayRequest) -> Bool { specificity(for: request) != nil }
+
+    /// The specificity of the most specific alternative that holds for `request`; nil when none does.
+    public func specificity(for request: OrderPayRequest) -> Specificity? {
+        var best: Specificity?
+        for conditions in alternatives
+        where conditions.allSatisfy({ condition in Self.value(of: condition.field, in: request).map(condition.matcher.matches) ?? false }) {
+            let first = conditions.map { Self.fields.firstIndex(of: $0.field) ?? Self.fields.count }.min() ?? Self.fields.count
+            let specificity = Specificity(conditions: conditions.count, firstField: first)
+            if best.map({ $0 < specificity }) ?? true { best = specificity }
+        }
+        return best
+    }
+
+    /// The profile for a new action: the most specific that matches, the first in load order of
+    /// those as specific; nil when none matches.
+    public static func choose(among profiles: [ChannelProfile], for request: OrderPayRequest) -> ChannelProfile? {
+        var chosen: (profile: ChannelProfile, specificity: Specificity)?
+        for profile in profiles {
+            guard let specificity = profile.specificity(for: request) else { continue }
+            if chosen.map({ $0.specificity < specificity }) ?? true { chosen = (profile, specificity) }
+        }
+        return chosen?.profile
     }
 
     static func value(of field: String, in request: OrderPayRequest) -> String? {
@@ -124,7 +158,7 @@ public final class ChannelProfile: Sendable {
         case "pay_channel": return request.payChannel
         case "payment_channel": return request.paymentChannel
         case "channel_account": return request.channelAccount
-        case "pay_fee": return request.payFee.map { String($0) }
+        case "pay_fee": return request.payFee?.description
         case "buyer_id": return request.buyerID.map { String($0) }
         case "shop_id": return String(request.shopID)
         default: return nil
@@ -138,11 +172,11 @@ public struct ActionTemplate: Sendable {
     public var name: String
     public var requestID: Matcher
     public var shopID: Int64?
-    public var amountFen: Int64?
+    public var amountFen: Fen?
     public var shape: ActionShape
     public var source: SourceLocation
 
-    public init(name: String, requestID: Matcher, shopID: Int64?, amountFen: Int64?, shape: ActionShape, source: SourceLocation) {
+    public init(name: String, requestID: Matcher, shopID: Int64?, amountFen: Fen?, shape: ActionShape, source: SourceLocation) {
         self.name = name
         self.requestID = requestID
         self.shopID = shopID

@@ -1,3 +1,5 @@
+public import TopMockProtocol
+
 /// The status of a payment action (`action_status`): an open set, since real values are not
 /// documented (docs/protocol.md, "Answers of alibaba.pos.pay.action.query"). Scenarios may use any string.
 public struct PaymentStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
@@ -88,13 +90,13 @@ public struct PaymentAction: Sendable, Equatable {
         let buyerID: Int64?
         let paymentOrderID: String?
         let channel: String
-        let amountFen: Int64?
+        let amountFen: Fen?
         let initial: ActionResult
         let timeline: [TimelineStep]
         let source: SourceLocation
 
         init(
-            key: ActionKey, buyerID: Int64?, paymentOrderID: String?, channel: String, amountFen: Int64?, initial: ActionResult,
+            key: ActionKey, buyerID: Int64?, paymentOrderID: String?, channel: String, amountFen: Fen?, initial: ActionResult,
             timeline: [TimelineStep], source: SourceLocation
         ) {
             self.key = key
@@ -116,14 +118,14 @@ public struct PaymentAction: Sendable, Equatable {
     public var paymentOrderID: String? { definition.paymentOrderID }
     /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
     public var channel: String { definition.channel }
-    public var amountFen: Int64? { definition.amountFen }
+    public var amountFen: Fen? { definition.amountFen }
     public var initial: ActionResult { definition.initial }
     public var timeline: [TimelineStep] { definition.timeline }
     /// Where the action was declared, for diagnostics.
     public var source: SourceLocation { definition.source }
 
     public init(
-        key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Int64? = nil,
+        key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Fen? = nil,
         initial: ActionResult, timeline: [TimelineStep] = [],
         source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
     ) {

@@ -265,8 +265,13 @@ public enum Delay: Sendable, Equatable {
     /// Log-normal by its median and 99th percentile.
     case logNormal(median: Duration, p99: Duration)
 
-    /// A sample, drawn from `random` (a number in [0, 1)) and, for log-normal, `normal` (a standard normal deviate).
+    /// A sample, drawn from `random` (a number in [0, 1)) and, for log-normal, `normal` (a standard
+    /// normal deviate); always between 0 and a year (a log-normal's tail is not bounded).
     public func sample(uniform random: Double, normal: Double) -> Duration {
+        ScenarioDurations.clamped(unclampedSample(uniform: random, normal: normal))
+    }
+
+    private func unclampedSample(uniform random: Double, normal: Double) -> Duration {
         switch self {
         case .fixed(let duration):
             return duration
@@ -275,7 +280,8 @@ public enum Delay: Sendable, Equatable {
         case .logNormal(let median, let p99):
             let mu = log(median.seconds)
             let sigma = max(0, (log(p99.seconds) - mu) / 2.326_347_874)
-            return .seconds(exp(mu + sigma * normal))
+            let seconds = exp(mu + sigma * normal)
+            return seconds.isFinite ? .seconds(Swift.min(seconds, ScenarioDurations.maximumSeconds)) : .zero
         }
     }
 }

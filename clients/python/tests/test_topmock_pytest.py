@@ -59,6 +59,25 @@ def test_the_official_python_sdk_sees_a_checkout_made_through_the_helper(topmock
     assert topmock.checkout(124, "co-official")["paid_fen"] == 2000
 
 
+def test_a_lost_reply_and_its_retry_are_two_calls_and_one_payment(topmock, topmock_server):
+    request_id = "lost-" + uuid.uuid4().hex
+    rule = ("rules:\n  - name: lost %s\n    when: {method: alibaba.pos.order.pay, request_id: {equals: %s}}\n"
+            "    fault: close\n    takes_effect: true\n    first: 1\n" % (request_id, request_id))
+    topmock_server.upload_scenario(request_id, rule)
+    try:
+        client = taobaopy(topmock)
+        with pytest.raises(Exception):
+            client.alibaba__pos_order_pay(shop_id=124, pay_request=pay(request_id, "co-lost", 700))
+        retried = client.alibaba__pos_order_pay(shop_id=124, pay_request=pay(request_id, "co-lost", 700))
+        assert retried["alibaba_pos_order_pay_response"]["result"]["model"]["action_status"] == "SUCCESS"
+        assert topmock.verify("alibaba.pos.order.pay", {"pay_request.pay_fee": 700}, count=2) == 2
+        assert topmock.verify_payments({"pay_request.pay_fee": 700}, count=1) == 1
+        with pytest.raises(TopMockVerificationError):
+            topmock.verify_payments({"pay_request.pay_fee": 700}, count=2)
+    finally:
+        topmock_server.delete_scenario(request_id)
+
+
 def test_a_failed_verification_quotes_the_near_miss(topmock):
     client = taobaopy(topmock)
     client.alibaba__pos_pay_action_query(shop_id=124, payment_action_request=json.dumps({"request_id": "cash-001", "buyer_id": 123}))

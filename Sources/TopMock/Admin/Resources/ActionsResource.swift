@@ -1,4 +1,5 @@
 import TopMockHTTP
+import TopMockProtocol
 import TopMockScenarios
 
 /// `/__admin/namespaces/{ns}/actions…`: a namespace's payment actions, seeded or created — list,
@@ -33,12 +34,12 @@ struct ActionsResource: Sendable {
             status = snapshot.current.status.rawValue
             resultCode = snapshot.current.resultCode
             resultMessage = snapshot.current.resultMessage
-            amountFen = snapshot.action.amountFen
+            amountFen = snapshot.action.amountFen?.value
             checkoutID = snapshot.action.paymentOrderID
             step = snapshot.step
             steps = snapshot.action.timeline.count
             queries = snapshot.queries
-            setByAdmin = snapshot.isOverridden
+            setByAdmin = snapshot.isSetByAdmin
             created = snapshot.isCreated
         }
 

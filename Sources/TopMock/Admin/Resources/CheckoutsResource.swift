@@ -1,4 +1,5 @@
 import TopMockHTTP
+import TopMockProtocol
 import TopMockScenarios
 
 /// `/__admin/namespaces/{ns}/checkouts…`: a namespace's checkouts — the seeds' payment orders with
@@ -26,7 +27,7 @@ struct CheckoutsResource: Sendable {
             shopID = snapshot.checkout.key.shopID
             checkoutID = snapshot.checkout.key.checkoutID
             buyerID = snapshot.checkout.owner
-            totalFen = snapshot.checkout.totalFen
+            totalFen = snapshot.checkout.totalFen?.value
             paidFen = snapshot.paidFen
             status = snapshot.status.rawValue
             checkoutStatus = snapshot.code
@@ -85,9 +86,16 @@ struct CheckoutsResource: Sendable {
         let body = try call.body(Creation.self)
         guard body.shopID >= 0 else { throw .badParameter("shop_id must not be negative") }
         guard !body.checkoutID.isEmpty else { throw .badParameter("checkout_id must not be empty") }
-        if let total = body.totalFen, total <= 0 { throw .badParameter("total_fen must be more than 0 (leave it out for an open checkout)") }
+        if let buyer = body.buyerID, buyer < 0 { throw .badParameter("buyer_id must not be negative") }
+        var total: Fen?
+        if let value = body.totalFen {
+            guard value > 0, let amount = Fen(value) else {
+                throw .badParameter("total_fen must be between 1 and \(Fen.maximum) fen, not \(value) (leave it out for an open checkout)")
+            }
+            total = amount
+        }
         let key = CheckoutKey(shopID: body.shopID, checkoutID: body.checkoutID)
-        switch engine.createCheckout(key, totalFen: body.totalFen, buyerID: body.buyerID, namespace: namespace) {
+        switch engine.createCheckout(key, totalFen: total, buyerID: body.buyerID, namespace: namespace) {
         case .success(let made):
             return .json(Checkout(made.snapshot, namespace: namespace), status: made.created ? 201 : 200)
         case .failure(.totalDiffers(let total)):

@@ -21,6 +21,8 @@ struct JournalResource: Sendable {
         var shopID: String?
         var requestID: String?
         var outcome: String
+        /// The call created a payment action (its reply lost or not).
+        var created: Bool
         var errorCode: Int?
         var errorSubCode: String?
         var fault: String?
@@ -61,6 +63,7 @@ struct JournalResource: Sendable {
             shopID = entry.shopID
             requestID = entry.requestID
             outcome = entry.outcome.rawValue
+            created = entry.createdPayment
             errorCode = entry.errorCode
             errorSubCode = entry.errorSubCode
             fault = entry.fault
@@ -81,7 +84,7 @@ struct JournalResource: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, namespace, method, outcome, fault, rule, scenario, diagnostic, signature, parameters, fields
+            case id, namespace, method, outcome, created, fault, rule, scenario, diagnostic, signature, parameters, fields
             case receivedAtMillis = "received_at_millis"
             case remoteAddress = "remote_address"
             case httpMethod = "http_method"
@@ -128,18 +131,24 @@ struct JournalResource: Sendable {
     }
 
     /// The query's filter: `namespace`, `method`, `app_key`, `shop_id`, `request_id`, `outcome`,
-    /// `since`/`until` (epoch ms) and `field.PATH=VALUE`.
+    /// `created` (`true`/`false`), `since`/`until` (epoch ms) and `field.PATH=VALUE`.
     static func filter(_ query: [String: String]) throws(AdminError) -> JournalFilter {
         func millis(_ name: String) throws(AdminError) -> Int64? {
             guard let text = query[name] else { return nil }
             guard let value = Int64(text) else { throw .badParameter("\(name) must be epoch milliseconds, not '\(text)'") }
             return value
         }
+        var created: Bool?
+        if let text = query["created"] {
+            guard let value = Bool(text) else { throw .badParameter("created must be true or false, not '\(text)'") }
+            created = value
+        }
         var fields: [String: String] = [:]
         for (name, value) in query where name.hasPrefix("field.") && name.count > 6 { fields[String(name.dropFirst(6))] = value }
         return JournalFilter(
             namespace: query["namespace"], method: query["method"], appKey: query["app_key"], shopID: query["shop_id"],
-            requestID: query["request_id"], outcome: query["outcome"], sinceMillis: try millis("since"), untilMillis: try millis("until"),
+            requestID: query["request_id"], outcome: query["outcome"], created: created, sinceMillis: try millis("since"),
+            untilMillis: try millis("until"),
             fields: fields)
     }
 
@@ -150,6 +159,8 @@ struct JournalResource: Sendable {
         var shopID: String?
         var requestID: String?
         var outcome: String?
+        /// Count only calls that created a payment action (a lost reply's included): payments, not calls.
+        var created: Bool?
         var since: Int64?
         var until: Int64?
         var count: Int?
@@ -159,7 +170,7 @@ struct JournalResource: Sendable {
         var fields: [String: JSONValue]?
 
         enum CodingKeys: String, CodingKey {
-            case namespace, method, outcome, since, until, count, fields
+            case namespace, method, outcome, created, since, until, count, fields
             case appKey = "app_key"
             case shopID = "shop_id"
             case requestID = "request_id"
@@ -209,7 +220,7 @@ struct JournalResource: Sendable {
         let bound = bounds.first ?? .atLeast(1)
         let filter = JournalFilter(
             namespace: body.namespace, method: body.method, appKey: body.appKey, shopID: body.shopID, requestID: body.requestID,
-            outcome: body.outcome, sinceMillis: body.since, untilMillis: body.until, fields: fields)
+            outcome: body.outcome, created: body.created, sinceMillis: body.since, untilMillis: body.until, fields: fields)
         let matched = journal.count(matching: filter)
         guard bound.holds(matched) else {
             let recent = journal.entries(matching: JournalFilter(namespace: body.namespace), limit: 5).map(Entry.init)

@@ -79,28 +79,37 @@ struct NamespacesResource: Sendable {
         guard change.real == true || change.freeze != nil || change.freezeMillis != nil || change.advance != nil else {
             throw .badParameter("give freeze, freeze_millis, advance or real")
         }
-        var freezeAt: Int64?
+        var freezeAt: WallInstant?
         if let millis = change.freezeMillis {
-            freezeAt = millis
-        } else if let freeze = change.freeze, freeze != "now" {
-            guard let wall = TimestampPolicy.wallClockSeconds(freeze) else {
-                throw .badParameter("freeze must be \"now\" or yyyy-MM-dd HH:mm:ss (GMT+8), not '\(freeze)'")
+            guard let instant = WallInstant(millis: millis) else {
+                throw .badParameter("freeze_millis must be an instant \(WallInstant.boundText) (\(WallInstant.range) ms), not \(millis)")
             }
-            freezeAt = (wall - TimestampPolicy.gmt8OffsetSeconds) * 1000
+            freezeAt = instant
+        } else if let freeze = change.freeze, freeze != "now" {
+            guard let wall = TimestampPolicy.wallClockSeconds(freeze),
+                let instant = WallInstant(millis: (wall - TimestampPolicy.gmt8OffsetSeconds) * 1000)
+            else {
+                throw .badParameter("freeze must be \"now\" or yyyy-MM-dd HH:mm:ss (GMT+8) \(WallInstant.boundText), not '\(freeze)'")
+            }
+            freezeAt = instant
         }
         var advanceMillis: Int64?
         if let advance = change.advance {
             let negative = advance.hasPrefix("-")
             guard let duration = ScenarioDurations.parse(negative ? String(advance.dropFirst()) : advance) else {
-                throw .badParameter("advance must be a duration such as 30s, 5m or -1h, not '\(advance)'")
+                throw .badParameter("advance must be a duration such as 30s, 5m or -1h (at most a year), not '\(advance)'")
             }
-            let millis = Int64(duration.seconds * 1000)
+            let millis = ScenarioDurations.millis(duration)
             advanceMillis = negative ? -millis : millis
         }
-        if change.real == true { engine.clocks.release(namespace: namespace) }
-        if change.freeze == "now" && change.freezeMillis == nil { freezeAt = engine.clocks.nowMillis(namespace: namespace) }
-        if let freezeAt { engine.clocks.freeze(namespace: namespace, atMillis: freezeAt) }
-        if let advanceMillis { engine.clocks.advance(namespace: namespace, byMillis: advanceMillis) }
+        let result = engine.clocks.change(
+            namespace: namespace, real: change.real == true, freezeAt: freezeAt, freezeNow: change.freeze == "now" && change.freezeMillis == nil,
+            advanceMillis: advanceMillis)
+        if case .failure(let refusal) = result {
+            let reading = refusal.wouldReadMillis.map { " (it would read \($0) ms)" } ?? ""
+            throw .badParameter(
+                "advance \(change.advance ?? "") would move the clock outside \(WallInstant.boundText)\(reading); the clock is unchanged")
+        }
         return clock(namespace)
     }
 }

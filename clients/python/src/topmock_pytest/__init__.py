@@ -271,15 +271,18 @@ class TopMockApp:
         return [JournalEntry.from_json(entry) for entry in answer["requests"]]
 
     def verify(self, method: Optional[str] = None, fields: Mapping[str, Any] = {}, count: Optional[int] = None,
-               at_least: Optional[int] = None, at_most: Optional[int] = None) -> int:
+               at_least: Optional[int] = None, at_most: Optional[int] = None, created: Optional[bool] = None) -> int:
         """Asserts how many calls of this app matched (at least one when no bound is given); the
-        number matched. On failure, ``TopMockVerificationError`` with topmock's message and the
-        namespace's latest calls, near misses included."""
+        number matched. ``created=True`` counts only calls that created a payment action (a lost
+        reply's included, its retry not). On failure, ``TopMockVerificationError`` with topmock's
+        message and the namespace's latest calls, near misses included."""
         body: dict[str, Any] = {"namespace": self.namespace}
         if method:
             body["method"] = method
         if fields:
             body["fields"] = dict(fields)
+        if created is not None:
+            body["created"] = created
         for name, value in (("count", count), ("at_least", at_least), ("at_most", at_most)):
             if value is not None:
                 body[name] = value
@@ -290,6 +293,12 @@ class TopMockApp:
             raise TopMockVerificationError(message + ("\nlatest calls of this app:\n  " + "\n  ".join(recent) if recent else
                                                       "\nthis app made no call"))
         return answer["matched"]
+
+    def verify_payments(self, fields: Mapping[str, Any] = {}, count: Optional[int] = None,
+                        at_least: Optional[int] = None, at_most: Optional[int] = None) -> int:
+        """Asserts how many payment actions this app's ``alibaba.pos.order.pay`` calls with these
+        fields created: payments, not calls (a lost reply counts, the app's retry of it does not)."""
+        return self.verify("alibaba.pos.order.pay", fields, count=count, at_least=at_least, at_most=at_most, created=True)
 
     def close(self) -> None:
         """Removes the app, its namespace's state and its journal entries."""

@@ -146,11 +146,25 @@ public final class TopMockApp implements AutoCloseable {
         return verify(method, fields, "at_least", count);
     }
 
+    /**
+     * Asserts this app's {@code alibaba.pos.order.pay} calls with these business fields created
+     * exactly {@code count} payment actions: payments, not calls. A call whose reply was lost after
+     * it took effect counts; the app's retry of it (the same payment again) does not.
+     */
+    public int verifyPayments(Map<String, ?> fields, int count) {
+        return verify("alibaba.pos.order.pay", fields, "count", count, true);
+    }
+
     private int verify(String method, Map<String, ?> fields, String bound, int count) {
+        return verify(method, fields, bound, count, null);
+    }
+
+    private int verify(String method, Map<String, ?> fields, String bound, int count, Boolean created) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("namespace", namespace);
         if (method != null) body.put("method", method);
         if (!fields.isEmpty()) body.put("fields", fields);
+        if (created != null) body.put("created", created);
         body.put(bound, count);
         TopMock.Answer answer = topmock.call("POST", "/__admin/requests/verify", Map.of(), body, null);
         if (answer.status() == 409) {

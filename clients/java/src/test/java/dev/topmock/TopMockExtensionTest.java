@@ -41,6 +41,28 @@ class TopMockExtensionTest {
     }
 
     @Test
+    void aLostReplyAndItsRetryAreTwoCallsAndOnePayment(TopMockApp topmock, TopMock server) throws Exception {
+        String requestId = "lost-" + UUID.randomUUID();
+        server.uploadScenario(requestId, "rules:\n  - name: lost " + requestId + "\n    when: {method: alibaba.pos.order.pay, request_id: {equals: " + requestId
+                + "}}\n    fault: close\n    takes_effect: true\n    first: 1\n");
+        try {
+            PosClient pos = new PosClient(topmock.gatewayUrl(), topmock.appKey(), topmock.secret());
+            Map<String, String> call = Map.of("shop_id", "124", "pay_request", pay(requestId, "co-lost", 700, "cash"));
+            try {
+                pos.execute("alibaba.pos.order.pay", call);
+            } catch (Exception lost) {
+                // The reply was lost after the payment was made; the app retries with the same request_id.
+            }
+            assertEquals("SUCCESS", PosClient.model(pos.execute("alibaba.pos.order.pay", call)).get("action_status"));
+            assertEquals(1, topmock.verifyPayments(Map.of("pay_request.pay_fee", 700), 1));
+            assertTrue(topmock.verifyAtLeast("alibaba.pos.order.pay", Map.of("pay_request.pay_fee", 700), 2) >= 2);
+            assertThrows(AssertionError.class, () -> topmock.verify("alibaba.pos.order.pay", Map.of("pay_request.pay_fee", 700), 1));
+        } finally {
+            server.deleteScenario(requestId);
+        }
+    }
+
+    @Test
     void aFailedVerificationQuotesTheNearMiss(TopMockApp topmock) throws Exception {
         PosClient pos = new PosClient(topmock.gatewayUrl(), topmock.appKey(), topmock.secret());
         pos.execute("alibaba.pos.pay.action.query", Map.of("shop_id", "124", "payment_action_request", "{\"request_id\":\"cash-001\",\"buyer_id\":123}"));

@@ -1,0 +1,83 @@
+/// The one owner of what never leaves topmock unmasked: the journal, the logs, signature
+/// diagnostics, recordings and every admin page show a call's parameters only through ``masked(_:secret:)``
+/// (and a recording's upstream answer through ``maskedFields(_:)``), so the lists below decide
+/// alone. `SecretsTests` sends each secret through each of those places.
+///
+/// - ``parameters``: parameters masked whole (`session`).
+/// - ``fields``: JSON fields masked wherever they sit in any parameter (or answer) that is a JSON
+///   object: the scanned pay code or card number, and the buyer's account.
+/// - a value equal to the app's (or the upstream's) secret, as a client that sent it by mistake
+///   does: shown as `<secret>`.
+public enum Redaction {
+    /// Parameters masked whole.
+    public static let parameters: [StaticString] = ["session"]
+    /// JSON fields masked at any depth: `pay_request.channel_account` (pay code, card number) and
+    /// `pay_request.alipay_account` (the buyer's account).
+    public static let fields: [String] = ["channel_account", "alipay_account"]
+
+    /// What a masked value reads as.
+    public static let maskedValue = "***"
+    /// What a value equal to the secret reads as.
+    public static let secretValue = "<secret>"
+
+    /// The parameter as it may be shown anywhere outside the call itself.
+    public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
+        guard needsMasking(parameter, secret: secret) else { return parameter }
+        if parameter.name.withUTF8Buffer({ name in parameters.contains { name.equals($0) } }) {
+            return .init(name: parameter.name, value: maskedValue)
+        }
+        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: secretValue) }
+        return .init(name: parameter.name, value: maskedFields(parameter.value))
+    }
+
+    /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
+    public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
+        parameter.name.withUTF8Buffer { name in
+            parameter.value.withUTF8Buffer { value in needsMasking(name: name, value: value, secret: secret) }
+        }
+    }
+
+    /// Whether any parameter needs masking (as ``needsMasking(_:secret:)``), asked of the
+    /// parameters, which own their bytes.
+    public static func needsMasking(_ parameters: TOPParameters, secret: String) -> Bool {
+        parameters.contains { name, value in needsMasking(name: name, value: value, secret: secret) }
+    }
+
+    /// The one rule, over a parameter's bytes: a masked parameter, a value equal to the secret, a
+    /// JSON object that may hold a masked field.
+    private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
+        parameters.contains(where: { name.equals($0) }) || mentionsField(value)
+            || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
+    }
+
+    /// Whether a JSON object's text may name one of ``fields``: a byte scan of values whose first
+    /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
+    /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
+    static func mentionsField(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most values (names, numbers, timestamps) are ruled out by their first byte.
+        guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
+        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+            bytes[start] == UInt8(ascii: "{")
+        else { return false }
+        // A `\u` escape, or a field's bytes, anywhere after the `{`: found by libc's `memchr`
+        // (a word or a vector at a time), each candidate then checked in place.
+        let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+        if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
+        return fields.contains { field in
+            var field = field
+            return field.withUTF8 { rest.contains($0) }
+        }
+    }
+
+    /// A JSON object's ``fields`` (at any depth) as `***`; text that mentions one but is not a JSON
+    /// object is masked whole, since where the value sits cannot be told.
+    public static func maskedFields(_ text: String) -> String {
+        guard let object = JSONValue.object(parsing: text) else { return maskedValue }
+        return maskedFields(.object(object)).jsonText
+    }
+
+    /// A JSON value with its ``fields`` masked at any depth (an upstream's answer, say).
+    public static func maskedFields(_ value: JSONValue) -> JSONValue {
+        value.masking(at: "") { _, key in fields.contains(key) }
+    }
+}
