@@ -23,12 +23,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case gateway
     /// Scenario loading: YAML parsing, the compiler and its diagnostics.
     case scenarios
+    /// A sequence of operations on one application, with invariants checked after each
+    /// (``StatefulFuzz``).
+    case stateful
 
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
         case .parameters: Self.parameters(Array(bytes))
         case .gateway: Self.gateway(Array(bytes))
         case .scenarios: Self.scenarios(Array(bytes))
+        case .stateful: StatefulFuzz.run(Array(bytes))
         }
     }
 
@@ -66,7 +70,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    static let application: TopMockApplication = {
+    static let application: TopMockApplication = makeApplication()
+
+    /// An application over the shipped scenarios, not watching files, logging nothing.
+    static func makeApplication() -> TopMockApplication {
         var configuration = Configuration()
         configuration.scenarioPaths = [scenarioDirectory]
         configuration.watchInterval = nil
@@ -75,7 +82,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         } catch {
             fatalError("cannot load \(scenarioDirectory): \(error)")
         }
-    }()
+    }
 
     /// `TOPMOCK_FUZZ_SCENARIOS`, else the repository's `scenarios` (found from this file's path).
     static var scenarioDirectory: String {

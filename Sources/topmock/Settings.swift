@@ -50,7 +50,7 @@ enum Settings {
         "timestamp-tolerance", "TOPMOCK_TIMESTAMP_TOLERANCE", default: Int(defaults.gateway.timestamp.toleranceSeconds),
         bounds: 0...Int(TimestampPolicy.maximumToleranceSeconds),
         help: "Largest allowed clock difference of a timestamp, in seconds.",
-        doc: "allowed clock difference in seconds, both ways")
+        doc: "allowed clock difference in seconds, both ways (at most the clock's whole span, 315537897600: any timestamp)")
     static let jsonContentType = Setting<String>(
         "json-content-type", "TOPMOCK_JSON_CONTENT_TYPE", default: defaults.contentTypes.json,
         help: "Content-Type of JSON answers, e.g. 'text/javascript;charset=UTF-8'.",
@@ -87,8 +87,8 @@ enum Settings {
         help: "Most bytes the journal keeps (estimated).")
     static let watchInterval = Setting<Int>(
         "watch-interval", "TOPMOCK_WATCH_INTERVAL", default: Configuration.defaultWatchIntervalMillis, bounds: 0...3_600_000,
-        help: "How often to check the scenario files for changes, in milliseconds; 0 turns watching off.",
-        doc: "milliseconds between checks of the scenario files for changes; `0` turns hot reload off")
+        help: "How often to check the scenario files for changes, in milliseconds (at most an hour); 0 turns watching off.",
+        doc: "milliseconds between checks of the scenario files for changes (at most 3600000); `0` turns hot reload off")
     static let maxCreatedActions = Setting<Int>(
         "max-created-actions", "TOPMOCK_MAX_CREATED_ACTIONS", default: defaults.engine.maxCreatedActions, bounds: 1...Int.max,
         help: "Most payment actions order.pay and action templates may create in one namespace; past it they answer CREATED_ACTIONS_LIMIT.",

@@ -169,6 +169,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         { _ in post(Array(body.utf8), contentType: contentType, path: path, method: method) }
     }
 
+    /// A signed `order.pay` whose `pay_request` is `value`.
+    static func orderPay(_ value: String) -> @Sendable (Int64) -> [UInt8] {
+        { now in
+            post(signed(query(now: now, ["method": "alibaba.pos.order.pay", "payment_action_request": nil, "pay_request": value])))
+        }
+    }
+
     static func line(_ requestLine: String) -> @Sendable (Int64) -> [UInt8] {
         { _ in raw("\(requestLine)\r\nHost: x\r\nConnection: close\r\n\r\n") }
     }
@@ -180,7 +187,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     static let catalogue: [BadInput] =
         encoding + parameters + multipartBodies + businessParameters + shopIDs + timestamps
-        + methods + headersAndPaths + admin
+        + methods + headersAndPaths + admin + numberEdges
 
     static let encoding: [BadInput] = [
         BadInput("invalid UTF-8 in a value", .top(47, "Invalid encoding")) { now in
@@ -425,4 +432,60 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput("admin: unknown route", .admin(404, 1001), admin("GET", "/__admin/../__admin/health", "")),
         BadInput("admin: reset with a non-JSON body", .admin(400, 1003), admin("POST", "/__admin/reset", "namespace=all")),
     ]
+
+    /// Numbers at the edges of their types through each door (before the bounded types, the
+    /// amounts and clock instants among them stopped the server: docs/robustness.md).
+    static let numberEdges: [BadInput] = {
+        let fee = "\(invalid)pay_request.pay_fee"
+        func pay(_ value: String) -> @Sendable (Int64) -> [UInt8] {
+            orderPay(#"{"request_id":"edge","checkout_id":"edge","pay_fee":\#(value),"pay_channel":"cash","buyer_id":1}"#)
+        }
+        func scenario(_ total: String, _ amount: String) -> String {
+            "shops:\n  - shop_id: 9\n    payment_orders:\n      - id: edge\n        total_fen: \(total)\n        actions:\n"
+                + "          - {request_id: e-1, buyer_id: 1, channel: cash, status: SUCCESS, amount_fen: \(amount)}\n"
+                + "          - {request_id: e-2, buyer_id: 1, channel: cash, status: SUCCESS, amount_fen: \(amount)}\n"
+        }
+        return [
+            BadInput("order.pay pay_fee Int64.max", .top(41, fee, subCode: "isv.invalid-parameter"), pay("9223372036854775807")),
+            BadInput("order.pay pay_fee one past the largest amount", .top(41, fee, subCode: "isv.invalid-parameter"), pay("10000000001")),
+            BadInput("order.pay pay_fee 2^53 + 1", .top(41, fee, subCode: "isv.invalid-parameter"), pay("9007199254740993")),
+            BadInput("order.pay pay_fee 0: no payment", .top(41, fee, subCode: "isv.invalid-parameter"), pay("0")),
+            BadInput("order.pay pay_fee Int64.max as a string", .top(41, fee, subCode: "isv.invalid-parameter"), pay(#""9223372036854775807""#)),
+            BadInput("order.pay pay_fee -1", .top(41, fee), pay("-1")),
+            BadInput("order.pay pay_fee -0", .top(41, fee, subCode: "isv.invalid-parameter"), pay("-0")),
+            BadInput("order.pay pay_fee Int64.min", .top(41, fee), pay("-9223372036854775808")),
+            BadInput("order.pay pay_fee 1e308", .top(41, fee), pay("1e308")),
+            BadInput("order.pay pay_fee past Int64", .top(41, fee), pay("92233720368547758070")),
+            BadInput(
+                "order.pay buyer_id past Int64", .top(41, "\(invalid)pay_request.buyer_id"),
+                orderPay(#"{"request_id":"e","checkout_id":"e","buyer_id":9223372036854775808}"#)),
+            BadInput(
+                "admin: a checkout's total_fen Int64.max", .admin(400, 1006),
+                admin("POST", "/__admin/namespaces/edges/checkouts", #"{"shop_id":124,"checkout_id":"e","total_fen":9223372036854775807}"#)),
+            BadInput(
+                "admin: a checkout's total_fen 1e308", .admin(400, 1003),
+                admin("POST", "/__admin/namespaces/edges/checkouts", #"{"shop_id":124,"checkout_id":"e","total_fen":1e308}"#)),
+            BadInput(
+                "admin: a checkout's buyer_id negative", .admin(400, 1006),
+                admin("POST", "/__admin/namespaces/edges/checkouts", #"{"shop_id":124,"checkout_id":"e","buyer_id":-1}"#)),
+            BadInput(
+                "admin: freeze_millis Int64.max", .admin(400, 1006),
+                admin("PUT", "/__admin/namespaces/edges/clock", #"{"freeze_millis":9223372036854775807}"#)),
+            BadInput(
+                "admin: freeze_millis Int64.min", .admin(400, 1006),
+                admin("PUT", "/__admin/namespaces/edges/clock", #"{"freeze_millis":-9223372036854775808}"#)),
+            BadInput(
+                "admin: freeze at the clock's end and advance past it", .admin(400, 1006),
+                admin("PUT", "/__admin/namespaces/edges/clock", #"{"freeze":"9999-12-31 23:59:59","advance":"1h"}"#)),
+            BadInput(
+                "admin: advance a million hours", .admin(400, 1006), admin("PUT", "/__admin/namespaces/edges/clock", #"{"advance":"1000000h"}"#)),
+            BadInput(
+                "admin: upload amounts of Int64.max", .admin(422, 1004),
+                admin(
+                    "POST", "/__admin/scenarios?name=edges", scenario("9223372036854775807", "9223372036854775807"), contentType: "application/yaml")),
+            BadInput(
+                "admin: upload amounts that add up past the total", .admin(422, 1004),
+                admin("POST", "/__admin/scenarios?name=edges", scenario("10000000000", "10000000000"), contentType: "application/yaml")),
+        ]
+    }()
 }
