@@ -13,7 +13,7 @@ public enum Redaction {
     public static let parameters: [StaticString] = ["session"]
     /// JSON fields masked at any depth: `pay_request.channel_account` (pay code, card number) and
     /// `pay_request.alipay_account` (the buyer's account).
-    public static let fields: [String] = ["channel_account", "alipay_account"]
+    public static let fields: [StaticString] = ["channel_account", "alipay_account"]
 
     /// What a masked value reads as.
     public static let maskedValue = "***"
@@ -46,7 +46,8 @@ public enum Redaction {
     /// The one rule, over a parameter's bytes: a masked parameter, a value equal to the secret, a
     /// JSON object that may hold a masked field.
     private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
-        parameters.contains(where: { name.equals($0) }) || mentionsField(value)
+        for parameter in parameters where name.equals(parameter) { return true }
+        return mentionsField(value)
             || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
     }
 
@@ -63,10 +64,10 @@ public enum Redaction {
         // (a word or a vector at a time), each candidate then checked in place.
         let rest = UnsafeBufferPointer(rebasing: bytes[start...])
         if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
-        return fields.contains { field in
-            var field = field
-            return field.withUTF8 { rest.contains($0) }
+        for field in fields where rest.contains(UnsafeBufferPointer(start: field.utf8Start, count: field.utf8CodeUnitCount)) {
+            return true
         }
+        return false
     }
 
     /// A JSON object's ``fields`` (at any depth) as `***`; text that mentions one but is not a JSON
@@ -78,6 +79,8 @@ public enum Redaction {
 
     /// A JSON value with its ``fields`` masked at any depth (an upstream's answer, say).
     public static func maskedFields(_ value: JSONValue) -> JSONValue {
-        value.masking(at: "") { _, key in fields.contains(key) }
+        value.masking(at: "") { _, key in
+            fields.contains { key.utf8.elementsEqual(UnsafeBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+        }
     }
 }

@@ -30,6 +30,11 @@ import TopMockTesting
         }
     }
 
+    /// What a client sees of an answer: its body and its headers.
+    static func seen(_ response: TestResponse) -> [String] {
+        [response.bodyText, response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")]
+    }
+
     @Test func secretsAndSessionsAppearNowhere() throws {
         let capture = Capture()
         var configuration = Configuration()
@@ -39,11 +44,7 @@ import TopMockTesting
         let app = try TopMockApplication(configuration: configuration, logger: Logger(label: "secrets") { _ in capture })
         try TestTarget.live.run(app) { (client: TestClient) throws in
             var texts: [String] = []
-            func call(_ request: SignedRequest) throws {
-                let response = try client.execute(request)
-                texts.append(response.bodyText)
-                texts.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
-            }
+            func call(_ request: SignedRequest) throws { texts += Self.seen(try client.execute(request)) }
             let good = SignedRequest.payActionQuery(shopID: 124, requestID: "cash-0001", buyerID: 123, appKey: "4271", secret: Self.secret)
                 .setting("session", Self.session)
             for method in [SignMethod.md5, .hmac, .hmacSHA256] {
@@ -105,11 +106,7 @@ import TopMockTesting
         let secrets = [Self.secret, Self.session, Self.payCode, Self.buyerAccount, Self.upstreamSecret, "helloworld"]
         try TestTarget.live.run(app) { (client: TestClient) throws in
             var texts: [String] = []
-            func call(_ request: SignedRequest) throws {
-                let response = try client.execute(request)
-                texts.append(response.bodyText)
-                texts.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
-            }
+            func call(_ request: SignedRequest) throws { texts += Self.seen(try client.execute(request)) }
             func pay(_ fee: Int, nested: Bool = false) -> SignedRequest {
                 let account = nested ? #""attributes":{"alipay_account":"\#(Self.buyerAccount)"}"# : #""alipay_account":"\#(Self.buyerAccount)""#
                 let body =
@@ -153,7 +150,7 @@ import TopMockTesting
 
     /// The lists decide alone: every place above reads them, and nothing else masks.
     @Test func theListsAreTheOnesDocumented() {
-        #expect(Redaction.fields == ["channel_account", "alipay_account"])
+        #expect(Redaction.fields.map { "\($0)" } == ["channel_account", "alipay_account"])
         #expect(Redaction.parameters.map { "\($0)" } == ["session"])
         let masked = Redaction.masked(.init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
         #expect(masked.value == #"{"alipay_account":"***","x":[{"channel_account":"***"}]}"#)

@@ -47,9 +47,13 @@ public struct Resolution: Sendable, Equatable {
     /// Whether the call created a payment action, its answer delivered or not: a fault that
     /// `takes_effect` (a lost reply) created one too. What `verify` counts as a payment.
     public var createdPayment: Bool {
-        if callOutcome == .created { return true }
-        if case .answer(let answer)? = faultedAnswer { return answer.outcome == .created }
-        return false
+        switch callOutcome {
+        case .created: return true
+        case .fault:
+            if case .answer(let answer)? = faultedAnswer { return answer.outcome == .created }
+            return false
+        default: return false
+        }
     }
 
     /// Whether the scenarios do not know the call: a method neither served nor stubbed, or an
