@@ -43,8 +43,9 @@ public struct Fen: Hashable, Comparable, Sendable, CustomStringConvertible {
         return total
     }
 
-    /// `"between 0 and 10000000000 fen"`: how a door's error states the bound.
-    public static let boundText = "between \(range.lowerBound) and \(range.upperBound) fen"
+    /// `"between 0 and 10000000000 fen"`: how every door's error states the bound (from `minimum`
+    /// where the door asks for more than 0).
+    public static func boundText(from minimum: Int64 = range.lowerBound) -> String { "between \(minimum) and \(maximum) fen" }
 }
 
 /// An instant of a namespace's clock, in milliseconds since 1970-01-01T00:00:00Z.

@@ -23,7 +23,7 @@ public enum Redaction {
     /// The parameter as it may be shown anywhere outside the call itself.
     public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
         guard needsMasking(parameter, secret: secret) else { return parameter }
-        if parameter.name.withUTF8Buffer({ name in parameters.contains { name.equals($0) } }) {
+        if parameter.name.withUTF8Buffer(isMaskedWhole) {
             return .init(name: parameter.name, value: maskedValue)
         }
         if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: secretValue) }
@@ -46,9 +46,14 @@ public enum Redaction {
     /// The one rule, over a parameter's bytes: a masked parameter, a value equal to the secret, a
     /// JSON object that may hold a masked field.
     private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
-        for parameter in parameters where name.equals(parameter) { return true }
-        return mentionsField(value)
+        isMaskedWhole(name) || mentionsField(value)
             || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
+    }
+
+    /// Whether a parameter of this name is one of ``parameters``.
+    private static func isMaskedWhole(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        for parameter in parameters where name.equals(parameter) { return true }
+        return false
     }
 
     /// Whether a JSON object's text may name one of ``fields``: a byte scan of values whose first
@@ -64,7 +69,7 @@ public enum Redaction {
         // (a word or a vector at a time), each candidate then checked in place.
         let rest = UnsafeBufferPointer(rebasing: bytes[start...])
         if rest.contains(UInt8(ascii: "\\"), followedBy: UInt8(ascii: "u")) { return true }
-        for field in fields where rest.contains(UnsafeBufferPointer(start: field.utf8Start, count: field.utf8CodeUnitCount)) {
+        for field in fields where rest.contains(field.bytes) {
             return true
         }
         return false
@@ -80,7 +85,12 @@ public enum Redaction {
     /// A JSON value with its ``fields`` masked at any depth (an upstream's answer, say).
     public static func maskedFields(_ value: JSONValue) -> JSONValue {
         value.masking(at: "") { _, key in
-            fields.contains { key.utf8.elementsEqual(UnsafeBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+            fields.contains { key.utf8.elementsEqual($0.bytes) }
         }
     }
+}
+
+extension StaticString {
+    /// The string's UTF-8 bytes, in place (a static string's storage lives as long as the program).
+    fileprivate var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: utf8Start, count: utf8CodeUnitCount) }
 }

@@ -39,13 +39,11 @@ struct StatefulFuzz {
     static let statuses: [String] = ["SUCCESS", "PAYING", "FAILED", "CLOSED", "CANCELLED", "", "支付"]
 
     private var input: FuzzBytes
-    private let namespace: String
     /// The request ids `order.pay` created in each namespace since its last reset.
     private var created: [String: Set<String>] = [:]
 
     init(_ bytes: [UInt8]) {
         input = FuzzBytes(bytes)
-        namespace = Self.namespaces[0]
     }
 
     static func run(_ bytes: [UInt8]) {

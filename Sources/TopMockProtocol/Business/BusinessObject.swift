@@ -95,7 +95,7 @@ extension BusinessObject {
     public func amount(_ key: Key, minimum: Int64 = 0, required: Bool = false) throws(TOPError) -> Fen? {
         guard let value = try wholeNumber(key, required: required) else { return nil }
         guard value >= minimum, let amount = Fen(value) else {
-            throw .outOfRange(name + "." + key.rawValue, must: "between \(minimum) and \(Fen.maximum) fen, not \(value)")
+            throw .outOfRange(name + "." + key.rawValue, must: "\(Fen.boundText(from: minimum)), not \(value)")
         }
         return amount
     }

@@ -61,8 +61,9 @@ public final class VirtualClocks: Sendable {
                 setting = .frozen(at: Self.now(setting, base: baseNow))
             }
             if let delta = advanceMillis {
-                guard let moved = Self.now(setting, base: baseNow).adding(millis: delta) else {
-                    let (sum, overflow) = Self.now(setting, base: baseNow).millis.addingReportingOverflow(delta)
+                let before = Self.now(setting, base: baseNow)
+                guard let moved = before.adding(millis: delta) else {
+                    let (sum, overflow) = before.millis.addingReportingOverflow(delta)
                     return .failure(ChangeError(wouldReadMillis: overflow ? nil : sum))
                 }
                 switch setting {

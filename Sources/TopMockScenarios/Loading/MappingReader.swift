@@ -107,7 +107,7 @@ struct MappingReader {
     func amount(_ key: String, required: Bool = false) -> Fen? {
         guard let number = integer(key, required: required) else { return nil }
         guard let amount = Fen(number) else {
-            sink.error("'\(key)' in \(what) must be \(Fen.boundText), found \(number)", at: value(key)!.mark)
+            sink.error("'\(key)' in \(what) must be \(Fen.boundText()), found \(number)", at: value(key)!.mark)
             return nil
         }
         return amount

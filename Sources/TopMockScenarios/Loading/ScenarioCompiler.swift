@@ -657,7 +657,7 @@ public enum ScenarioDurations {
     }
 
     /// `duration` inside 0 … ``maximumSeconds``.
-    public static func clamped(_ duration: Duration) -> Duration {
+    private static func clamped(_ duration: Duration) -> Duration {
         let seconds = duration.seconds
         guard seconds > 0 else { return .zero }  // NaN too
         return seconds <= maximumSeconds ? duration : .seconds(maximumSeconds)

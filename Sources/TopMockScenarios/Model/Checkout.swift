@@ -99,12 +99,18 @@ public final class ChannelProfile: Sendable {
     public let name: String
     /// Alternatives: the profile applies when every condition of one of them holds.
     public let alternatives: [[(field: String, matcher: Matcher)]]
+    /// Each alternative's ``Specificity``, in the same order: made once, as the profile is compiled.
+    private let specificities: [Specificity]
     public let shape: ActionShape
     public let source: SourceLocation
 
     public init(name: String, alternatives: [[(field: String, matcher: Matcher)]], shape: ActionShape, source: SourceLocation) {
         self.name = name
         self.alternatives = alternatives
+        self.specificities = alternatives.map { conditions in
+            let firstField = conditions.map { Self.fields.firstIndex(of: $0.field) ?? Self.fields.count }.min() ?? Self.fields.count
+            return Specificity(conditions: conditions.count, firstField: firstField)
+        }
         self.shape = shape
         self.source = source
     }
@@ -128,16 +134,14 @@ public final class ChannelProfile: Sendable {
         }
     }
 
-    public func applies(to request: OrderPayRequest) -> Bool { specificity(for: request) != nil }
-
     /// The specificity of the most specific alternative that holds for `request`; nil when none does.
     public func specificity(for request: OrderPayRequest) -> Specificity? {
         var best: Specificity?
-        for conditions in alternatives
-        where conditions.allSatisfy({ condition in Self.value(of: condition.field, in: request).map(condition.matcher.matches) ?? false }) {
-            let first = conditions.map { Self.fields.firstIndex(of: $0.field) ?? Self.fields.count }.min() ?? Self.fields.count
-            let specificity = Specificity(conditions: conditions.count, firstField: first)
-            if best.map({ $0 < specificity }) ?? true { best = specificity }
+        for (conditions, specificity) in zip(alternatives, specificities)
+        where best.map({ $0 < specificity }) ?? true
+            && conditions.allSatisfy({ condition in Self.value(of: condition.field, in: request).map(condition.matcher.matches) ?? false })
+        {
+            best = specificity
         }
         return best
     }

@@ -266,12 +266,9 @@ public enum Delay: Sendable, Equatable {
     case logNormal(median: Duration, p99: Duration)
 
     /// A sample, drawn from `random` (a number in [0, 1)) and, for log-normal, `normal` (a standard
-    /// normal deviate); always between 0 and a year (a log-normal's tail is not bounded).
+    /// normal deviate); always between 0 and a year: fixed and uniform durations are parsed inside
+    /// it, and a log-normal's unbounded tail (or NaN, for a median of 0) is clamped into it.
     public func sample(uniform random: Double, normal: Double) -> Duration {
-        ScenarioDurations.clamped(unclampedSample(uniform: random, normal: normal))
-    }
-
-    private func unclampedSample(uniform random: Double, normal: Double) -> Duration {
         switch self {
         case .fixed(let duration):
             return duration

@@ -90,7 +90,7 @@ struct CheckoutsResource: Sendable {
         var total: Fen?
         if let value = body.totalFen {
             guard value > 0, let amount = Fen(value) else {
-                throw .badParameter("total_fen must be between 1 and \(Fen.maximum) fen, not \(value) (leave it out for an open checkout)")
+                throw .badParameter("total_fen must be \(Fen.boundText(from: 1)), not \(value) (leave it out for an open checkout)")
             }
             total = amount
         }
