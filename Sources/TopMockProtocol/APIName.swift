@@ -4,10 +4,6 @@ public struct APIName: RawRepresentable, Hashable, Sendable, CustomStringConvert
 
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    public static let posPayActionQuery = APIName(rawValue: "alibaba.pos.pay.action.query")
-    public static let posOrderPay = APIName(rawValue: "alibaba.pos.order.pay")
-    public static let posPayStatusQuery = APIName(rawValue: "alibaba.pos.paystatus.query")
-
     /// The JSON/XML root key of a success response: a leading `taobao.` stripped, dots turned into
     /// underscores, `_response` appended (`alibaba_pos_pay_action_query_response`). The envelope
     /// writes it in place (`ResponseWriter.writeResponseKey(of:)`).

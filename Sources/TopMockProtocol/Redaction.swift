@@ -1,19 +1,29 @@
 /// The one owner of what never leaves topmock unmasked: the journal, the logs, signature
-/// diagnostics, recordings and every admin page show a call's parameters only through ``masked(_:secret:)``
-/// (and a recording's upstream answer through ``maskedFields(_:)``), so the lists below decide
-/// alone. `SecretsTests` sends each secret through each of those places.
+/// diagnostics, recordings and every admin page show a call's parameters only through
+/// ``masked(_:secret:)`` (and a recording's upstream answer through ``maskedFields(_:)``), so one
+/// value decides alone. `ServedMethods.redaction` is that value: the gateway's ``parameters``, and
+/// the ``fields`` each served method declares secret (`TOPMethod.secretFields`). `SecretsTests`
+/// sends each secret through each of those places, and pins the list to the registry.
 ///
 /// - ``parameters``: parameters masked whole (`session`).
 /// - ``fields``: JSON fields masked wherever they sit in any parameter (or answer) that is a JSON
 ///   object: the scanned pay code or card number, and the buyer's account.
 /// - a value equal to the app's (or the upstream's) secret, as a client that sent it by mistake
 ///   does: shown as `<secret>`.
-public enum Redaction {
+public struct Redaction: Sendable {
+    /// The gateway's own secret parameters, masked whole whatever the method.
+    public static let gatewayParameters: [StaticString] = ["session"]
+
     /// Parameters masked whole.
-    public static let parameters: [StaticString] = ["session"]
-    /// JSON fields masked at any depth: `pay_request.channel_account` (pay code, card number) and
-    /// `pay_request.alipay_account` (the buyer's account).
-    public static let fields: [StaticString] = ["channel_account", "alipay_account"]
+    public let parameters: [StaticString]
+    /// JSON fields masked at any depth (`pay_request.channel_account`, say).
+    public let fields: [StaticString]
+
+    /// The gateway's parameters and these fields.
+    public init(fields: [StaticString]) {
+        self.parameters = Self.gatewayParameters
+        self.fields = fields
+    }
 
     /// What a masked value reads as.
     public static let maskedValue = "***"
@@ -21,17 +31,17 @@ public enum Redaction {
     public static let secretValue = "<secret>"
 
     /// The parameter as it may be shown anywhere outside the call itself.
-    public static func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
+    public func masked(_ parameter: TOPParameters.Parameter, secret: String) -> TOPParameters.Parameter {
         guard needsMasking(parameter, secret: secret) else { return parameter }
         if parameter.name.withUTF8Buffer(isMaskedWhole) {
-            return .init(name: parameter.name, value: maskedValue)
+            return .init(name: parameter.name, value: Self.maskedValue)
         }
-        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: secretValue) }
+        if !secret.isEmpty && parameter.value == secret { return .init(name: parameter.name, value: Self.secretValue) }
         return .init(name: parameter.name, value: maskedFields(parameter.value))
     }
 
     /// Whether ``masked(_:secret:)`` changes the parameter (journals copy their parameters only then).
-    public static func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
+    public func needsMasking(_ parameter: TOPParameters.Parameter, secret: String) -> Bool {
         parameter.name.withUTF8Buffer { name in
             parameter.value.withUTF8Buffer { value in needsMasking(name: name, value: value, secret: secret) }
         }
@@ -39,19 +49,19 @@ public enum Redaction {
 
     /// Whether any parameter needs masking (as ``needsMasking(_:secret:)``), asked of the
     /// parameters, which own their bytes.
-    public static func needsMasking(_ parameters: TOPParameters, secret: String) -> Bool {
+    public func needsMasking(_ parameters: TOPParameters, secret: String) -> Bool {
         parameters.contains { name, value in needsMasking(name: name, value: value, secret: secret) }
     }
 
     /// The one rule, over a parameter's bytes: a masked parameter, a value equal to the secret, a
     /// JSON object that may hold a masked field.
-    private static func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
+    private func needsMasking(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, secret: String) -> Bool {
         isMaskedWhole(name) || mentionsField(value)
             || (!secret.isEmpty && secret.utf8.count == value.count && secret.utf8.elementsEqual(value))
     }
 
     /// Whether a parameter of this name is one of ``parameters``.
-    private static func isMaskedWhole(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func isMaskedWhole(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         for parameter in parameters where name.equals(parameter) { return true }
         return false
     }
@@ -59,7 +69,7 @@ public enum Redaction {
     /// Whether a JSON object's text may name one of ``fields``: a byte scan of values whose first
     /// non-blank byte is `{` (the only ones JSON parsing reads as objects), run on every parameter
     /// of every call. A `\u` escape counts too, since `channel\u005faccount` is the same key.
-    static func mentionsField(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func mentionsField(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most values (names, numbers, timestamps) are ruled out by their first byte.
         guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
         guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
@@ -77,14 +87,15 @@ public enum Redaction {
 
     /// A JSON object's ``fields`` (at any depth) as `***`; text that mentions one but is not a JSON
     /// object is masked whole, since where the value sits cannot be told.
-    public static func maskedFields(_ text: String) -> String {
-        guard let object = JSONValue.object(parsing: text) else { return maskedValue }
+    public func maskedFields(_ text: String) -> String {
+        guard let object = JSONValue.object(parsing: text) else { return Self.maskedValue }
         return maskedFields(.object(object)).jsonText
     }
 
     /// A JSON value with its ``fields`` masked at any depth (an upstream's answer, say).
-    public static func maskedFields(_ value: JSONValue) -> JSONValue {
-        value.masking(at: "") { _, key in
+    public func maskedFields(_ value: JSONValue) -> JSONValue {
+        let fields = self.fields
+        return value.masking(at: "") { _, key in
             fields.contains { key.utf8.elementsEqual($0.bytes) }
         }
     }

@@ -124,8 +124,9 @@ public enum Signer {
     }
 
     /// Checks `sign` against every non-file parameter; if that fails and some values are empty,
-    /// checks again without the empty ones (Java drops them, PHP and Python sign them).
-    public static func verify(_ parameters: TOPParameters, secret: String, method: SignMethod) -> SignatureVerdict {
+    /// checks again without the empty ones (Java drops them, PHP and Python sign them). A
+    /// mismatch's canonical string is shown through `redaction`.
+    public static func verify(_ parameters: TOPParameters, secret: String, method: SignMethod, redaction: Redaction) -> SignatureVerdict {
         // Hashed in one pass and compared with the received bytes in place; texts are made only
         // for a mismatch.
         let signed = signedBytes(parameters, affix: method == .md5 ? secret : "")
@@ -144,7 +145,7 @@ public enum Signer {
         return .invalid(
             SignatureMismatch(
                 method: method, expected: expected, received: received == secret ? Redaction.secretValue : received,
-                canonical: String(decoding: canonicalString(parameters.all.map { Redaction.masked($0, secret: secret) }), as: UTF8.self),
+                canonical: String(decoding: canonicalString(parameters.all.map { redaction.masked($0, secret: secret) }), as: UTF8.self),
                 likelyCause: diagnose(parameters, canonical: canonical, secret: secret, method: method, expected: expected, received: received)))
     }
 

@@ -57,8 +57,13 @@ public struct GatewayPolicy: Sendable {
     public var apisRequiringSession: Set<APIName>
     /// Most parameters a call may have (query, body and file parts together); more → code 43.
     public var maxParameters: Int
+    /// How a signature mismatch's canonical string is shown (`ServedMethods.redaction`).
+    public var redaction: Redaction
 
-    public init(timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = [], maxParameters: Int = 1000) {
+    public init(
+        redaction: Redaction, timestamp: TimestampPolicy = TimestampPolicy(), apisRequiringSession: Set<APIName> = [], maxParameters: Int = 1000
+    ) {
+        self.redaction = redaction
         self.timestamp = timestamp
         self.apisRequiringSession = apisRequiringSession
         self.maxParameters = maxParameters
@@ -137,7 +142,7 @@ extension TOPRequest {
             let value = text("sign_method")
             throw reject(.unsupportedSignMethod(value), "sign_method '\(value)' must be md5, hmac or hmac-sha256")
         }
-        switch Signer.verify(parameters, secret: credentials.secret, method: signMethod) {
+        switch Signer.verify(parameters, secret: credentials.secret, method: signMethod, redaction: policy.redaction) {
         case .valid:
             break
         case .missing:

@@ -49,23 +49,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             for field in fields where !field.isFile { parameters.append(name: field.name, value: field.value) }
         }
         // Every served method reads any parameters without crashing: a value or a TOP error (40/41).
-        for api in TOPMethods.names { _ = try? TOPMethods.parse(api, parameters) }
+        for api in ServedMethods.names { _ = try? ServedMethods.parse(api, parameters) }
         // A pay code that order.pay reads never survives masking.
         if let pay = try? OrderPayRequest(parameters: parameters), let code = pay.channelAccount, code.utf8.count >= 4,
             let raw = parameters.all.first(where: { $0.name == "pay_request" })
         {
-            let masked = Redaction.masked(raw, secret: "helloworld").value
+            let masked = ServedMethods.redaction.masked(raw, secret: "helloworld").value
             if masked.contains("\"channel_account\":\"\(code)\"") { fatalError("a pay code survived masking: \(masked)") }
         }
         for method in [SignMethod.md5, .hmac, .hmacSHA256] {
-            let verdict = Signer.verify(parameters, secret: "helloworld", method: method)
+            let verdict = Signer.verify(parameters, secret: "helloworld", method: method, redaction: ServedMethods.redaction)
             if parameters["sign"] == nil, verdict == .valid { fatalError("a call without sign verified") }
         }
         // A correct signature must verify, whatever the parameters are.
         var resigned = TOPParameters()
         for parameter in parameters.all where parameter.name != "sign" { resigned.append(name: parameter.name, value: parameter.value) }
         resigned.append(name: "sign", value: Signer.sign(resigned, secret: "helloworld", method: .md5))
-        guard Signer.verify(resigned, secret: "helloworld", method: .md5) == .valid else {
+        guard Signer.verify(resigned, secret: "helloworld", method: .md5, redaction: ServedMethods.redaction) == .valid else {
             fatalError("a correctly signed call did not verify")
         }
     }
@@ -86,15 +86,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// `TOPMOCK_FUZZ_SCENARIOS`, else the repository's `scenarios` (found from this file's path).
     static var scenarioDirectory: String {
-        getenvString("TOPMOCK_FUZZ_SCENARIOS") ?? repositoryRoot + "/scenarios"
+        getenvString("TOPMOCK_FUZZ_SCENARIOS") ?? packageRoot + "/scenarios"
     }
-
-    /// The checkout this file was compiled from.
-    public static let repositoryRoot: String = {
-        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Sources/TopMockTesting/FuzzTargets.swift
-        return parts.joined(separator: "/")
-    }()
 
     static func gateway(_ input: [UInt8]) {
         var pairs = URLEncodedForm.parse(input).map { ($0.name, $0.value) }.filter { $0.0 != "sign" && $0.0 != "timestamp" }

@@ -1,5 +1,6 @@
 public import TopMockHTTP
 public import TopMockProtocol
+import TopMockScenarios
 
 /// Builds a correctly signed TOP call the way a given SDK puts it on the wire, with knobs to break
 /// it (wrong secret, stale timestamp, a tampered sign, a dropped parameter).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TopMockHTTP
 import TopMockProtocol
+import TopMockScenarios
 
 /// `topmock sign`: the TOP signature of a set of parameters, and the string that was signed.
 struct Sign: ParsableCommand {
@@ -79,7 +80,7 @@ struct Sign: ParsableCommand {
                 var all = TOPParameters(pairs)
                 all.append(name: "sign", value: received)
                 let cause: String
-                if case .invalid(let mismatch) = Signer.verify(all, secret: secret, method: method) {
+                if case .invalid(let mismatch) = Signer.verify(all, secret: secret, method: method, redaction: ServedMethods.redaction) {
                     cause = mismatch.likelyCause
                 } else {
                     cause = "it matches once empty values are left out"

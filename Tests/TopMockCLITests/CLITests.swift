@@ -18,11 +18,7 @@ import TopMockTesting
     /// Bounds on elapsed time are multiplied by this (`TOPMOCK_TEST_TIME_SCALE`, default 1).
     static let timeScale: Double = ProcessInfo.processInfo.environment["TOPMOCK_TEST_TIME_SCALE"].flatMap(Double.init) ?? 1
 
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static var root: String { packageRoot }
 
     /// "(N scenario files, N payment actions, N rules," as the ready line says it for scenarios/.
     static var shippedCounts: String {

@@ -80,22 +80,22 @@ import TopMockProtocol
     @Test func verifyAcceptsSignatureMadeWithoutEmptyValues() {
         let signedWithoutEmpty = Signer.sign(Self.payActionQuery(.md5), secret: "helloworld", method: .md5)
         let received = TOPParameters(Self.payActionQuery(.md5) + [("session", ""), ("sign", signedWithoutEmpty)])
-        #expect(Signer.verify(received, secret: "helloworld", method: .md5) == .valid)
+        #expect(Signer.verify(received, secret: "helloworld", method: .md5, redaction: .testing) == .valid)
     }
 
     @Test func verifyAcceptsSignatureMadeWithEmptyValues() {
         let withEmpty = Self.payActionQuery(.md5) + [("session", "")]
         let sign = Signer.sign(withEmpty, secret: "helloworld", method: .md5)
-        #expect(Signer.verify(TOPParameters(withEmpty + [("sign", sign)]), secret: "helloworld", method: .md5) == .valid)
+        #expect(Signer.verify(TOPParameters(withEmpty + [("sign", sign)]), secret: "helloworld", method: .md5, redaction: .testing) == .valid)
     }
 
     @Test func verifyReportsMissingSign() {
-        #expect(Signer.verify(TOPParameters(Self.payActionQuery(.md5)), secret: "helloworld", method: .md5) == .missing)
+        #expect(Signer.verify(TOPParameters(Self.payActionQuery(.md5)), secret: "helloworld", method: .md5, redaction: .testing) == .missing)
     }
 
     @Test func verifyExplainsLowerCaseHex() throws {
         let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", "3300aa7a593a184c58f6ef9d420b5205")])
-        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5) else {
+        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5, redaction: .testing) else {
             Issue.record("expected a mismatch")
             return
         }
@@ -107,7 +107,7 @@ import TopMockProtocol
     @Test func verifyExplainsWrongSecret() {
         let sign = Signer.sign(Self.payActionQuery(.md5), secret: "other", method: .md5)
         let parameters = TOPParameters(Self.payActionQuery(.md5) + [("sign", sign)])
-        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5) else {
+        guard case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: .md5, redaction: .testing) else {
             Issue.record("expected a mismatch")
             return
         }
@@ -118,7 +118,7 @@ import TopMockProtocol
 
     func cause(_ received: String, extra: [(String, String)] = [], method: SignMethod = .md5) -> String? {
         let parameters = TOPParameters(Self.payActionQuery(method) + extra + [("sign", received)])
-        if case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: method) { return mismatch.likelyCause }
+        if case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: method, redaction: .testing) { return mismatch.likelyCause }
         return nil
     }
 

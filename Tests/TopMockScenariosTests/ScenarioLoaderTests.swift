@@ -1,6 +1,7 @@
 import Testing
 import TopMockProtocol
 import TopMockScenarios
+import TopMockTesting
 
 @Suite struct ScenarioLoaderTests {
     static let valid = """
@@ -189,9 +190,3 @@ import TopMockScenarios
     }
 }
 
-/// The package's root folder, from this file's path.
-let packageRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/TopMockScenariosTests/ScenarioLoaderTests.swift
-    return parts.joined(separator: "/")
-}()

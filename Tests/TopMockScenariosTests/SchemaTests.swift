@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TopMockProtocol
+import TopMockTesting
 
 @testable import TopMockScenarios
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TopMockYAML
+import TopMockTesting
 
 @testable import TopMock
 

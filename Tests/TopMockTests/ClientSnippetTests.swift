@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TopMockTesting
 
 /// Every option a snippet in docs/clients.md passes to an SDK is one that SDK reads, by the table
 /// docs/protocol.md keeps ("Client options"). A snippet that names an ignored option silently

@@ -8,7 +8,7 @@ import TopMockTesting
 @Suite struct FuzzCorpusReplayTests {
     @Test(arguments: FuzzTarget.allCases)
     func corpusReplaysWithoutACrash(target: FuzzTarget) throws {
-        let root = FuzzTarget.repositoryRoot
+        let root = packageRoot
         var directories = [root + "/Tests/Fuzz/corpus/" + target.rawValue]
         if target == .scenarios { directories += [root + "/scenarios", root + "/benchmarks/scenarios"] }
         var replayed = 0

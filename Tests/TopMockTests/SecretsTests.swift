@@ -5,7 +5,7 @@ import TopMock
 import TopMockHTTP
 import TopMockLock
 import TopMockProtocol
-import TopMockScenarios
+@testable import TopMockScenarios
 import TopMockTesting
 
 /// An app's secret and its callers' session keys never leave topmock: not in the logs (at trace
@@ -148,11 +148,17 @@ import TopMockTesting
         }
     }
 
-    /// The lists decide alone: every place above reads them, and nothing else masks.
-    @Test func theListsAreTheOnesDocumented() {
-        #expect(Redaction.fields.map { "\($0)" } == ["channel_account", "alipay_account"])
-        #expect(Redaction.parameters.map { "\($0)" } == ["session"])
-        let masked = Redaction.masked(.init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
+    /// The lists decide alone: every place above reads them, and nothing else masks. They are the
+    /// registry's: the gateway's parameters and each served method's secret fields, which
+    /// docs/robustness.md lists.
+    @Test func theListsAreTheRegistrysAndTheOnesDocumented() throws {
+        let fields = ServedMethods.redaction.fields.map { "\($0)" }
+        #expect(fields == ServedMethods.registry.flatMap(\.secretFields).map { "\($0)" })
+        #expect(fields == ["channel_account", "alipay_account"])
+        #expect(ServedMethods.redaction.parameters.map { "\($0)" } == ["session"])
+        let robustness = try String(contentsOfFile: packageRoot + "/docs/robustness.md", encoding: .utf8)
+        for field in fields { #expect(robustness.contains("`\(field)`"), "docs/robustness.md does not name \(field)") }
+        let masked = ServedMethods.redaction.masked(.init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
         #expect(masked.value == #"{"alipay_account":"***","x":[{"channel_account":"***"}]}"#)
     }
 }

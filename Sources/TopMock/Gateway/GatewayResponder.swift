@@ -74,7 +74,7 @@ struct GatewayResponder: HTTPResponder {
 
         let business: (any MethodCall)?
         do {
-            business = try TOPMethods.parse(validated.api, validated.parameters)
+            business = try ServedMethods.parse(validated.api, validated.parameters)
         } catch {
             return reject(TOPRejection(error, format: validated.format, diagnostic: "business parameters: \(error.msg)"), &call)
         }
@@ -135,7 +135,7 @@ struct GatewayResponder: HTTPResponder {
     /// the upstream's transport did; recorded either way.
     private func forward(_ validated: TOPRequest, to upstream: Forwarder, _ call: inout CallRecord) -> HTTPOutcome {
         call.methodLabel = validated.api.rawValue
-        call.entry.requestID = TOPMethods.requestIDIfReadable(validated.api, call.entry.received)
+        call.entry.requestID = ServedMethods.requestIDIfReadable(validated.api, call.entry.received)
         let answer = upstream.forward(validated)
         recorder?.record(validated, answer)
         call.entry.outcome = .proxied
@@ -183,7 +183,7 @@ struct GatewayResponder: HTTPResponder {
         call.entry.outcome = outcome
         if call.entry.requestID == nil {
             // Best effort, so journal filters by request_id find refused calls too (only on this path).
-            call.entry.requestID = TOPMethods.requestIDIfReadable(call.entry.api.map(APIName.init(rawValue:)), call.entry.received)
+            call.entry.requestID = ServedMethods.requestIDIfReadable(call.entry.api.map(APIName.init(rawValue:)), call.entry.received)
         }
         call.entry.errorCode = rejection.error.code
         call.result = String(rejection.error.code)

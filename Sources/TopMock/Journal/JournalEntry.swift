@@ -134,8 +134,8 @@ public struct JournalEntry: Sendable {
     /// parameters only when one needs it.
     mutating func maskParameters(secret: String?) {
         let secret = secret ?? ""
-        if Redaction.needsMasking(received, secret: secret) {
-            received = TOPParameters(received.all.map { Redaction.masked($0, secret: secret) })
+        if ServedMethods.redaction.needsMasking(received, secret: secret) {
+            received = TOPParameters(received.all.map { ServedMethods.redaction.masked($0, secret: secret) })
         }
     }
 

@@ -1,5 +1,6 @@
 import TopMockLock
 import TopMockProtocol
+import TopMockScenarios
 import TopMockUpstream
 
 /// One forwarded call as a recording keeps it: the method, its business parameters with the
@@ -56,7 +57,7 @@ public final class Recorder: Sendable {
             (name: parameter.name, value: redacted(parameter.name, parameter.value))
         }
         var kept = answer
-        if case .success(let fields) = answer { kept = .success(Redaction.maskedFields(fields)) }
+        if case .success(let fields) = answer { kept = .success(ServedMethods.redaction.maskedFields(fields)) }
         let call = RecordedCall(api: request.api, parameters: parameters, answer: kept)
         let stored = calls.withLock { calls in
             guard calls.count < limit else { return false }
@@ -70,7 +71,7 @@ public final class Recorder: Sendable {
     /// then with every `--redact` path inside it masked (`***`); a JSON value is written back
     /// canonically (sorted keys), so two calls that differ only in key order match.
     func redacted(_ name: String, _ value: String) -> String {
-        let value = Redaction.masked(.init(name: name, value: value), secret: secret).value
+        let value = ServedMethods.redaction.masked(.init(name: name, value: value), secret: secret).value
         if redactedPaths.contains(name) { return Redaction.maskedValue }
         guard let object = JSONValue.object(parsing: value) else { return value }
         return JSONValue.object(object).masking(at: name) { path, _ in redactedPaths.contains(path) }.jsonText

@@ -5,9 +5,10 @@ import TopMockUpstream
 
 /// A recording as a scenario file in topmock's own format, which replays the app-visible answers
 /// in order:
-/// - `pay.action.query` answers and `order.pay` payments become payment actions (under their
-///   checkout when `order.pay` named one), with a timeline where later polls answered otherwise:
-///   a change on the k-th poll is a step `after_queries: k − 1`;
+/// - a served method's answers become what its ``RecordedObservation`` says: payment actions (under
+///   their checkout when a payment named one), with a timeline where later queries answered
+///   otherwise (a change on the k-th query is a step `after_queries: k − 1`), and checkout polls
+///   whose codes become `checkout_status`; this file names no method;
 /// - `error_response`s become rules matching the call's method and business fields (`first: n`
 ///   when the same call succeeded after n errors); a dropped, reset or timed-out connection or an
 ///   HTTP error page, the matching fault;
@@ -54,9 +55,14 @@ struct RecordingWriter {
         var rules: [(api: String, fields: [String: String], kind: String, value: String, errors: Int, recovered: Bool)] = []
         var ruleIndex: [String: Int] = [:]
 
-        func action(_ key: String, _ make: () -> ActionRecord) -> Int {
+        /// The action's record, made on its first sighting (which names its buyer, checkout, amount).
+        func action(_ named: RecordedAction) -> Int {
+            let key = "\(named.shopID)|\(named.requestID)"
             if let index = actionIndex[key] { return index }
-            actions.append(make())
+            actions.append(
+                ActionRecord(
+                    shopID: named.shopID, requestID: named.requestID, buyerID: named.buyerID, checkoutID: named.checkoutID,
+                    amountFen: named.amountFen))
             actionIndex[key] = actions.count - 1
             return actions.count - 1
         }
@@ -76,50 +82,33 @@ struct RecordingWriter {
                         stubIndex[matchKey] = stubs.count - 1
                     }
                 }
-                guard case .object(let response) = answer, case .object(let result)? = response["result"] else {
-                    if !TOPMethods.serves(call.api) { stub() }
+                // A method topmock does not serve is stubbed; a served one says what its answer
+                // shows of the scenario model (``TOPMethod/recorded(_:)``).
+                guard case .object(let response) = answer, case .object(let result)? = response["result"],
+                    let observation = ServedMethods.recorded(call.api, RecordedAnswer(fields: fields, result: result))
+                else {
+                    if !ServedMethods.serves(call.api) { stub() }
                     continue
                 }
-                // What a payment action's state is made of; order.pay's other fields follow from the call.
-                let model: [String: JSONValue] =
-                    if case .object(let model)? = result["model"] {
-                        model.filter { ["action_status", "result_code", "result_message", "channel_name"].contains($0.key) }
-                    } else { [:] }
-                let succeeded = result["success"] == .bool(true) && model["action_status"] != nil
-                switch call.api {
-                case .posPayActionQuery where succeeded:
-                    guard let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["payment_action_request.request_id"] else { continue }
-                    let index = action("\(shop)|\(id)") {
-                        ActionRecord(shopID: shop, requestID: id, buyerID: fields["payment_action_request.buyer_id"].flatMap { Int64($0) })
-                    }
+                switch observation {
+                case .actionQueried(let named, let state):
+                    let index = action(named)
                     actions[index].queries += 1
-                    actions[index].observations.append((actions[index].queries, model))
-                case .posOrderPay where succeeded:
-                    guard let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_request.request_id"] else { continue }
-                    let index = action("\(shop)|\(id)") {
-                        ActionRecord(
-                            shopID: shop, requestID: id, buyerID: fields["pay_request.buyer_id"].flatMap { Int64($0) },
-                            checkoutID: fields["pay_request.checkout_id"],
-                            amountFen: fields["pay_request.pay_fee"].flatMap { Int64($0) }.flatMap(Fen.init))
-                    }
-                    if actions[index].observations.isEmpty { actions[index].observations.append((0, model)) }
-                case .posPayStatusQuery:
+                    actions[index].observations.append((actions[index].queries, state))
+                case .actionCreated(let named, let state):
+                    let index = action(named)
+                    if actions[index].observations.isEmpty { actions[index].observations.append((0, state)) }
+                case .checkoutPolled(let shop, let id, let code):
                     // A poll of the checkout is a query of each of its actions; its code is kept
                     // against the status the replay will derive then (checkout_status).
-                    guard case .object(let checkout)? = result["model"],
-                        let code = checkout["checkout_status"].flatMap({ $0.scalarText }).flatMap({ Int64($0) }),
-                        let shop = fields["shop_id"].flatMap({ Int64($0) }), let id = fields["pay_status_request.checkout_id"]
-                    else { continue }
                     var polled: [(index: Int, query: Int)] = []
                     for index in actions.indices where actions[index].shopID == shop && actions[index].checkoutID == id {
                         actions[index].queries += 1
                         polled.append((index, actions[index].queries))
                     }
                     if !polled.isEmpty { checkoutObservations.append(CheckoutObservation(code: code, actions: polled)) }
-                case .posPayActionQuery, .posOrderPay:
-                    continue  // business failures topmock answers itself
-                default:
-                    stub()
+                case .derived:
+                    continue
                 }
             case .error(let error):
                 let spelled =

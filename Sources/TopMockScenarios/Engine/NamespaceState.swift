@@ -1,7 +1,7 @@
 public import TopMockProtocol
 
 /// Everything one namespace changes at run time: the progress of its payment actions, its rules'
-/// counters, and what its calls created — actions, checkouts, `order.pay` records. The loaded
+/// counters, what its calls created (actions, checkouts), and each method's own state. The loaded
 /// ``ScenarioSet`` is the seed and is never written: dropping a namespace's state puts it back to
 /// its seed, and a reload swaps the seed under the created actions, which stay.
 struct NamespaceState {
@@ -11,13 +11,27 @@ struct NamespaceState {
     var rules: [String: RuleProgress] = [:]
     /// Actions created by `order.pay` and templates; they win over a seed of the same key.
     var created: [ActionKey: PaymentAction] = [:]
-    /// The payload each `order.pay` `request_id` was first called with (its action is in
-    /// ``created`` under the same key, and its first answer follows from that action).
-    var orderPays: [ActionKey: OrderPayRequest.Payload] = [:]
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
     /// Calls each stub with several responses answered, by the stub's declaration.
     var stubCalls: [SourceLocation: Int] = [:]
+    /// Each stateful method's ``TOPMethod/State``, by the method's type.
+    private var methodStates: [ObjectIdentifier: any MethodState] = [:]
+
+    /// Runs `body` with the method's own state, taken out of the namespace while it runs (so a
+    /// mutation copies nothing) and put back after. A method that keeps no state costs no look-up.
+    mutating func withState<Method: TOPMethod, Result>(
+        of method: Method.Type, _ body: (inout NamespaceState, inout Method.State) -> Result
+    ) -> Result {
+        guard Method.State.self != NoMethodState.self else {
+            var none = Method.State()
+            return body(&self, &none)
+        }
+        let key = ObjectIdentifier(method)
+        var state = methodStates.removeValue(forKey: key) as? Method.State ?? Method.State()
+        defer { methodStates[key] = state }
+        return body(&self, &state)
+    }
 
     /// The stub's next answer: its responses in turn, the last one repeating.
     mutating func answer(_ stub: Stub) -> StubAnswer {

@@ -3,12 +3,12 @@ public import TopMockProtocol
 /// What the engine decided for one call.
 public struct Resolution: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
-        /// The answer of one of ``TOPMethods``.
+        /// The answer of one of ``ServedMethods``.
         case answer(MethodAnswer)
         case stub(StubAnswer)
         case error(TOPError)
         case fault(Fault)
-        /// A method that neither ``TOPMethods`` nor any stub serves (code 22).
+        /// A method that neither ``ServedMethods`` nor any stub serves (code 22).
         case unknownMethod
     }
 

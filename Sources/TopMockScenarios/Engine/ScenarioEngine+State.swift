@@ -9,9 +9,9 @@ extension ScenarioEngine {
     /// (0 = its initial result).
     public func progress(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> (queries: Int, step: Int)? {
         state.withLock { state in
-            let space = state.space(namespace)
-            guard space.action(key, in: state.set) != nil else { return nil }
-            let progress = space.actions[key] ?? ActionProgress()
+            let namespaceState = state.namespaceState(namespace)
+            guard namespaceState.action(key, in: state.set) != nil else { return nil }
+            let progress = namespaceState.actions[key] ?? ActionProgress()
             return (progress.queries, progress.step)
         }
     }
@@ -20,33 +20,33 @@ extension ScenarioEngine {
     /// the result the next query answers with (before any step that comes due on that query).
     public func snapshot(of key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> ActionSnapshot? {
         state.withLock { state in
-            let space = state.space(namespace)
-            return space.action(key, in: state.set).map { Self.snapshot($0, space) }
+            let namespaceState = state.namespaceState(namespace)
+            return namespaceState.action(key, in: state.set).map { Self.snapshot($0, namespaceState) }
         }
     }
 
-    private static func snapshot(_ action: PaymentAction, _ space: NamespaceState) -> ActionSnapshot {
-        let progress = space.actions[action.key] ?? ActionProgress()
+    private static func snapshot(_ action: PaymentAction, _ namespaceState: NamespaceState) -> ActionSnapshot {
+        let progress = namespaceState.actions[action.key] ?? ActionProgress()
         return ActionSnapshot(
-            action: action, step: progress.step, queries: progress.queries, current: space.current(action),
-            isOverridden: progress.override != nil, isSetByAdmin: progress.setByAdmin, isCreated: space.created[action.key] != nil)
+            action: action, step: progress.step, queries: progress.queries, current: namespaceState.current(action),
+            isOverridden: progress.override != nil, isSetByAdmin: progress.setByAdmin, isCreated: namespaceState.created[action.key] != nil)
     }
 
     /// Every action a namespace sees: the seeds and what its calls created, by shop and request id.
     public func actions(namespace: String) -> [ActionSnapshot] {
         state.withLock { state in
-            let space = state.space(namespace)
-            let keys = Set(state.set.actions.keys).union(space.created.keys)
+            let namespaceState = state.namespaceState(namespace)
+            let keys = Set(state.set.actions.keys).union(namespaceState.created.keys)
             return keys.sorted { ($0.shopID, $0.requestID) < ($1.shopID, $1.requestID) }
-                .compactMap { space.action($0, in: state.set).map { Self.snapshot($0, space) } }
+                .compactMap { namespaceState.action($0, in: state.set).map { Self.snapshot($0, namespaceState) } }
         }
     }
 
     /// A checkout as a namespace sees it now, with its status (queries not counted).
     public func checkout(_ key: CheckoutKey, namespace: String) -> CheckoutSnapshot? {
         state.withLock { state in
-            let space = state.space(namespace)
-            return space.checkout(key, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) }
+            let namespaceState = state.namespaceState(namespace)
+            return namespaceState.checkout(key, in: state.set).map { Self.snapshot($0, namespaceState, codes: state.set.checkoutStatusCodes) }
         }
     }
 
@@ -54,15 +54,15 @@ extension ScenarioEngine {
     /// the admin API made.
     public func checkouts(namespace: String) -> [CheckoutSnapshot] {
         state.withLock { state in
-            let space = state.space(namespace)
-            let keys = Set(state.set.checkouts.keys).union(space.checkouts.keys)
+            let namespaceState = state.namespaceState(namespace)
+            let keys = Set(state.set.checkouts.keys).union(namespaceState.checkouts.keys)
             return keys.sorted { ($0.shopID, $0.checkoutID) < ($1.shopID, $1.checkoutID) }
-                .compactMap { space.checkout($0, in: state.set).map { Self.snapshot($0, space, codes: state.set.checkoutStatusCodes) } }
+                .compactMap { namespaceState.checkout($0, in: state.set).map { Self.snapshot($0, namespaceState, codes: state.set.checkoutStatusCodes) } }
         }
     }
 
-    private static func snapshot(_ checkout: CheckoutView, _ space: NamespaceState, codes: CheckoutStatusCodes) -> CheckoutSnapshot {
-        let actions = checkout.actions.map { snapshot($0, space) }
+    private static func snapshot(_ checkout: CheckoutView, _ namespaceState: NamespaceState, codes: CheckoutStatusCodes) -> CheckoutSnapshot {
+        let actions = checkout.actions.map { snapshot($0, namespaceState) }
         let results = actions.map { (action: $0.action, result: $0.current) }
         let status = CheckoutView.status(totalFen: checkout.totalFen, results: results)
         return CheckoutSnapshot(
@@ -90,8 +90,8 @@ extension ScenarioEngine {
             // In place: a namespace may hold 100,000 created actions.
             state.namespaces[namespace, default: NamespaceState()].checkouts[key, default: CheckoutRecord()].settle(
                 totalFen: existing?.totalFen == nil ? totalFen : nil, buyerID: existing?.owner == nil ? buyerID : nil)
-            let space = state.namespaces[namespace]!
-            return .success((Self.snapshot(space.checkout(key, in: set)!, space, codes: set.checkoutStatusCodes), existing == nil))
+            let namespaceState = state.namespaces[namespace]!
+            return .success((Self.snapshot(namespaceState.checkout(key, in: set)!, namespaceState, codes: set.checkoutStatusCodes), existing == nil))
         }
     }
 
@@ -105,7 +105,7 @@ extension ScenarioEngine {
         namespace: String = ScenarioEngine.defaultNamespace
     ) -> ActionSnapshot? {
         state.withLock { state in
-            guard let action = state.space(namespace).action(key, in: state.set) else { return nil }
+            guard let action = state.namespaceState(namespace).action(key, in: state.set) else { return nil }
             state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].setStatus(
                 status, resultCode: resultCode, resultMessage: resultMessage, of: action)
             return Self.snapshot(action, state.namespaces[namespace]!)
@@ -117,7 +117,7 @@ extension ScenarioEngine {
     @discardableResult
     public func advance(_ key: ActionKey, namespace: String = ScenarioEngine.defaultNamespace) -> Int? {
         state.withLock { state in
-            guard let action = state.space(namespace).action(key, in: state.set) else { return nil }
+            guard let action = state.namespaceState(namespace).action(key, in: state.set) else { return nil }
             guard (state.namespaces[namespace]?.actions[key]?.step ?? 0) < action.timeline.count else { return nil }
             return state.namespaces[namespace, default: NamespaceState()].actions[key, default: ActionProgress()].advance()
         }

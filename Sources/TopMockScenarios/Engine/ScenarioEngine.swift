@@ -2,7 +2,7 @@ import TopMockLock
 public import TopMockProtocol
 
 /// Answers validated calls from the loaded ``ScenarioSet`` and each namespace's own state: rules
-/// first (in priority order, first one that fires wins), then the call's method (``TOPMethods``:
+/// first (in priority order, first one that fires wins), then the call's method (``ServedMethods``:
 /// a payment action, a checkout, a new payment) or the method's stub.
 ///
 /// All mutable state — query counts, timeline positions, rule counters, quota windows, random
@@ -33,9 +33,9 @@ public final class ScenarioEngine: Sendable {
     /// The set being served.
     public var set: ScenarioSet { state.withLock { $0.set } }
 
-    /// Whether a method is served: one of ``TOPMethods``, or a stub.
+    /// Whether a method is served: one of ``ServedMethods``, or a stub.
     public func serves(_ api: APIName) -> Bool {
-        TOPMethods.serves(api) || state.withLock { $0.set.stubs[api] != nil }
+        ServedMethods.serves(api) || state.withLock { $0.set.stubs[api] != nil }
     }
 
     /// Swaps in a new set whole: the seeds change, what calls created stays. Progress is kept for
@@ -45,14 +45,14 @@ public final class ScenarioEngine: Sendable {
         state.withLock { state in
             let oldActions = state.set.actions
             let fingerprints = Set(set.rules.map(\.fingerprint))
-            state.namespaces = state.namespaces.mapValues { space in
-                var kept = space
-                kept.actions = space.actions.filter { key, _ in
-                    if space.created[key] != nil { return true }
+            state.namespaces = state.namespaces.mapValues { namespaceState in
+                var kept = namespaceState
+                kept.actions = namespaceState.actions.filter { key, _ in
+                    if namespaceState.created[key] != nil { return true }
                     guard let old = oldActions[key], let new = set.actions[key] else { return false }
                     return old.sameDefinition(as: new)
                 }
-                kept.rules = space.rules.filter { fingerprints.contains($0.key) }
+                kept.rules = namespaceState.rules.filter { fingerprints.contains($0.key) }
                 return kept
             }
             state.set = set
@@ -86,14 +86,14 @@ public final class ScenarioEngine: Sendable {
             let candidates = state.ruleIndex.candidates(for: request)
             // In place: copying the namespace out and back would copy its dictionaries on every call.
             return resolve(
-                request, set: set, candidates: candidates, space: &state.namespaces[namespace, default: NamespaceState()], now: now)
+                request, set: set, candidates: candidates, namespaceState: &state.namespaces[namespace, default: NamespaceState()], now: now)
         }
     }
     private func resolve(
-        _ request: MatchableRequest, set: ScenarioSet, candidates: RuleIndex.Candidates, space: inout NamespaceState, now: Int64
+        _ request: MatchableRequest, set: ScenarioSet, candidates: RuleIndex.Candidates, namespaceState: inout NamespaceState, now: Int64
     ) -> Resolution {
-        guard let fired = space.firingRule(for: request, among: candidates, in: set, now: now) else {
-            return Resolution(outcome: answer(request, set: set, space: &space, now: now))
+        guard let fired = namespaceState.firingRule(for: request, among: candidates, in: set, now: now) else {
+            return Resolution(outcome: answer(request, set: set, namespaceState: &namespaceState, now: now))
         }
         var resolution: Resolution
         switch (fired.quotaError, fired.rule.plan.outcome) {
@@ -104,31 +104,31 @@ public final class ScenarioEngine: Sendable {
         case (nil, .fault(let fault)):
             resolution = Resolution(outcome: .fault(fault))
             if fault.carriesAnswer || fired.rule.plan.takesEffect {
-                resolution.faultedAnswer = answer(request, set: set, space: &space, now: now)
+                resolution.faultedAnswer = answer(request, set: set, namespaceState: &namespaceState, now: now)
             }
         case (nil, .answer):
-            resolution = Resolution(outcome: answer(request, set: set, space: &space, now: now))
+            resolution = Resolution(outcome: answer(request, set: set, namespaceState: &namespaceState, now: now))
         }
         resolution.ruleName = fired.rule.name
         resolution.ruleSource = fired.rule.source
-        if fired.quotaError == nil { resolution.delay = space.delay(of: fired.rule) }
+        if fired.quotaError == nil { resolution.delay = namespaceState.delay(of: fired.rule) }
         return resolution
     }
 
-    private func answer(_ request: MatchableRequest, set: ScenarioSet, space: inout NamespaceState, now: Int64) -> Resolution.Outcome {
-        guard let call = request.call, let method = TOPMethods.method(request.api),
-            let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &space)
+    private func answer(_ request: MatchableRequest, set: ScenarioSet, namespaceState: inout NamespaceState, now: Int64) -> Resolution.Outcome {
+        guard let call = request.call, let method = ServedMethods.method(request.api),
+            let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &namespaceState)
         else {
             guard let stub = set.stubs[request.api]?.first(where: { $0.pattern.matches(request) }) else { return .unknownMethod }
-            return .stub(space.answer(stub))
+            return .stub(namespaceState.answer(stub))
         }
         return .answer(answer)
     }
 
     /// Why a call got its method's default answer (see ``NearMiss``); nil when there is nothing to say.
     public func nearMiss(for request: MatchableRequest, namespace: String = ScenarioEngine.defaultNamespace) -> String? {
-        let (set, space) = state.withLock { ($0.set, $0.space(namespace)) }
-        return NearMiss(request: request, set: set, space: space).explanation
+        let (set, namespaceState) = state.withLock { ($0.set, $0.namespaceState(namespace)) }
+        return NearMiss(request: request, set: set, namespace: namespaceState).explanation
     }
 }
 
@@ -146,5 +146,5 @@ struct EngineState {
     }
 
     /// A namespace's state to read; one no call has touched reads as its seed.
-    func space(_ namespace: String) -> NamespaceState { namespaces[namespace] ?? NamespaceState() }
+    func namespaceState(_ namespace: String) -> NamespaceState { namespaces[namespace] ?? NamespaceState() }
 }

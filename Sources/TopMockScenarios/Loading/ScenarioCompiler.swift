@@ -545,7 +545,7 @@ struct ScenarioCompiler {
             return nil
         }
         guard let method else { return nil }
-        if TOPMethods.serves(APIName(rawValue: method)) {
+        if ServedMethods.serves(APIName(rawValue: method)) {
             sink.error(
                 "\(method) is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
                 at: reader.value("method")?.mark ?? node.mark)

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import TopMockProtocol
+import TopMockProtocol
+
+@testable import TopMockScenarios
 
 /// Field paths, the new methods' business parameters, and pay-code masking.
 @Suite struct BusinessParametersTests {
@@ -89,21 +91,21 @@ import Testing
     @Test func payCodesAreMaskedWhereverTheySit() {
         let parameter = TOPParameters.Parameter(
             name: "pay_request", value: #"{"request_id":"r","channel_account":"281234","x":{"channel_account":"99"}}"#)
-        #expect(Redaction.needsMasking(parameter, secret: "s"))
-        let masked = Redaction.masked(parameter, secret: "s").value
+        #expect(ServedMethods.redaction.needsMasking(parameter, secret: "s"))
+        let masked = ServedMethods.redaction.masked(parameter, secret: "s").value
         #expect(!masked.contains("281234") && !masked.contains("99") && masked.contains(#""request_id":"r""#))
-        #expect(Redaction.masked(.init(name: "note", value: #"{"channel_account": broken"#), secret: "s").value == "***")
-        #expect(!Redaction.needsMasking(.init(name: "payment_action_request", value: #"{"request_id":"r","buyer_id":1}"#), secret: "s"))
+        #expect(ServedMethods.redaction.masked(.init(name: "note", value: #"{"channel_account": broken"#), secret: "s").value == "***")
+        #expect(!ServedMethods.redaction.needsMasking(.init(name: "payment_action_request", value: #"{"request_id":"r","buyer_id":1}"#), secret: "s"))
         // Only the whole key or a `\u` escape counts: a key cut short at the end, other escapes and
         // a last `\` do not.
         for text in [#"{"note":"channel_accoun"#, #"{"a":"\"c\\","b":"cc"}"#, #"{"a":"x\"#, "{c"] {
-            #expect(!Redaction.needsMasking(.init(name: "pay_request", value: text), secret: "s"), "\(text)")
+            #expect(!ServedMethods.redaction.needsMasking(.init(name: "pay_request", value: text), secret: "s"), "\(text)")
         }
-        #expect(Redaction.needsMasking(.init(name: "pay_request", value: #"{"a":"\u0063"}"#), secret: "s"))
-        #expect(Redaction.needsMasking(.init(name: "pay_request", value: #"{"channel_account"#), secret: "s"))
+        #expect(ServedMethods.redaction.needsMasking(.init(name: "pay_request", value: #"{"a":"\u0063"}"#), secret: "s"))
+        #expect(ServedMethods.redaction.needsMasking(.init(name: "pay_request", value: #"{"channel_account"#), secret: "s"))
         // Leading blanks and escaped keys are the same JSON to the parser, so they are masked too.
         for text in [#" {"channel_account":"281234"}"#, #"{"channel\u005faccount":"281234"}"#] {
-            #expect(!Redaction.masked(.init(name: "pay_request", value: text), secret: "s").value.contains("281234"), "\(text)")
+            #expect(!ServedMethods.redaction.masked(.init(name: "pay_request", value: text), secret: "s").value.contains("281234"), "\(text)")
         }
     }
 

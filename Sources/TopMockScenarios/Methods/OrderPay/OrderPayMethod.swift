@@ -7,23 +7,31 @@ public import TopMockProtocol
 /// another payload is a business failure. The engine's lock makes concurrent identical calls
 /// create one action.
 enum OrderPayMethod: TOPMethod {
-    static let api = APIName.posOrderPay
+    static let api = APIName(rawValue: "alibaba.pos.order.pay")
     static let requestParameter: String? = "pay_request"
+    static let outcomes: [CallOutcome] = [.created, .replayed, .conflict, .buyerMismatch, .businessFailure]
+    /// The scanned pay code or card number, and the buyer's account.
+    static let secretFields: [StaticString] = ["channel_account", "alipay_account"]
+
+    /// Per namespace: the payload each `request_id` was first paid with (its action is in the
+    /// namespace's `created` under the same key, and its first answer follows from that action).
+    struct State: MethodState {
+        var payloads: [ActionKey: OrderPayRequest.Payload] = [:]
+    }
 
     /// topmock's business codes for order.pay's failures (the real API's are undocumented).
     public static let conflictCode = "REQUEST_ID_CONFLICT"
     public static let exceedsTotalCode = "PAY_FEE_EXCEEDS_TOTAL"
     public static let alreadyPaidCode = "CHECKOUT_ALREADY_PAID"
     public static let noProfileCode = "PAY_CHANNEL_NOT_SUPPORTED"
-    public static let limitCode = "CREATED_ACTIONS_LIMIT"
 
     static func parse(_ parameters: TOPParameters) throws(TOPError) -> OrderPayRequest {
         try OrderPayRequest(parameters: parameters)
     }
 
-    static func answer(_ pay: OrderPayRequest, context: MethodContext, space: inout NamespaceState) -> MethodAnswer {
+    static func answer(_ pay: OrderPayRequest, context: MethodContext, namespace: inout NamespaceState, state: inout State) -> MethodAnswer {
         let key = ActionKey(shopID: pay.shopID, requestID: pay.requestID)
-        if let payload = space.orderPays[key], let created = space.created[key] {
+        if let payload = state.payloads[key], let created = namespace.created[key] {
             guard payload == pay.payload else {
                 return MethodAnswer.failure(
                     .conflict, code: conflictCode,
@@ -33,13 +41,13 @@ enum OrderPayMethod: TOPMethod {
             // The first answer again: it follows from the action as created (its initial result).
             return answer(created, payFee: created.amountFen, result: created.initial, outcome: .replayed)
         }
-        if let existing = space.action(key, in: context.set) {
+        if let existing = namespace.action(key, in: context.set) {
             // A scenario's (or a template's) action stands for a payment already made with this id.
-            return answer(existing, payFee: existing.amountFen, result: space.current(existing), outcome: .replayed)
+            return answer(existing, payFee: existing.amountFen, result: namespace.current(existing), outcome: .replayed)
         }
         let checkoutKey = CheckoutKey(shopID: pay.shopID, checkoutID: pay.checkoutID)
-        let checkout = space.checkout(checkoutKey, in: context.set)
-        if let checkout, let refusal = refusal(pay, checkout: checkout, space: space) { return refusal }
+        let checkout = namespace.checkout(checkoutKey, in: context.set)
+        if let checkout, let refusal = refusal(pay, checkout: checkout, namespace: namespace) { return refusal }
         guard let profile = ChannelProfile.choose(among: context.set.channelProfiles, for: pay) else {
             return MethodAnswer.failure(
                 .businessFailure, code: noProfileCode,
@@ -49,22 +57,22 @@ enum OrderPayMethod: TOPMethod {
         let action = profile.shape.action(
             key: key, buyerID: pay.buyerID ?? checkout?.owner, paymentOrderID: pay.checkoutID,
             amountFen: pay.payFee, source: profile.source)
-        guard space.create(action, checkout: checkoutKey, limits: context.limits) else {
-            return limitReached(context.limits)
+        guard namespace.create(action, checkout: checkoutKey, limits: context.limits) else {
+            return .createdActionsLimitReached(context.limits)
         }
-        space.orderPays[key] = pay.payload
+        state.payloads[key] = pay.payload
         return answer(action, payFee: pay.payFee, result: action.initial, outcome: .created)
     }
 
     /// Why the checkout cannot take this payment: another buyer's, already paid, or over its total.
-    private static func refusal(_ pay: OrderPayRequest, checkout: CheckoutView, space: NamespaceState) -> MethodAnswer? {
+    private static func refusal(_ pay: OrderPayRequest, checkout: CheckoutView, namespace: NamespaceState) -> MethodAnswer? {
         if let owner = checkout.owner, let buyer = pay.buyerID, owner != buyer {
             return MethodAnswer.failure(
-                .buyerMismatch, code: PayActionQueryMethod.buyerMismatchCode,
+                .buyerMismatch, code: MethodAnswer.buyerMismatchCode,
                 info: "checkout '\(pay.checkoutID)' belongs to another buyer than \(buyer)")
         }
         guard let total = checkout.totalFen else { return nil }
-        let results = checkout.actions.map { (action: $0, result: space.current($0)) }
+        let results = checkout.actions.map { (action: $0, result: namespace.current($0)) }
         if CheckoutView.status(totalFen: total, results: results) == .paid {
             return MethodAnswer.failure(.businessFailure, code: alreadyPaidCode, info: "checkout '\(pay.checkoutID)' is paid already")
         }
@@ -111,17 +119,33 @@ enum OrderPayMethod: TOPMethod {
         }
     }
 
-    static func limitReached(_ limits: EngineLimits) -> MethodAnswer {
-        MethodAnswer.failure(
-            .businessFailure, code: limitCode,
-            info: "this namespace has created \(limits.maxCreatedActions) payment actions, the most --max-created-actions "
-                + "(TOPMOCK_MAX_CREATED_ACTIONS) allows; POST /__admin/reset {\"namespace\": …} starts it afresh")
+    /// The action as the payment created it; a failure is topmock's own.
+    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation {
+        guard let state = answer.actionState, let shop = answer.number("shop_id"), let id = answer.fields["pay_request.request_id"] else {
+            return .derived
+        }
+        let action = RecordedAction(
+            shopID: shop, requestID: id, buyerID: answer.number("pay_request.buyer_id"), checkoutID: answer.fields["pay_request.checkout_id"],
+            amountFen: answer.number("pay_request.pay_fee").flatMap(Fen.init))
+        return .actionCreated(action, state: state)
     }
 
     private static func shown(_ value: String?) -> String { value.map { "'\($0)'" } ?? "(none)" }
 }
 
+extension CallOutcome {
+    /// `order.pay` repeated an earlier call's `request_id` with the same payload: the first answer
+    /// again, nothing created.
+    public static let replayed = CallOutcome(rawValue: "replayed")
+    /// `order.pay` repeated a `request_id` with another payload (a business failure).
+    public static let conflict = CallOutcome(rawValue: "conflict")
+}
+
 extension OrderPayRequest: MethodCall {
     public var matchRequestID: String? { requestID }
     public var matchBuyerID: Int64? { buyerID }
+}
+
+extension APIName {
+    public static let posOrderPay = OrderPayMethod.api
 }

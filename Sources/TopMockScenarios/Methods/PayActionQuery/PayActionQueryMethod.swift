@@ -4,35 +4,61 @@ public import TopMockProtocol
 /// `payment_action_request.request_id`, its timeline advanced by the query. An id nobody created
 /// that an action template matches becomes a fresh action of this namespace on its first query.
 enum PayActionQueryMethod: TOPMethod {
-    static let api = APIName.posPayActionQuery
+    static let api = APIName(rawValue: "alibaba.pos.pay.action.query")
     static let requestParameter: String? = "payment_action_request"
+    static let outcomes: [CallOutcome] = [.found, .notFound, .buyerMismatch, .businessFailure]
 
     static func parse(_ parameters: TOPParameters) throws(TOPError) -> PaymentActionQuery {
         try PaymentActionQuery(parameters: parameters)
     }
 
-    static func answer(_ query: PaymentActionQuery, context: MethodContext, space: inout NamespaceState) -> MethodAnswer {
+    static func answer(
+        _ query: PaymentActionQuery, context: MethodContext, namespace: inout NamespaceState, state _: inout NoMethodState
+    ) -> MethodAnswer {
         let key = ActionKey(shopID: query.shopID, requestID: query.requestID)
-        var found = space.action(key, in: context.set)
+        var found = namespace.action(key, in: context.set)
         if found == nil, let template = context.set.templates.first(where: { $0.matches(key) }) {
             // A fresh action of this namespace for an id nobody created, within its cap.
             let action = template.shape.action(
                 key: key, buyerID: query.buyerID, paymentOrderID: nil, amountFen: template.amountFen, source: template.source)
-            guard space.create(action, checkout: nil, limits: context.limits) else { return OrderPayMethod.limitReached(context.limits) }
+            guard namespace.create(action, checkout: nil, limits: context.limits) else { return .createdActionsLimitReached(context.limits) }
             found = action
         }
         guard let action = found else { return notFound(key) }
         if let owner = action.buyerID, owner != query.buyerID {
             return MethodAnswer.failure(
-                .buyerMismatch, code: buyerMismatchCode,
+                .buyerMismatch, code: MethodAnswer.buyerMismatchCode,
                 info: "payment action '\(key.requestID)' belongs to another buyer than \(query.buyerID)", source: action.source)
         }
-        return answer(action, space.query(action, now: context.now))
+        return answer(action, namespace.query(action, now: context.now))
     }
 
-    /// topmock's own business codes for the two failures (the real API's are undocumented).
+    /// The nearest action by id, or whose the action is.
+    static func nearMiss(_ query: PaymentActionQuery, in scope: NearMissScope) -> String? {
+        if let action = scope.namespace.action(ActionKey(shopID: query.shopID, requestID: query.requestID), in: scope.set) {
+            return "payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer "
+                + "\(action.buyerID.map { String($0) } ?? "any"), not \(query.buyerID)"
+        }
+        let limit = NearMissScope.comparedLimit
+        return "no payment action with request_id '\(query.requestID)' in shop \(query.shopID)"
+            + scope.nearest(
+                query.requestID, shopID: query.shopID,
+                among: scope.set.actions.keys.prefix(limit).map { ($0.shopID, $0.requestID) },
+                scope.namespace.created.keys.prefix(limit).map { ($0.shopID, $0.requestID) })
+    }
+
+    /// A successful answer shows the action's state at this query (a timeline step when it
+    /// changed); a failure is topmock's own.
+    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation {
+        guard let state = answer.actionState, let shop = answer.number("shop_id"),
+            let id = answer.fields["payment_action_request.request_id"]
+        else { return .derived }
+        return .actionQueried(
+            RecordedAction(shopID: shop, requestID: id, buyerID: answer.number("payment_action_request.buyer_id")), state: state)
+    }
+
+    /// topmock's own business code for an unknown action (the real API's is undocumented).
     public static let notFoundCode = "PAY_ACTION_NOT_FOUND"
-    public static let buyerMismatchCode = "BUYER_ID_MISMATCH"
 
     static func notFound(_ key: ActionKey) -> MethodAnswer {
         MethodAnswer.failure(.notFound, code: notFoundCode, info: "no payment action with request_id '\(key.requestID)' in shop \(key.shopID)")
@@ -73,4 +99,8 @@ enum PayActionQueryMethod: TOPMethod {
 extension PaymentActionQuery: MethodCall {
     public var matchRequestID: String? { requestID }
     public var matchBuyerID: Int64? { buyerID }
+}
+
+extension APIName {
+    public static let posPayActionQuery = PayActionQueryMethod.api
 }
