@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TopMockHTTP
 import TopMockLock
+import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
 
@@ -253,6 +254,14 @@ import TopMockTesting
         let badEnvironment = try Self.run(["serve"], environment: ["TOPMOCK_PORT": "eighty"])
         #expect(badEnvironment.status == 64)
         #expect(badEnvironment.stderr.contains("environment variable TOPMOCK_PORT='eighty' is not a valid value"))
+    }
+
+    /// `--help` names the served methods from the registry, every one of them.
+    @Test func helpNamesEveryServedMethod() throws {
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0)
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for api in ServedMethods.names { #expect(text.contains(api.rawValue), "\(api) missing from --help: \(help.stdout)") }
     }
 
     @Test func limitsFromTheEnvironmentAreHeldToTheSameBounds() throws {

@@ -8,9 +8,9 @@ import TopMockScenarios
 /// own registry), and rendered by `GET /metrics` in the Prometheus text format.
 ///
 /// - `topmock_requests_total{method, outcome, result, namespace}`: calls to `/router/rest`.
-///   `outcome` is `found`, `not_found`, `buyer_mismatch`, `stub`, `error` (injected by a rule),
-///   `rejected` (the gateway refused it), `fault`, `unknown_method`; `result` is the action's
-///   `action_status` (or `business_failure`), the TOP error code, or the fault's name.
+///   `outcome` is one of ``ServedMethods/outcomes`` (the gateway's words and each method's; docs/ci.md
+///   lists them, pinned by a test); `result` is the action's `action_status` (or
+///   `business_failure`), the TOP error code, or the fault's name.
 /// - `topmock_request_duration_seconds{method}`: histogram of the time to answer, injected delays
 ///   included (what the client waits).
 /// - `topmock_journal_entries`, `topmock_journal_bytes` (gauges), `topmock_journal_evictions_total`.
