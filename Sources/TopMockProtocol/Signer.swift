@@ -22,72 +22,14 @@ public enum Signer {
     }
 
     /// The canonical string between two copies of `affix` (md5 hashes it between the secret),
-    /// written into one buffer of exactly its length.
+    /// written by the parameters into one buffer of exactly its length.
     static func signedBytes(_ parameters: TOPParameters, withoutEmptyValues: Bool = false, leavingOut leftOut: Int? = nil, affix: String) -> [UInt8] {
-        // Ranges are sorted, not bytes. Each carries its name's first eight bytes as a number,
-        // which orders the names as their bytes do unless the eight are equal; only then are the
-        // names compared whole. They are listed on the stack where they fit (a usual call's
-        // ten take 400 bytes); `withUnsafeTemporaryAllocation` takes the heap beyond that.
-        withUnsafeTemporaryAllocation(of: SignedParameter.self, capacity: parameters.count) { room in
-            parameters.withUnsafeBytes { buffer in
-                var count = 0
-                for position in 0..<parameters.count {
-                    let name = parameters.nameRange(at: position), value = parameters.valueRange(at: position)
-                    if (withoutEmptyValues && value.isEmpty) || position == leftOut || UnsafeBufferPointer(rebasing: buffer[name]).equals("sign") {
-                        continue
-                    }
-                    room.initializeElement(at: count, to: (namePrefix(UnsafeBufferPointer(rebasing: buffer[name])), name, value))
-                    count += 1
-                }
-                let signed = UnsafeMutableBufferPointer(rebasing: room[..<count])
-                defer { signed.deinitialize() }
-                return joined(signed, in: buffer, between: affix)
-            }
-        }
-    }
-
-    /// A parameter to sign: its name's first eight bytes as a number (``namePrefix(_:)``) and
-    /// where its name and value lie.
-    private typealias SignedParameter = (prefix: UInt64, name: Range<Int>, value: Range<Int>)
-
-    /// The names and values of `signed`, sorted by name, back to back between two copies of
-    /// `affix`, in one array of exactly that length.
-    private static func joined(
-        _ signed: UnsafeMutableBufferPointer<SignedParameter>, in buffer: UnsafeBufferPointer<UInt8>, between affix: String
-    ) -> [UInt8] {
-        let total = signed.reduce(0) { $0 + $1.name.count + $1.value.count }
-        var signed = signed  // the same memory: sorted in place
-        signed.sort {
-            $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
-        }
-        return affix.withUTF8Buffer { affix in
-            [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
-                func write(_ piece: UnsafeBufferPointer<UInt8>) {
-                    guard let start = piece.baseAddress else { return }
-                    (bytes.baseAddress! + count).update(from: start, count: piece.count)
-                    count += piece.count
-                }
-                write(affix)
-                for parameter in signed {
-                    write(UnsafeBufferPointer(rebasing: buffer[parameter.name]))
-                    write(UnsafeBufferPointer(rebasing: buffer[parameter.value]))
-                }
-                write(affix)
-            }
-        }
+        parameters.sortedForSigning(withoutEmptyValues: withoutEmptyValues, leavingOut: leftOut, between: affix)
     }
 
     /// The canonical string of name/value pairs (a name that repeats counts once, the first).
     public static func canonicalString(_ parameters: some Sequence<TOPParameters.Parameter>) -> [UInt8] {
         canonicalString(TOPParameters(Array(parameters)))
-    }
-
-    /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
-    /// of a longer one gets the smaller number, as in byte order (a tie is resolved by the caller).
-    static func namePrefix(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var prefix: UInt64 = 0
-        for offset in 0..<8 { prefix = prefix << 8 | (offset < name.count ? UInt64(name[offset]) : 0) }
-        return prefix
     }
 
     /// The upper-case hex signature of `canonical` (from ``canonicalString(_:)``).
@@ -138,7 +80,7 @@ public enum Signer {
         let received = parameters["sign"] ?? ""
         let canonical = canonicalString(parameters)
         let expected = sign(canonical: canonical, secret: secret, method: method)
-        if (0..<parameters.count).contains(where: { parameters.valueRange(at: $0).isEmpty }) {
+        if parameters.hasEmptyValue {
             let withoutEmpty = canonicalString(parameters, withoutEmptyValues: true)
             if sign(canonical: withoutEmpty, secret: secret, method: method) == received { return .valid }
         }

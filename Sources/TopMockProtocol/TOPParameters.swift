@@ -47,7 +47,7 @@ public struct TOPParameters: Sendable, Equatable {
         /// What only unusual calls have (files, repeated names, bad encodings, many parameters),
         /// out of line: an empty array allocates nothing, so a usual call's parameters hold two
         /// buffers.
-        var unusual: [Unusual] = []
+        var unusual = OutOfLine<Unusual>()
 
         /// Records the parameter whose name is `buffer[name]` and value `buffer[value]`, written
         /// right after the last one, unless its name is here already: then it lists the name in
@@ -56,7 +56,7 @@ public struct TOPParameters: Sendable, Equatable {
             let nameBytes = UnsafeBufferPointer(rebasing: buffer[name])
             if position(of: nameBytes, in: buffer) != nil {
                 let text = String(decoding: nameBytes, as: UTF8.self)
-                if !(unusual.first?.duplicatedNames ?? []).contains(where: { $0.utf8.elementsEqual(text.utf8) }) {
+                if !(unusual.value?.duplicatedNames ?? []).contains(where: { $0.utf8.elementsEqual(text.utf8) }) {
                     updateUnusual { $0.duplicatedNames.append(text) }
                 }
                 return false
@@ -66,7 +66,7 @@ public struct TOPParameters: Sendable, Equatable {
                 markInvalidEncoding(name: String(decoding: nameBytes, as: UTF8.self))
             }
             entries.append(Entry(nameStart: name.lowerBound, valueStart: value.lowerBound, valueEnd: value.upperBound))
-            if unusual.first?.index != nil {
+            if unusual.value?.index != nil {
                 let key = Name(text: String(decoding: nameBytes, as: UTF8.self)), position = entries.count - 1
                 updateUnusual { $0.index?[key] = position }
             } else if entries.count > TOPParameters.indexThreshold {
@@ -81,7 +81,7 @@ public struct TOPParameters: Sendable, Equatable {
 
         /// The position of the parameter whose name has the bytes of `name`, among those in `buffer`.
         func position(of name: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-            if let index = unusual.first?.index { return index[Name(text: String(decoding: name, as: UTF8.self))] }
+            if let index = unusual.value?.index { return index[Name(text: String(decoding: name, as: UTF8.self))] }
             return entries.firstIndex { entry in
                 entry.valueStart - entry.nameStart == name.count
                     && (name.isEmpty || memcmp(buffer.baseAddress! + entry.nameStart, name.baseAddress!, name.count) == 0)
@@ -89,7 +89,7 @@ public struct TOPParameters: Sendable, Equatable {
         }
 
         mutating func markInvalidEncoding(name: String) {
-            if !(unusual.first?.invalidEncodingNames ?? []).contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+            if !(unusual.value?.invalidEncodingNames ?? []).contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
                 updateUnusual { $0.invalidEncodingNames.append(name) }
             }
         }
@@ -97,8 +97,7 @@ public struct TOPParameters: Sendable, Equatable {
         /// Changes the unusual parts in place (the index of a call with a thousand parameters is
         /// not copied per parameter).
         mutating func updateUnusual(_ change: (inout Unusual) -> Void) {
-            if unusual.isEmpty { unusual.append(Unusual()) }
-            change(&unusual[0])
+            unusual.update(orStartWith: Unusual.init, change)
         }
     }
 
@@ -131,11 +130,11 @@ public struct TOPParameters: Sendable, Equatable {
     }
 
     /// Names of file parameters (multipart parts with a filename): present, not signed.
-    public var fileNames: [String] { layout.unusual.first?.fileNames ?? [] }
+    public var fileNames: [String] { layout.unusual.value?.fileNames ?? [] }
     /// Names that arrived more than once (the later values were dropped).
-    public var duplicatedNames: [String] { layout.unusual.first?.duplicatedNames ?? [] }
+    public var duplicatedNames: [String] { layout.unusual.value?.duplicatedNames ?? [] }
     /// Names whose name or value was not valid UTF-8 (code 47).
-    public var invalidEncodingNames: [String] { layout.unusual.first?.invalidEncodingNames ?? [] }
+    public var invalidEncodingNames: [String] { layout.unusual.value?.invalidEncodingNames ?? [] }
 
     /// TOP's public (system) parameters; every other parameter is the method's business parameter.
     public static let publicNames: Set<String> = [
@@ -190,12 +189,12 @@ public struct TOPParameters: Sendable, Equatable {
             self.layout = layout
         }
 
-        /// Appends the parameter that `transform` makes of `name` and `value` (called for each
-        /// with where to write; it returns how many bytes it wrote, at most the source's count),
-        /// unless its name is here already.
+        /// Appends the parameter that `transform` makes of `name` and `value`, unless its name is
+        /// here already. `transform` is called for each with a window of the buffer exactly as long
+        /// as the source (never the buffer itself) and returns how many bytes of it it wrote.
         public mutating func append(
             name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>,
-            transform: (_ source: UnsafeBufferPointer<UInt8>, _ destination: UnsafeMutablePointer<UInt8>) -> Int
+            transform: (_ source: UnsafeBufferPointer<UInt8>, _ window: UnsafeMutableBufferPointer<UInt8>) -> Int
         ) {
             precondition(buffer.count - count >= name.count + value.count, "more bytes than the parameters were made for")
             let nameStart = count
@@ -210,8 +209,8 @@ public struct TOPParameters: Sendable, Equatable {
         public mutating func append(name: String, value: String) {
             name.withUTF8Buffer { name in
                 value.withUTF8Buffer { value in
-                    append(name: name, value: value) { source, destination in
-                        destination.update(from: source.baseAddress!, count: source.count)
+                    append(name: name, value: value) { source, window in
+                        _ = window.initialize(from: source)
                         return source.count
                     }
                 }
@@ -219,21 +218,14 @@ public struct TOPParameters: Sendable, Equatable {
         }
 
         private func write(
-            _ source: UnsafeBufferPointer<UInt8>, at offset: Int, _ transform: (UnsafeBufferPointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int
+            _ source: UnsafeBufferPointer<UInt8>, at offset: Int, _ transform: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<UInt8>) -> Int
         ) -> Int {
             // An empty source writes nothing (and an empty buffer has no address).
             guard !source.isEmpty else { return 0 }
-            let written = transform(source, buffer.baseAddress! + offset)
+            let written = transform(source, UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + source.count)]))
             precondition(written >= 0 && written <= source.count, "a parameter's bytes outgrew their source")
             return written
         }
-    }
-
-    /// Room for `count` parameters holding `bytes` bytes in all, so parameters appended one by
-    /// one are stored without regrowing.
-    public mutating func reserveCapacity(_ count: Int, bytes byteCount: Int = 0) {
-        layout.entries.reserveCapacity(count)
-        bytes.reserveCapacity(byteCount)
     }
 
     // MARK: adding
@@ -306,17 +298,8 @@ public struct TOPParameters: Sendable, Equatable {
         }
     }
 
-    /// Calls `body` with the buffer every name and value lies in (``nameRange(at:)`` and
-    /// ``valueRange(at:)`` are ranges of it): the signature's canonical string is built from it.
-    public func withUnsafeBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        try bytes.withUnsafeBufferPointer(body)
-    }
-
-    /// Where parameter `position`'s name lies in the buffer ``withUnsafeBytes(_:)`` shows.
-    public func nameRange(at position: Int) -> Range<Int> { layout.entries[position].name }
-
-    /// Where parameter `position`'s value lies in the buffer ``withUnsafeBytes(_:)`` shows.
-    public func valueRange(at position: Int) -> Range<Int> { layout.entries[position].value }
+    /// Whether some parameter's value is empty (clients differ on signing those).
+    public var hasEmptyValue: Bool { layout.entries.contains { $0.value.isEmpty } }
 
     /// The bytes the parameters take, names and values together (for size estimates).
     public var byteCount: Int { bytes.count }
@@ -389,5 +372,75 @@ extension UnsafeBufferPointer<UInt8> {
     private func firstOffset(of byte: UInt8, from start: Int) -> Int? {
         guard start < count, let base = baseAddress, let found = memchr(base + start, Int32(byte), count - start) else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+}
+
+// MARK: signing
+
+extension TOPParameters {
+    /// Every parameter but `sign` (and, with `withoutEmptyValues`, but those with an empty value;
+    /// and but the one at `leftOut`), sorted by name in byte order, names and values back to back
+    /// between two copies of `affix`: TOP's canonical string (md5 puts it between the secret), in
+    /// one array of exactly its length, made from this type's own buffer.
+    func sortedForSigning(withoutEmptyValues: Bool = false, leavingOut leftOut: Int? = nil, between affix: String) -> [UInt8] {
+        // Ranges are sorted, not bytes. Each carries its name's first eight bytes as a number,
+        // which orders the names as their bytes do unless the eight are equal; only then are the
+        // names compared whole. They are listed on the stack where they fit (a usual call's
+        // ten take 400 bytes); `withUnsafeTemporaryAllocation` takes the heap beyond that.
+        withUnsafeTemporaryAllocation(of: SignedParameter.self, capacity: count) { room in
+            bytes.withUnsafeBufferPointer { buffer in
+                var count = 0
+                for (position, entry) in layout.entries.enumerated() {
+                    let name = entry.name, value = entry.value
+                    if (withoutEmptyValues && value.isEmpty) || position == leftOut || UnsafeBufferPointer(rebasing: buffer[name]).equals("sign") {
+                        continue
+                    }
+                    room.initializeElement(at: count, to: (Self.namePrefix(UnsafeBufferPointer(rebasing: buffer[name])), name, value))
+                    count += 1
+                }
+                let signed = UnsafeMutableBufferPointer(rebasing: room[..<count])
+                defer { signed.deinitialize() }
+                return Self.joined(signed, in: buffer, between: affix)
+            }
+        }
+    }
+
+    /// A parameter to sign: its name's first eight bytes as a number (``namePrefix(_:)``) and
+    /// where its name and value lie.
+    private typealias SignedParameter = (prefix: UInt64, name: Range<Int>, value: Range<Int>)
+
+    /// The names and values of `signed`, sorted by name, back to back between two copies of
+    /// `affix`, in one array of exactly that length.
+    private static func joined(
+        _ signed: UnsafeMutableBufferPointer<SignedParameter>, in buffer: UnsafeBufferPointer<UInt8>, between affix: String
+    ) -> [UInt8] {
+        let total = signed.reduce(0) { $0 + $1.name.count + $1.value.count }
+        var signed = signed  // the same memory: sorted in place
+        signed.sort {
+            $0.prefix != $1.prefix ? $0.prefix < $1.prefix : buffer[$0.name].lexicographicallyPrecedes(buffer[$1.name])
+        }
+        return affix.withUTF8Buffer { affix in
+            [UInt8](unsafeUninitializedCapacity: total + 2 * affix.count) { bytes, count in
+                func write(_ piece: UnsafeBufferPointer<UInt8>) {
+                    guard let start = piece.baseAddress else { return }
+                    (bytes.baseAddress! + count).update(from: start, count: piece.count)
+                    count += piece.count
+                }
+                write(affix)
+                for parameter in signed {
+                    write(UnsafeBufferPointer(rebasing: buffer[parameter.name]))
+                    write(UnsafeBufferPointer(rebasing: buffer[parameter.value]))
+                }
+                write(affix)
+            }
+        }
+    }
+
+    /// The first eight bytes of `name`, big-endian, zero-padded: a shorter name that is a prefix
+    /// of a longer one gets the smaller number, as in byte order (a tie is resolved by the caller).
+    static func namePrefix(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var prefix: UInt64 = 0
+        for offset in 0..<8 { prefix = prefix << 8 | (offset < name.count ? UInt64(name[offset]) : 0) }
+        return prefix
     }
 }

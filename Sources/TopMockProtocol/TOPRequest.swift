@@ -92,8 +92,8 @@ extension TOPRequest {
         isKnownAPI: (APIName) -> Bool
     ) throws(TOPRejection) -> TOPRequest {
         // Values only compared are read in place as bytes; a refusal's message makes the text.
-        let requestedFormat = parameters.withValueBytes(of: "format") { ResponseFormat(utf8: $0) }  // nil: absent; .some(nil): neither
-        let format = (requestedFormat ?? .xml) ?? .xml
+        let requestedFormat = RequestedFormat(parameters)
+        let format = requestedFormat.answerFormat
         var known: AppCredentials?
         func reject(_ error: TOPError, _ diagnostic: String) -> TOPRejection {
             TOPRejection(error, format: format, diagnostic: diagnostic, credentials: known)
@@ -113,13 +113,10 @@ extension TOPRequest {
             throw reject(.invalidAppKey, "app_key '\(appKey)' is not configured (add it with --app KEY:SECRET or in a scenario file's apps)")
         }
         known = credentials
-        guard
-            let timestampAccepted = parameters.withValueBytes(
-                of: "timestamp", { $0.isEmpty ? nil : policy.timestamp.accepts($0, nowMillis: nowMillis) }) ?? nil
-        else {
-            throw reject(.missingTimestamp, "the timestamp parameter is missing")
-        }
-        guard timestampAccepted else {
+        switch TimestampCheck(parameters, policy: policy.timestamp, nowMillis: nowMillis) {
+        case .accepted: break
+        case .missing: throw reject(.missingTimestamp, "the timestamp parameter is missing")
+        case .refused:
             throw reject(
                 .invalidTimestamp,
                 policy.timestamp.rejection(of: text("timestamp"), nowMillis: nowMillis)
@@ -134,11 +131,11 @@ extension TOPRequest {
             }
             throw reject(.unsupportedVersion, "v '\(version)' is not supported; TOP serves 2.0")
         }
-        if case .some(.none) = requestedFormat {
+        if case .unknown = requestedFormat {
             throw reject(.invalidFormat, "format '\(text("format"))' must be json or xml")
         }
         // Absent or empty: md5.
-        guard let signMethod = parameters.withValueBytes(of: "sign_method", { $0.isEmpty ? .md5 : SignMethod(utf8: $0) }) ?? .md5 else {
+        guard case .known(let signMethod) = RequestedSignMethod(parameters) else {
             let value = text("sign_method")
             throw reject(.unsupportedSignMethod(value), "sign_method '\(value)' must be md5, hmac or hmac-sha256")
         }
@@ -174,6 +171,63 @@ extension TOPRequest {
             api: api, appKey: appKey, format: format,
             simplify: format == .json && (simplifyValue == "true" || simplifyValue == "1"),
             signMethod: signMethod, session: session, parameters: parameters, credentials: credentials)
+    }
+
+    /// What the `format` parameter asked for, read in place.
+    private enum RequestedFormat {
+        /// No `format`: XML, TOP's default.
+        case absent
+        case known(ResponseFormat)
+        /// Neither json nor xml: code 23, answered in XML.
+        case unknown
+
+        init(_ parameters: TOPParameters) {
+            switch parameters.withValueBytes(of: "format", { ResponseFormat(utf8: $0) }) {
+            case nil: self = .absent
+            case .some(nil): self = .unknown
+            case .some(.some(let format)): self = .known(format)
+            }
+        }
+
+        /// The format to answer in, refusals included.
+        var answerFormat: ResponseFormat {
+            if case .known(let format) = self { return format }
+            return .xml
+        }
+    }
+
+    /// The `timestamp` parameter against the policy, read in place.
+    private enum TimestampCheck {
+        /// Absent or empty (code 30).
+        case missing
+        case accepted
+        /// Malformed, or outside the tolerance (code 31).
+        case refused
+
+        init(_ parameters: TOPParameters, policy: TimestampPolicy, nowMillis: Int64) {
+            let accepted = parameters.withValueBytes(of: "timestamp") { $0.isEmpty ? nil : policy.accepts($0, nowMillis: nowMillis) }
+            switch accepted {
+            case .some(.some(true)): self = .accepted
+            case .some(.some(false)): self = .refused
+            default: self = .missing
+            }
+        }
+    }
+
+    /// The `sign_method` parameter, read in place: absent or empty is md5.
+    private enum RequestedSignMethod {
+        case known(SignMethod)
+        /// Not md5, hmac or hmac-sha256 (code 43).
+        case unknown
+
+        init(_ parameters: TOPParameters) {
+            let method = parameters.withValueBytes(of: "sign_method") { $0.isEmpty ? SignMethod.md5 : SignMethod(utf8: $0) }
+            switch method {
+            case nil: self = .known(.md5)
+            case .some(nil): self = .unknown
+            case .some(.some(let method)): self = .known(method)
+            }
+        }
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

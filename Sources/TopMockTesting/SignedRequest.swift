@@ -42,21 +42,31 @@ public struct SignedRequest: Sendable {
         self.signMethod = signMethod
     }
 
+    /// A signed call of any method from the built-in app, timestamped now in GMT+8: the public
+    /// parameters, then `business` as given (JSON objects as their text). What every method's
+    /// tests build on; the conveniences below are three such calls.
+    public static func call(
+        _ api: APIName, business: [(String, String)], format: ResponseFormat? = .json, signMethod: SignMethod = .md5,
+        appKey: String = "12345678", secret: String = "helloworld", nowMillis: Int64 = SystemWallClock().nowMillis()
+    ) -> SignedRequest {
+        var parameters: [(String, String)] = [
+            ("method", api.rawValue), ("app_key", appKey), ("timestamp", TimestampPolicy.format(epochMillis: nowMillis)), ("v", "2.0"),
+            ("sign_method", signMethod.rawValue),
+        ]
+        if let format { parameters.append(("format", format.rawValue)) }
+        return SignedRequest(parameters: parameters + business, secret: secret, signMethod: signMethod)
+    }
+
     /// A query of alibaba.pos.pay.action.query from the built-in app, timestamped now in GMT+8.
     public static func payActionQuery(
         shopID: Int64, requestID: String, buyerID: Int64, format: ResponseFormat? = .json,
         signMethod: SignMethod = .md5, appKey: String = "12345678", secret: String = "helloworld",
         nowMillis: Int64 = SystemWallClock().nowMillis()
     ) -> SignedRequest {
-        var parameters: [(String, String)] = [
-            ("method", APIName.posPayActionQuery.rawValue), ("app_key", appKey),
-            ("timestamp", TimestampPolicy.format(epochMillis: nowMillis)), ("v", "2.0"),
-            ("sign_method", signMethod.rawValue),
-        ]
-        if let format { parameters.append(("format", format.rawValue)) }
-        parameters.append(("shop_id", String(shopID)))
-        parameters.append(("payment_action_request", #"{"buyer_id":\#(buyerID),"request_id":"\#(requestID)"}"#))
-        return SignedRequest(parameters: parameters, secret: secret, signMethod: signMethod)
+        call(
+            .posPayActionQuery,
+            business: [("shop_id", String(shopID)), ("payment_action_request", #"{"buyer_id":\#(buyerID),"request_id":"\#(requestID)"}"#)],
+            format: format, signMethod: signMethod, appKey: appKey, secret: secret, nowMillis: nowMillis)
     }
 
     /// A signed `alibaba.pos.order.pay` call with `pay_request` as given (a JSON object's text).
@@ -64,8 +74,7 @@ public struct SignedRequest: Sendable {
         shopID: Int64, payRequest: String, appKey: String = "12345678", secret: String = "helloworld",
         nowMillis: Int64 = SystemWallClock().nowMillis()
     ) -> SignedRequest {
-        payActionQuery(shopID: shopID, requestID: "", buyerID: 0, appKey: appKey, secret: secret, nowMillis: nowMillis)
-            .setting("method", APIName.posOrderPay.rawValue).removing("payment_action_request").setting("pay_request", payRequest)
+        call(.posOrderPay, business: [("shop_id", String(shopID)), ("pay_request", payRequest)], appKey: appKey, secret: secret, nowMillis: nowMillis)
     }
 
     /// A signed `alibaba.pos.paystatus.query` call.
@@ -73,9 +82,10 @@ public struct SignedRequest: Sendable {
         shopID: Int64, checkoutID: String, buyerID: Int64, appKey: String = "12345678", secret: String = "helloworld",
         nowMillis: Int64 = SystemWallClock().nowMillis()
     ) -> SignedRequest {
-        payActionQuery(shopID: shopID, requestID: "", buyerID: 0, appKey: appKey, secret: secret, nowMillis: nowMillis)
-            .setting("method", APIName.posPayStatusQuery.rawValue).removing("payment_action_request")
-            .setting("pay_status_request", #"{"checkout_id":"\#(checkoutID)","buyer_id":\#(buyerID)}"#)
+        call(
+            .posPayStatusQuery,
+            business: [("shop_id", String(shopID)), ("pay_status_request", #"{"checkout_id":"\#(checkoutID)","buyer_id":\#(buyerID)}"#)],
+            appKey: appKey, secret: secret, nowMillis: nowMillis)
     }
 
     public func placed(_ placement: Placement) -> SignedRequest {

@@ -49,7 +49,6 @@ import TopMockProtocol
     @Test func parametersBuiltInDifferentWaysCompareByContent() {
         let pairs = (0..<20).map { ("n\($0)", "\($0)") }
         var appended = TOPParameters()
-        appended.reserveCapacity(4)
         for (name, value) in pairs { appended.append(name: name, value: value) }
         #expect(appended == TOPParameters(pairs))
         #expect(appended != TOPParameters(Array(pairs.dropLast())))

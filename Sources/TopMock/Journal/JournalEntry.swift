@@ -65,9 +65,9 @@ public struct JournalEntry: Sendable {
     public var latencyMicros: Int
     public var delayMillis: Int?
 
-    /// The fields only a refused, faulted or near-miss call has, out of line (an empty array takes
-    /// no allocation), so an answered call's entry holds none of them.
-    private var details: [Details] = []
+    /// The fields only a refused, faulted or near-miss call has, out of line, so an answered
+    /// call's entry holds none of them.
+    private var details = OutOfLine<Details>()
 
     private struct Details: Sendable {
         var errorSubCode: String?
@@ -78,12 +78,10 @@ public struct JournalEntry: Sendable {
     }
 
     private subscript<Field>(detail field: WritableKeyPath<Details, Field?>) -> Field? {
-        get { details.first?[keyPath: field] }
+        get { details.value?[keyPath: field] }
         set {
-            if newValue == nil && details.isEmpty { return }  // clearing a field never set: no record
-            var value = details.first ?? Details()
-            value[keyPath: field] = newValue
-            details = [value]
+            if newValue == nil && details.value == nil { return }  // clearing a field never set: no record
+            details.update(orStartWith: Details.init) { $0[keyPath: field] = newValue }
         }
     }
 
@@ -109,9 +107,8 @@ public struct JournalEntry: Sendable {
         self.latencyMicros = latencyMicros
         self.delayMillis = delayMillis
         if errorSubCode != nil || fault != nil || diagnostic != nil || nearMiss != nil || signatureMismatch != nil {
-            details = [
-                Details(errorSubCode: errorSubCode, fault: fault, diagnostic: diagnostic, nearMiss: nearMiss, signatureMismatch: signatureMismatch)
-            ]
+            details.value = Details(
+                errorSubCode: errorSubCode, fault: fault, diagnostic: diagnostic, nearMiss: nearMiss, signatureMismatch: signatureMismatch)
         }
     }
 
@@ -145,7 +142,7 @@ public struct JournalEntry: Sendable {
         var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + answerRequestID.utf8.count
         total += received.byteCount + received.count * 32
         total += size(appKey) + size(requestID) + size(rule) + size(scenario)
-        if let details = details.first {
+        if let details = details.value {
             total += size(details.errorSubCode) + size(details.fault) + size(details.diagnostic) + size(details.nearMiss)
             if let mismatch = details.signatureMismatch { total += mismatch.canonical.utf8.count + 160 }
         }

@@ -13,15 +13,16 @@ public enum PercentDecoding {
     /// becomes U+FFFD, and `isValidUTF8` says so.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = true) -> (text: String, isValidUTF8: Bool) {
         let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-            count = bytes.isEmpty ? 0 : decode(bytes, to: buffer.baseAddress!, plusIsSpace: plusIsSpace)
+            count = decode(bytes, to: buffer, plusIsSpace: plusIsSpace)
         }
         return decoded.withUnsafeBufferPointer(validated)
     }
 
-    /// Writes the decoded bytes of `bytes` to `destination`, as ``decode(_:plusIsSpace:)``
-    /// decodes them but without checking or repairing UTF-8, and returns how many it wrote: never
-    /// more than `bytes.count`, so `destination` needs room for that many.
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, plusIsSpace: Bool = true) -> Int {
+    /// Writes the decoded bytes of `bytes` to the start of `destination`, as
+    /// ``decode(_:plusIsSpace:)`` decodes them but without checking or repairing UTF-8, and
+    /// returns how many it wrote: never more than `bytes.count`, so `destination` needs that many.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutableBufferPointer<UInt8>, plusIsSpace: Bool = true) -> Int {
+        precondition(destination.count >= bytes.count, "no room for the decoded bytes")
         var read = 0, written = 0
         let count = bytes.count
         while read < count {
