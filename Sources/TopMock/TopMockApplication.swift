@@ -114,7 +114,7 @@ struct RootResponder: HTTPResponder {
     let gateway: GatewayResponder
     let admin: AdminResponder
 
-    func respond(to request: HTTPRequest) -> HTTPOutcome {
+    func respond(to request: HTTPRequest) -> HTTPReply {
         if request.path == "/router/rest" { return gateway.respond(to: request) }
         if request.path == "/__admin" || request.path.hasPrefix("/__admin/") || request.path == "/metrics" {
             return admin.respond(to: request)

@@ -3,22 +3,22 @@ import TopMockLock
 /// The one thing the transport asks of the application: turn a request into an outcome.
 ///
 /// It is called on one of libmicrohttpd's polling threads, so it must be fast and must not block.
-/// Work that takes time (an injected delay, say) returns ``HTTPOutcome/deferred(_:)``: the server
+/// Work that takes time (an injected delay, say) returns ``HTTPReply/deferred(_:)``: the server
 /// suspends the connection, frees the thread, and answers when the ``DeferredResponse`` completes.
 ///
 /// ```swift
 /// struct Hello: HTTPResponder {
-///     func respond(to request: HTTPRequest) -> HTTPOutcome {
+///     func respond(to request: HTTPRequest) -> HTTPReply {
 ///         .response(HTTPResponse(status: 200, contentType: "text/plain", body: "hello"))
 ///     }
 /// }
 /// ```
 public protocol HTTPResponder: Sendable {
-    func respond(to request: HTTPRequest) -> HTTPOutcome
+    func respond(to request: HTTPRequest) -> HTTPReply
 }
 
 /// What the transport does with a request.
-public enum HTTPOutcome: Sendable {
+public enum HTTPReply: Sendable {
     /// Send this response.
     case response(HTTPResponse)
     /// Close the connection without sending anything (an orderly FIN).
@@ -35,12 +35,12 @@ public enum HTTPOutcome: Sendable {
 /// A response that is produced later than the call that asked for it.
 ///
 /// Complete it once, from any thread; later completions are ignored. If the server stops first,
-/// it completes every pending response with ``HTTPOutcome/closeConnection``.
+/// it completes every pending response with ``HTTPReply/closeConnection``.
 public final class DeferredResponse: Sendable {
     private enum State {
         case waiting
-        case completed(HTTPOutcome)
-        case observed(@Sendable (HTTPOutcome) -> Void)
+        case completed(HTTPReply)
+        case observed(@Sendable (HTTPReply) -> Void)
         case finished
     }
 
@@ -51,10 +51,10 @@ public final class DeferredResponse: Sendable {
     /// Delivers the outcome. Returns false when the response was already completed.
     /// An outcome that is itself `.deferred` is treated as `.closeConnection`.
     @discardableResult
-    public func complete(_ outcome: HTTPOutcome) -> Bool {
-        let final: HTTPOutcome
+    public func complete(_ outcome: HTTPReply) -> Bool {
+        let final: HTTPReply
         if case .deferred = outcome { final = .closeConnection } else { final = outcome }
-        let (accepted, observer) = state.withLock { state -> (Bool, (@Sendable (HTTPOutcome) -> Void)?) in
+        let (accepted, observer) = state.withLock { state -> (Bool, (@Sendable (HTTPReply) -> Void)?) in
             switch state {
             case .waiting:
                 state = .completed(final)
@@ -71,8 +71,8 @@ public final class DeferredResponse: Sendable {
     }
 
     /// Runs `observer` once with the outcome: at once if it is already there.
-    package func whenComplete(_ observer: @escaping @Sendable (HTTPOutcome) -> Void) {
-        let ready: HTTPOutcome? = state.withLock { state in
+    package func whenComplete(_ observer: @escaping @Sendable (HTTPReply) -> Void) {
+        let ready: HTTPReply? = state.withLock { state in
             switch state {
             case .waiting:
                 state = .observed(observer)

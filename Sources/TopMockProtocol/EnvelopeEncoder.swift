@@ -1,3 +1,9 @@
+/// The two answer formats. XML is the default when `format` is absent.
+public enum ResponseFormat: String, Sendable, CaseIterable {
+    case json
+    case xml
+}
+
 /// Renders TOP answers byte for byte (docs/protocol.md, "Answers"):
 ///
 /// - JSON: one root key `<api>_response` holding the fields and then `request_id`; with

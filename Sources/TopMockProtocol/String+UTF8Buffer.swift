@@ -9,3 +9,13 @@ extension String {
         return try copy.withUTF8(body)
     }
 }
+
+extension RawRepresentable where Self: CaseIterable, RawValue == String {
+    /// The case whose name has the bytes of a parameter's value (read in place).
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard
+            let match = Self.allCases.first(where: { $0.rawValue.withUTF8Buffer { $0.equals(bytes) } })
+        else { return nil }
+        self = match
+    }
+}

@@ -86,13 +86,16 @@ public struct TestClient: Sendable {
             return TestResponse(
                 status: response.status, headers: response.headers, body: Array(response.body.prefix(sentBytes)), isComplete: false)
         case .deferred(let deferred):
-            let box = OutcomeBox()
-            deferred.whenComplete { outcome in
-                box.outcome.withLock { $0 = outcome }
+            let box = DeferredReplyBox()
+            deferred.whenComplete { reply in
+                box.reply.withLock { $0 = reply }
                 box.ready.signal()
             }
-            box.ready.wait()
-            guard case .response(let response)? = box.outcome.withLock({ $0 }) else { throw ClosedWithoutResponse() }
+            // A deferred answer that never comes fails the test, not the run.
+            guard box.ready.wait(timeout: .now() + .seconds(TestDeadlines.deferredAnswer)) == .success else {
+                throw DeferredAnswerTimedOut(seconds: TestDeadlines.deferredAnswer)
+            }
+            guard case .response(let response)? = box.reply.withLock({ $0 }) else { throw ClosedWithoutResponse() }
             return TestResponse(status: response.status, headers: response.headers, body: response.body)
         }
     }
@@ -102,7 +105,13 @@ public struct TestClient: Sendable {
     }
 }
 
-private final class OutcomeBox: Sendable {
-    let outcome = Locked<HTTPOutcome?>(nil)
+private final class DeferredReplyBox: Sendable {
+    let reply = Locked<HTTPReply?>(nil)
     let ready = DispatchSemaphore(value: 0)
+}
+
+/// A deferred answer the harness waited for in vain.
+public struct DeferredAnswerTimedOut: Error, CustomStringConvertible {
+    public let seconds: Int
+    public var description: String { "no answer within \(seconds) s of a deferred response" }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The `TOPMOCK_*` environment variables options fall back to (``Setting/resolve(_:)``; the
+/// The `TOPMOCK_*` environment variables options fall back to (``SettingDefinition/resolve(_:)``; the
 /// container sets TOPMOCK_HOST). A command-line value always wins over the environment.
 enum Environment {
     static func value(_ name: String) -> String? {

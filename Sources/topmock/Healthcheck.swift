@@ -9,7 +9,7 @@ struct Healthcheck: ParsableCommand {
 
     @Option(
         help:
-            "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$\(Settings.port.variable!)/__admin/health, port \(Settings.port.defaultValue!) when unset."
+            "Health URL (http only); a URL without a path gets /__admin/health. Default: http://127.0.0.1:$\(SettingsTable.port.variable!)/__admin/health, port \(SettingsTable.port.defaultValue!) when unset."
     )
     var url: String?
 
@@ -19,18 +19,18 @@ struct Healthcheck: ParsableCommand {
     @Flag(help: "Print nothing.")
     var quiet = false
 
-    @Option(help: "The admin token, when the server has one. (env: \(Settings.adminToken.variable!))")
+    @Option(help: "The admin token, when the server has one. (env: \(SettingsTable.adminToken.variable!))")
     var token: String?
 
     func run() throws {
-        let port = (try? Settings.port.resolve(nil)) ?? Settings.port.defaultValue!
+        let port = (try? SettingsTable.port.resolve(nil)) ?? SettingsTable.port.defaultValue!
         let target = url ?? "http://127.0.0.1:\(port)/__admin/health"
         guard let (host, port, path) = Self.parse(target) else {
             throw ValidationError("--url '\(target)' must look like http://HOST:PORT/PATH")
         }
         do {
             var headers = HTTPHeaders()
-            if let token = try token ?? Settings.adminToken.resolve(nil) { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            if let token = try token ?? SettingsTable.adminToken.resolve(nil) { headers.add(name: "Authorization", value: "Bearer \(token)") }
             let response = try HTTPClient(host: host, port: port, timeoutSeconds: timeout).send("GET", path, headers: headers)
             guard response.status == 200 else {
                 if !quiet { printError("unhealthy: \(target) answered HTTP \(response.status)") }

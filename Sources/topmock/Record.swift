@@ -24,19 +24,19 @@ struct Record: ParsableCommand {
 
     @OptionGroup var serve: ServeOptions
 
-    @Option(name: Settings.upstream.nameSpecification, help: Settings.upstream.argumentHelp)
+    @Option(name: SettingsTable.upstream.nameSpecification, help: SettingsTable.upstream.argumentHelp)
     var upstream: String?
 
-    @Option(name: Settings.output.nameSpecification, help: Settings.output.argumentHelp)
+    @Option(name: SettingsTable.output.nameSpecification, help: SettingsTable.output.argumentHelp)
     var output: String?
 
     func run() throws {
-        guard let url = try Settings.upstream.resolve(upstream)?.nonEmpty else {
+        guard let url = try SettingsTable.upstream.resolve(upstream)?.nonEmpty else {
             throw ValidationError("give the upstream gateway's URL: --upstream https://…/router/rest (or TOPMOCK_UPSTREAM_URL)")
         }
         guard serve.proxyOnMiss == nil else { throw ValidationError("--proxy-on-miss is for serve; record forwards every call") }
         let settings = try serve.upstream.settings(url: url, flag: "--upstream", mode: .record)
-        let path: String = try Settings.output.resolve(output)
+        let path: String = try SettingsTable.output.resolve(output)
         try serve.run(
             adjust: { configuration in
                 configuration.upstream = settings

@@ -27,87 +27,87 @@ struct Serve: ParsableCommand {
 }
 
 /// The options of `serve` (and of `record`, which serves too) and what they make. Names, help,
-/// variables, defaults and bounds come from ``Settings``.
+/// variables, defaults and bounds come from ``SettingsTable``.
 struct ServeOptions: ParsableArguments {
-    @Option(name: Settings.host.nameSpecification, help: Settings.host.argumentHelp)
+    @Option(name: SettingsTable.host.nameSpecification, help: SettingsTable.host.argumentHelp)
     var host: String?
 
-    @Option(name: Settings.port.nameSpecification, help: Settings.port.argumentHelp)
+    @Option(name: SettingsTable.port.nameSpecification, help: SettingsTable.port.argumentHelp)
     var port: Int?
 
-    @Option(name: Settings.scenarios.nameSpecification, help: Settings.scenarios.argumentHelp)
+    @Option(name: SettingsTable.scenarios.nameSpecification, help: SettingsTable.scenarios.argumentHelp)
     var scenarioPaths: [String] = []
 
-    @Option(name: Settings.apps.nameSpecification, help: Settings.apps.argumentHelp)
+    @Option(name: SettingsTable.apps.nameSpecification, help: SettingsTable.apps.argumentHelp)
     var apps: [String] = []
 
-    @Flag(name: Settings.noDefaultApp.nameSpecification, help: Settings.noDefaultApp.argumentHelp)
+    @Flag(name: SettingsTable.noDefaultApp.nameSpecification, help: SettingsTable.noDefaultApp.argumentHelp)
     var noDefaultApp = false
 
-    @Option(name: Settings.portFile.nameSpecification, help: Settings.portFile.argumentHelp)
+    @Option(name: SettingsTable.portFile.nameSpecification, help: SettingsTable.portFile.argumentHelp)
     var portFile: String?
 
-    @Option(name: Settings.logLevel.nameSpecification, help: Settings.logLevel.argumentHelp)
+    @Option(name: SettingsTable.logLevel.nameSpecification, help: SettingsTable.logLevel.argumentHelp)
     var logLevel: Logger.Level?
 
-    @Option(name: Settings.logFormat.nameSpecification, help: Settings.logFormat.argumentHelp)
+    @Option(name: SettingsTable.logFormat.nameSpecification, help: SettingsTable.logFormat.argumentHelp)
     var logFormat: LogFormat?
 
-    @Option(name: Settings.timestampZone.nameSpecification, help: Settings.timestampZone.argumentHelp)
+    @Option(name: SettingsTable.timestampZone.nameSpecification, help: SettingsTable.timestampZone.argumentHelp)
     var timestampZone: TimestampPolicy.Zone?
 
-    @Option(name: Settings.timestampTolerance.nameSpecification, help: Settings.timestampTolerance.argumentHelp)
+    @Option(name: SettingsTable.timestampTolerance.nameSpecification, help: SettingsTable.timestampTolerance.argumentHelp)
     var timestampTolerance: Int?
 
-    @Option(name: Settings.jsonContentType.nameSpecification, help: Settings.jsonContentType.argumentHelp)
+    @Option(name: SettingsTable.jsonContentType.nameSpecification, help: SettingsTable.jsonContentType.argumentHelp)
     var jsonContentType: String?
 
-    @Flag(name: Settings.noDiagnosticHeader.nameSpecification, help: Settings.noDiagnosticHeader.argumentHelp)
+    @Flag(name: SettingsTable.noDiagnosticHeader.nameSpecification, help: SettingsTable.noDiagnosticHeader.argumentHelp)
     var noDiagnosticHeader = false
 
-    @Flag(name: Settings.requireSession.nameSpecification, help: Settings.requireSession.argumentHelp)
+    @Flag(name: SettingsTable.requireSession.nameSpecification, help: SettingsTable.requireSession.argumentHelp)
     var requireSession = false
 
-    @Option(name: Settings.watchInterval.nameSpecification, help: Settings.watchInterval.argumentHelp)
+    @Option(name: SettingsTable.watchInterval.nameSpecification, help: SettingsTable.watchInterval.argumentHelp)
     var watchInterval: Int?
 
-    @Option(name: Settings.admin.nameSpecification, help: Settings.admin.argumentHelp)
+    @Option(name: SettingsTable.admin.nameSpecification, help: SettingsTable.admin.argumentHelp)
     var admin: AdminSwitch?
 
-    @Option(name: Settings.adminToken.nameSpecification, help: Settings.adminToken.argumentHelp)
+    @Option(name: SettingsTable.adminToken.nameSpecification, help: SettingsTable.adminToken.argumentHelp)
     var adminToken: String?
 
-    @Option(name: Settings.journalMaxEntries.nameSpecification, help: Settings.journalMaxEntries.argumentHelp)
+    @Option(name: SettingsTable.journalMaxEntries.nameSpecification, help: SettingsTable.journalMaxEntries.argumentHelp)
     var journalMaxEntries: Int?
 
-    @Option(name: Settings.journalMaxBytes.nameSpecification, help: Settings.journalMaxBytes.argumentHelp)
+    @Option(name: SettingsTable.journalMaxBytes.nameSpecification, help: SettingsTable.journalMaxBytes.argumentHelp)
     var journalMaxBytes: Int?
 
-    @Option(name: Settings.maxCreatedActions.nameSpecification, help: Settings.maxCreatedActions.argumentHelp)
+    @Option(name: SettingsTable.maxCreatedActions.nameSpecification, help: SettingsTable.maxCreatedActions.argumentHelp)
     var maxCreatedActions: Int?
 
-    @Option(name: Settings.threads.nameSpecification, help: Settings.threads.argumentHelp)
+    @Option(name: SettingsTable.threads.nameSpecification, help: SettingsTable.threads.argumentHelp)
     var threads: Int?
 
-    @Option(name: Settings.connectionLimit.nameSpecification, help: Settings.connectionLimit.argumentHelp)
+    @Option(name: SettingsTable.connectionLimit.nameSpecification, help: SettingsTable.connectionLimit.argumentHelp)
     var connectionLimit: Int?
 
-    @Option(name: Settings.connectionTimeout.nameSpecification, help: Settings.connectionTimeout.argumentHelp)
+    @Option(name: SettingsTable.connectionTimeout.nameSpecification, help: SettingsTable.connectionTimeout.argumentHelp)
     var connectionTimeout: Int?
 
-    @Option(name: Settings.maxBodyBytes.nameSpecification, help: Settings.maxBodyBytes.argumentHelp)
+    @Option(name: SettingsTable.maxBodyBytes.nameSpecification, help: SettingsTable.maxBodyBytes.argumentHelp)
     var maxBodyBytes: Int?
 
-    @Option(name: Settings.maxParameters.nameSpecification, help: Settings.maxParameters.argumentHelp)
+    @Option(name: SettingsTable.maxParameters.nameSpecification, help: SettingsTable.maxParameters.argumentHelp)
     var maxParameters: Int?
 
-    @Option(name: Settings.maxHeaderBytes.nameSpecification, help: Settings.maxHeaderBytes.argumentHelp)
+    @Option(name: SettingsTable.maxHeaderBytes.nameSpecification, help: SettingsTable.maxHeaderBytes.argumentHelp)
     var maxHeaderBytes: Int?
 
-    @Option(name: Settings.proxyOnMiss.nameSpecification, help: Settings.proxyOnMiss.argumentHelp)
+    @Option(name: SettingsTable.proxyOnMiss.nameSpecification, help: SettingsTable.proxyOnMiss.argumentHelp)
     var proxyOnMiss: String?
 
-    @Option(name: Settings.recordTo.nameSpecification, help: Settings.recordTo.argumentHelp)
+    @Option(name: SettingsTable.recordTo.nameSpecification, help: SettingsTable.recordTo.argumentHelp)
     var recordTo: String?
 
     @OptionGroup(title: "Upstream (record, --proxy-on-miss)") var upstream: UpstreamOptions
@@ -125,8 +125,8 @@ struct ServeOptions: ParsableArguments {
         adjust: (inout Configuration) throws -> Void, ready: (TopMockApplication) -> String?, onStop: (TopMockApplication) throws -> Void
     ) throws {
         var configuration = try makeConfiguration()
-        let recordTo = try Settings.recordTo.resolve(self.recordTo)?.nonEmpty
-        if let url = try Settings.proxyOnMiss.resolve(proxyOnMiss)?.nonEmpty {
+        let recordTo = try SettingsTable.recordTo.resolve(self.recordTo)?.nonEmpty
+        if let url = try SettingsTable.proxyOnMiss.resolve(proxyOnMiss)?.nonEmpty {
             configuration.upstream = try upstream.settings(url: url, flag: "--proxy-on-miss", mode: .proxyOnMiss)
         } else if recordTo != nil {
             throw ValidationError("--record-to goes with --proxy-on-miss (topmock record has --output)")
@@ -136,8 +136,8 @@ struct ServeOptions: ParsableArguments {
             printError("topmock: \(problem)")
             throw ExitCode(2)
         }
-        let level: Logger.Level = try Settings.logLevel.resolve(logLevel)
-        let format: LogFormat = try Settings.logFormat.resolve(logFormat)
+        let level: Logger.Level = try SettingsTable.logLevel.resolve(logLevel)
+        let format: LogFormat = try SettingsTable.logFormat.resolve(logFormat)
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
@@ -175,7 +175,7 @@ struct ServeOptions: ParsableArguments {
             throw ExitCode(2)
         }
         let port = application.port
-        if let path = try Settings.portFile.resolve(portFile)?.nonEmpty {
+        if let path = try SettingsTable.portFile.resolve(portFile)?.nonEmpty {
             if let reason = writeFile(path, contents: "\(port)\n") {
                 application.stop()
                 printError("topmock: cannot write the port file '\(path)': \(reason)")
@@ -205,34 +205,34 @@ struct ServeOptions: ParsableArguments {
     /// here, whichever of them it came from.
     private func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
-        configuration.http.host = try Settings.host.resolve(host)
-        configuration.http.port = try Settings.port.resolve(port)
-        configuration.http.threadCount = try Settings.threads.resolve(threads)
-        configuration.http.connectionLimit = try Settings.connectionLimit.resolve(connectionLimit)
-        configuration.http.connectionTimeoutSeconds = try Settings.connectionTimeout.resolve(connectionTimeout)
-        configuration.http.maxBodyBytes = try Settings.maxBodyBytes.resolve(maxBodyBytes)
-        configuration.http.connectionMemoryLimit = try Settings.maxHeaderBytes.resolve(maxHeaderBytes)
-        configuration.gateway.maxParameters = try Settings.maxParameters.resolve(maxParameters)
-        configuration.scenarioPaths = Settings.scenarios.resolve(scenarioPaths)
-        for spec in Settings.apps.resolve(apps) {
+        configuration.http.host = try SettingsTable.host.resolve(host)
+        configuration.http.port = try SettingsTable.port.resolve(port)
+        configuration.http.threadCount = try SettingsTable.threads.resolve(threads)
+        configuration.http.connectionLimit = try SettingsTable.connectionLimit.resolve(connectionLimit)
+        configuration.http.connectionTimeoutSeconds = try SettingsTable.connectionTimeout.resolve(connectionTimeout)
+        configuration.http.maxBodyBytes = try SettingsTable.maxBodyBytes.resolve(maxBodyBytes)
+        configuration.http.connectionMemoryLimit = try SettingsTable.maxHeaderBytes.resolve(maxHeaderBytes)
+        configuration.gateway.maxParameters = try SettingsTable.maxParameters.resolve(maxParameters)
+        configuration.scenarioPaths = SettingsTable.scenarios.resolve(scenarioPaths)
+        for spec in SettingsTable.apps.resolve(apps) {
             guard let (key, secret) = parseApp(spec) else {
                 throw ValidationError("--app '\(spec)' must be KEY:SECRET with a non-empty key and secret")
             }
             configuration.apps[key] = AppCredentials(secret: secret)
         }
-        configuration.defaultAppEnabled = !Settings.noDefaultApp.resolve(noDefaultApp)
-        configuration.gateway.timestamp.zone = try Settings.timestampZone.resolve(timestampZone)
-        configuration.gateway.timestamp.toleranceSeconds = Int64(try Settings.timestampTolerance.resolve(timestampTolerance) as Int)
-        configuration.contentTypes.json = try Settings.jsonContentType.resolve(jsonContentType)
-        configuration.diagnosticHeader = !Settings.noDiagnosticHeader.resolve(noDiagnosticHeader)
-        configuration.adminEnabled = try Settings.admin.resolve(admin) == .on
-        configuration.adminToken = try Settings.adminToken.resolve(adminToken)?.nonEmpty
+        configuration.defaultAppEnabled = !SettingsTable.noDefaultApp.resolve(noDefaultApp)
+        configuration.gateway.timestamp.zone = try SettingsTable.timestampZone.resolve(timestampZone)
+        configuration.gateway.timestamp.toleranceSeconds = Int64(try SettingsTable.timestampTolerance.resolve(timestampTolerance) as Int)
+        configuration.contentTypes.json = try SettingsTable.jsonContentType.resolve(jsonContentType)
+        configuration.diagnosticHeader = !SettingsTable.noDiagnosticHeader.resolve(noDiagnosticHeader)
+        configuration.adminEnabled = try SettingsTable.admin.resolve(admin) == .on
+        configuration.adminToken = try SettingsTable.adminToken.resolve(adminToken)?.nonEmpty
         configuration.journal = RequestJournal.Limits(
-            maxEntries: try Settings.journalMaxEntries.resolve(journalMaxEntries), maxBytes: try Settings.journalMaxBytes.resolve(journalMaxBytes))
-        configuration.engine.maxCreatedActions = try Settings.maxCreatedActions.resolve(maxCreatedActions)
-        let watch: Int = try Settings.watchInterval.resolve(watchInterval)
+            maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries), maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))
+        configuration.engine.maxCreatedActions = try SettingsTable.maxCreatedActions.resolve(maxCreatedActions)
+        let watch: Int = try SettingsTable.watchInterval.resolve(watchInterval)
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
-        if Settings.requireSession.resolve(requireSession) {
+        if SettingsTable.requireSession.resolve(requireSession) {
             configuration.gateway.apisRequiringSession.insert(.posPayActionQuery)
         }
         return configuration

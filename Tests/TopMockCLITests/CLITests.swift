@@ -275,7 +275,7 @@ import TopMockTesting
         }
     }
 
-    /// docs/configuration.md's tables are ``Settings``' rows, as they render now, and `serve
+    /// docs/configuration.md's tables are ``SettingsTable``' rows, as they render now, and `serve
     /// --help` names every variable the table does: the options, the help, the resolver and the
     /// docs come from one table.
     @Test func theDocsTablesAreTheSettingsTable() throws {
@@ -285,8 +285,8 @@ import TopMockTesting
             guard let start = lines.firstIndex(of: "<!-- \(marker) -->"), let end = lines.firstIndex(of: "<!-- /\(marker) -->") else { return [] }
             return lines[(start + 1)..<end].filter { $0.hasPrefix("| `--") }
         }
-        let serveRows = Settings.serveTable.map(\.markdownRow)
-        let recordRows = Settings.recordTable.map(\.markdownRow)
+        let serveRows = SettingsTable.serveTable.map(\.markdownRow)
+        let recordRows = SettingsTable.recordTable.map(\.markdownRow)
         #expect(rows(between: "serve-settings") == serveRows, "the rows should read:\n\(serveRows.joined(separator: "\n"))")
         #expect(rows(between: "record-settings") == recordRows, "the rows should read:\n\(recordRows.joined(separator: "\n"))")
 

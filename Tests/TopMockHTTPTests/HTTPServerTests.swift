@@ -10,7 +10,7 @@ import TopMockLock
 @Suite struct HTTPServerTests {
     /// Echoes what it received, so tests can see the request as the responder did.
     struct Echo: HTTPResponder {
-        func respond(to request: HTTPRequest) -> HTTPOutcome {
+        func respond(to request: HTTPRequest) -> HTTPReply {
             let text =
                 "\(request.method) \(request.path) ?\(request.query) [\(request.body.count)] \(request.headers["X-Test"] ?? "-") \(request.remoteAddress)"
             return .response(HTTPResponse(status: 200, contentType: "text/plain", body: text))
@@ -21,7 +21,7 @@ import TopMockLock
     struct Outcomes: HTTPResponder {
         static let completer = DispatchQueue(label: "topmock.tests.completer")
 
-        func respond(to request: HTTPRequest) -> HTTPOutcome {
+        func respond(to request: HTTPRequest) -> HTTPReply {
             switch request.path {
             case "/close":
                 return .closeConnection

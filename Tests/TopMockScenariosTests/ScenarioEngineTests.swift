@@ -26,7 +26,7 @@ import TopMockTesting
     }
 
     static func status(_ resolution: Resolution) -> String {
-        switch resolution.outcome {
+        switch resolution.decision {
         case .answer(let answer) where answer.outcome == .notFound: return "not-found"
         case .answer(let answer) where answer.outcome == .buyerMismatch: return "buyer-mismatch"
         case .answer(let answer): return answer.actionStatus?.rawValue ?? answer.outcome.rawValue
@@ -62,7 +62,7 @@ import TopMockTesting
         let engine = try Self.engine(Self.timelines)
         let statuses = (0..<5).map { _ in Self.status(engine.resolve(Self.query("polls"))) }
         #expect(statuses == ["PAYING", "PAYING", "SUCCESS", "SUCCESS", "SUCCESS"])
-        guard case .answer(let answer) = engine.resolve(Self.query("polls")).outcome else {
+        guard case .answer(let answer) = engine.resolve(Self.query("polls")).decision else {
             Issue.record("no action")
             return
         }
@@ -202,7 +202,7 @@ import TopMockTesting
         #expect(Self.status(engine.resolve(Self.query("l1"))) == "not-found")
         clock.advance(byMillis: 20_500)
         let limited = engine.resolve(Self.query("l1"))
-        #expect(limited.outcome == .error(.appCallLimited(banSeconds: 40)))
+        #expect(limited.decision == .error(.appCallLimited(banSeconds: 40)))
         clock.advance(byMillis: 39_500)
         #expect(Self.status(engine.resolve(Self.query("l1"))) == "not-found")  // a new window
     }
@@ -213,7 +213,7 @@ import TopMockTesting
         #expect(!engine.serves(APIName(rawValue: "taobao.item.get")))
         let resolution = engine.resolve(
             MatchableRequest(api: APIName(rawValue: "taobao.time.get"), appKey: "k", parameters: TOPParameters(), call: nil))
-        guard case .stub(let stub) = resolution.outcome else {
+        guard case .stub(let stub) = resolution.decision else {
             Issue.record("no stub")
             return
         }
@@ -413,7 +413,7 @@ import TopMockTesting
             let request = MatchableRequest(
                 api: APIName(rawValue: "taobao.item.get"), appKey: "k",
                 parameters: TOPParameters([("shop_id", shop), ("item_request", #"{"item_id":\#(item)}"#)]), call: nil)
-            switch engine.resolve(request, namespace: namespace).outcome {
+            switch engine.resolve(request, namespace: namespace).decision {
             case .stub(let answer):
                 guard case .object(let object)? = answer.response["item"], case .string(let state)? = object["state"] else { return "?" }
                 return state

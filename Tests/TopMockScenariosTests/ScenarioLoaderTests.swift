@@ -164,12 +164,12 @@ import TopMockTesting
 
     @Test func engineResolvesFoundNotFoundAndBuyerMismatch() throws {
         let engine = ScenarioEngine(set: load([("demo.yaml", Self.valid)]).set)
-        func resolve(_ shop: Int64, _ request: String, _ buyer: Int64) -> Resolution.Outcome {
+        func resolve(_ shop: Int64, _ request: String, _ buyer: Int64) -> Resolution.Decision {
             engine.resolve(
                 MatchableRequest(
                     api: .posPayActionQuery, appKey: "k", parameters: TOPParameters(),
                     call: PaymentActionQuery(shopID: shop, requestID: request, buyerID: buyer))
-            ).outcome
+            ).decision
         }
         guard case .answer(let answer) = resolve(124, "split-cash", 456) else {
             Issue.record("not found")

@@ -79,12 +79,12 @@ import TopMockTesting
         }
         // Independent of load order: the same profiles in either order choose the same one.
         let cash = ChannelProfile(
-            name: "cash", alternatives: [[(field: "pay_channel", matcher: .equals("cash"))]],
+            name: "cash", alternatives: [[ChannelProfile.Condition(field: .payChannel, matcher: .equals("cash"))]],
             shape: ActionShape(channel: "cash", initial: .init(status: .success)),
             source: SourceLocation(path: "a.yaml", line: 1, column: 1))
         let alipay = ChannelProfile(
             name: "alipay",
-            alternatives: [[(field: "pay_channel", matcher: .equals("alipay_facepay_v2"))], [(field: "payment_channel", matcher: .equals("1006"))]],
+            alternatives: [[ChannelProfile.Condition(field: .payChannel, matcher: .equals("alipay_facepay_v2"))], [ChannelProfile.Condition(field: .paymentChannel, matcher: .equals("1006"))]],
             shape: ActionShape(channel: "alipay", initial: .init(status: .paying)), source: SourceLocation(path: "b.yaml", line: 1, column: 1))
         let both = try OrderPayRequest(
             parameters: TOPParameters([

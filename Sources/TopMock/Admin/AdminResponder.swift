@@ -46,7 +46,7 @@ struct AdminResponder: HTTPResponder {
         ("DELETE", "/__admin/recording", { admin, _ throws(AdminError) in try admin.recording.clear() }),
     ]
 
-    func respond(to request: HTTPRequest) -> HTTPOutcome {
+    func respond(to request: HTTPRequest) -> HTTPReply {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
             .map { PercentDecoding.decodeString(Array($0.utf8), plusIsSpace: false) }
         if let token, request.headers["Authorization"] != "Bearer \(token)" {

@@ -26,7 +26,7 @@ struct GatewayResponder: HTTPResponder {
     /// The header that picks a namespace; without it, the call's `app_key` does.
     static let namespaceHeader = "X-Topmock-Namespace"
 
-    func respond(to request: HTTPRequest) -> HTTPOutcome {
+    func respond(to request: HTTPRequest) -> HTTPReply {
         let started = ContinuousClock.now
         var call = CallRecord(request: request, requestID: requestIDs.next(), receivedAtMillis: clock.nowMillis())
         let outcome = answer(request, &call)
@@ -45,7 +45,7 @@ struct GatewayResponder: HTTPResponder {
         return .deferred(deferred)
     }
 
-    private func answer(_ request: HTTPRequest, _ call: inout CallRecord) -> HTTPOutcome {
+    private func answer(_ request: HTTPRequest, _ call: inout CallRecord) -> HTTPReply {
         guard request.method == "GET" || request.method == "POST" else {
             let fields = URLEncodedForm.parse(request.query, limit: policy.maxParameters) ?? []
             let format = TOPParameters(fields.map { ($0.name, $0.value) }).requestedFormat
@@ -82,7 +82,7 @@ struct GatewayResponder: HTTPResponder {
         let matchable = MatchableRequest(api: validated.api, appKey: validated.appKey, parameters: validated.parameters, call: business)
         let resolution = engine.resolve(matchable, namespace: call.entry.namespace, nowMillis: now)
         if let upstream, upstream.settings.mode == .proxyOnMiss, resolution.isMiss { return forward(validated, to: upstream, &call) }
-        if case .unknownMethod = resolution.outcome {} else { call.methodLabel = validated.api.rawValue }
+        if case .unknownMethod = resolution.decision {} else { call.methodLabel = validated.api.rawValue }
         call.entry.outcome = resolution.callOutcome
         call.entry.createdPayment = resolution.createdPayment
         call.entry.rule = resolution.ruleName
@@ -96,7 +96,7 @@ struct GatewayResponder: HTTPResponder {
                 "topmock.namespace": "\(call.entry.namespace)", "outcome": "\(resolution.callOutcome.rawValue)",
                 "scenario.rule": "\(resolution.ruleName ?? "-")",
             ])
-        switch resolution.outcome {
+        switch resolution.decision {
         case .answer(let answer):
             call.result = answer.resultLabel
             if answer.outcome == .notFound || answer.outcome == .buyerMismatch {
@@ -121,7 +121,7 @@ struct GatewayResponder: HTTPResponder {
                     "topmock.request.id": "\(call.entry.answerRequestID)", "fault.kind": "\(fault.rawValue)",
                     "scenario.rule": "\(resolution.ruleName ?? "-")",
                 ])
-            return fault.outcome(answer: answer)
+            return fault.reply(answer: answer)
         case .unknownMethod:
             let why =
                 engine.serves(validated.api)
@@ -133,7 +133,7 @@ struct GatewayResponder: HTTPResponder {
 
     /// `topmock record`: the upstream's answer, rendered in the format the app asked for, or what
     /// the upstream's transport did; recorded either way.
-    private func forward(_ validated: TOPRequest, to upstream: Forwarder, _ call: inout CallRecord) -> HTTPOutcome {
+    private func forward(_ validated: TOPRequest, to upstream: Forwarder, _ call: inout CallRecord) -> HTTPReply {
         call.methodLabel = validated.api.rawValue
         call.entry.requestID = ServedMethods.requestIDIfReadable(validated.api, call.entry.received)
         let answer = upstream.forward(validated)
@@ -166,7 +166,7 @@ struct GatewayResponder: HTTPResponder {
     }
 
     /// The fields of the answer a faulted call would have had (a fault that carries it).
-    private static func fields(of outcome: Resolution.Outcome) -> any ResponseFields {
+    private static func fields(of outcome: Resolution.Decision) -> any ResponseFields {
         switch outcome {
         case .answer(let answer): return answer.body
         case .stub(let stub): return stub.response
@@ -179,7 +179,7 @@ struct GatewayResponder: HTTPResponder {
         return HTTPResponse(status: 200, headers: HTTPHeaders(name: "Content-Type", value: contentTypes.of(call.format)), body: body)
     }
 
-    private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: CallOutcome = .rejected) -> HTTPOutcome {
+    private func reject(_ rejection: TOPRejection, _ call: inout CallRecord, outcome: CallOutcome = .rejected) -> HTTPReply {
         call.entry.outcome = outcome
         if call.entry.requestID == nil {
             // Best effort, so journal filters by request_id find refused calls too (only on this path).

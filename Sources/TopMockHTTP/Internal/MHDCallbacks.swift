@@ -97,7 +97,7 @@ func topmockAccessHandler(
 
     case .suspended:
         // Called again after MHD_resume_connection.
-        return deliver(state.takeResumedOutcome() ?? .closeConnection, for: state, on: connection, context: context)
+        return deliver(state.takeResumedReply() ?? .closeConnection, for: state, on: connection, context: context)
 
     case .responded:
         return .NO
@@ -105,7 +105,7 @@ func topmockAccessHandler(
 }
 
 private func deliver(
-    _ outcome: HTTPOutcome, for state: MHDRequestState, on connection: OpaquePointer, context: MHDDaemonContext
+    _ outcome: HTTPReply, for state: MHDRequestState, on connection: OpaquePointer, context: MHDDaemonContext
 ) -> MHD_Result {
     switch outcome {
     case .response(let response):
@@ -126,7 +126,7 @@ private func deliver(
         state.phase = .suspended
         // Suspend first, then observe: the completion may already be there, and resuming must
         // come after suspending.
-        let resumed = state.makeResumedOutcome()
+        let resumed = state.makeResumedReply()
         MHD_suspend_connection(connection)
         context.registerPending(deferred)
         let suspended = SendablePointer(raw: connection)

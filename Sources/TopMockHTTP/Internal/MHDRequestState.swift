@@ -28,7 +28,7 @@ final class MHDRequestState: @unchecked Sendable {
     /// Where a deferred response's outcome waits for the connection to resume: made only for a
     /// deferred response, before the connection is suspended; libmicrohttpd's thread reads this
     /// property, the completion writes only into the box it was given.
-    private var resumedOutcome: Locked<HTTPOutcome?>?
+    private var resumedOutcome: Locked<HTTPReply?>?
 
     init(path: String, query: String, remoteAddress: String) {
         self.path = path
@@ -37,13 +37,13 @@ final class MHDRequestState: @unchecked Sendable {
     }
 
     /// The box the completion of a deferred response puts its outcome in (call before suspending).
-    func makeResumedOutcome() -> Locked<HTTPOutcome?> {
-        let box = Locked<HTTPOutcome?>(nil)
+    func makeResumedReply() -> Locked<HTTPReply?> {
+        let box = Locked<HTTPReply?>(nil)
         resumedOutcome = box
         return box
     }
 
-    func takeResumedOutcome() -> HTTPOutcome? {
+    func takeResumedReply() -> HTTPReply? {
         resumedOutcome?.withLock { value in
             defer { value = nil }
             return value

@@ -2,7 +2,7 @@ public import TopMockProtocol
 
 /// What the engine decided for one call.
 public struct Resolution: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
+    public enum Decision: Sendable, Equatable {
         /// The answer of one of ``ServedMethods``.
         case answer(MethodAnswer)
         case stub(StubAnswer)
@@ -12,17 +12,17 @@ public struct Resolution: Sendable, Equatable {
         case unknownMethod
     }
 
-    public let outcome: Outcome
+    public let decision: Decision
     /// For faults that break an answer in transit (truncated or malformed body): the answer.
-    public var faultedAnswer: Outcome?
+    public var faultedAnswer: Decision?
     /// Wait this long before answering.
     public var delay: Duration?
     /// The rule that fired, if any.
     public var ruleName: String?
-    /// How the call ended, for the journal, logs and metrics (read from ``outcome`` once, when
-    /// the resolution is made: reading it from the outcome copies the answer).
+    /// How the call ended, for the journal, logs and metrics (read from ``decision`` once, when
+    /// the resolution is made: reading it from the decision copies the answer).
     public let callOutcome: CallOutcome
-    /// The payment action's or stub's scenario file, read from ``outcome`` with ``callOutcome``.
+    /// The payment action's or stub's scenario file, read from ``decision`` with ``callOutcome``.
     private let answerPath: String?
 
     /// The scenario file behind the answer: the fired rule's, else the payment action's or stub's.
@@ -31,15 +31,15 @@ public struct Resolution: Sendable, Equatable {
     /// Where the fired rule was declared.
     public var ruleSource: SourceLocation?
 
-    public init(outcome: Outcome, delay: Duration? = nil, ruleName: String? = nil) {
-        switch outcome {
+    public init(decision: Decision, delay: Duration? = nil, ruleName: String? = nil) {
+        switch decision {
         case .answer(let answer): (callOutcome, answerPath) = (answer.outcome, answer.source?.path)
         case .stub(let stub): (callOutcome, answerPath) = (.stub, stub.source.path)
         case .error: (callOutcome, answerPath) = (.error, nil)
         case .fault: (callOutcome, answerPath) = (.fault, nil)
         case .unknownMethod: (callOutcome, answerPath) = (.unknownMethod, nil)
         }
-        self.outcome = outcome
+        self.decision = decision
         self.delay = delay
         self.ruleName = ruleName
     }
@@ -59,7 +59,7 @@ public struct Resolution: Sendable, Equatable {
     /// Whether the scenarios do not know the call: a method neither served nor stubbed, or an
     /// action or checkout that is not there (what `serve --proxy-on-miss` forwards).
     public var isMiss: Bool {
-        switch outcome {
+        switch decision {
         case .unknownMethod: true
         case .answer(let answer): answer.outcome == .notFound
         default: false

@@ -93,21 +93,21 @@ public final class ScenarioEngine: Sendable {
         _ request: MatchableRequest, set: ScenarioSet, candidates: RuleIndex.Candidates, namespaceState: inout NamespaceState, now: Int64
     ) -> Resolution {
         guard let fired = namespaceState.firingRule(for: request, among: candidates, in: set, now: now) else {
-            return Resolution(outcome: answer(request, set: set, namespaceState: &namespaceState, now: now))
+            return Resolution(decision: answer(request, set: set, namespaceState: &namespaceState, now: now))
         }
         var resolution: Resolution
-        switch (fired.quotaError, fired.rule.plan.outcome) {
+        switch (fired.quotaError, fired.rule.plan.action) {
         case (let quotaError?, _):
-            resolution = Resolution(outcome: .error(quotaError))
+            resolution = Resolution(decision: .error(quotaError))
         case (nil, .error(let error)):
-            resolution = Resolution(outcome: .error(error))
+            resolution = Resolution(decision: .error(error))
         case (nil, .fault(let fault)):
-            resolution = Resolution(outcome: .fault(fault))
+            resolution = Resolution(decision: .fault(fault))
             if fault.carriesAnswer || fired.rule.plan.takesEffect {
                 resolution.faultedAnswer = answer(request, set: set, namespaceState: &namespaceState, now: now)
             }
         case (nil, .answer):
-            resolution = Resolution(outcome: answer(request, set: set, namespaceState: &namespaceState, now: now))
+            resolution = Resolution(decision: answer(request, set: set, namespaceState: &namespaceState, now: now))
         }
         resolution.ruleName = fired.rule.name
         resolution.ruleSource = fired.rule.source
@@ -115,7 +115,7 @@ public final class ScenarioEngine: Sendable {
         return resolution
     }
 
-    private func answer(_ request: MatchableRequest, set: ScenarioSet, namespaceState: inout NamespaceState, now: Int64) -> Resolution.Outcome {
+    private func answer(_ request: MatchableRequest, set: ScenarioSet, namespaceState: inout NamespaceState, now: Int64) -> Resolution.Decision {
         guard let call = request.call, let method = ServedMethods.method(request.api),
             let answer = method.answer(call, MethodContext(set: set, now: now, limits: limits), &namespaceState)
         else {

@@ -192,16 +192,16 @@ struct ScenarioCompiler {
     private func compileProfile(_ node: YAMLNode, index: Int, fileName: String) -> ChannelProfile? {
         guard let reader = MappingReader(node, what: "a channel profile", allowedKeys: Self.profileKeys, sink: sink) else { return nil }
         let name = reader.string("name") ?? "\(fileName) channel profile #\(index + 1)"
-        var alternatives: [[(field: String, matcher: Matcher)]] = []
+        var alternatives: [[ChannelProfile.Condition]] = []
         if let whenNode = reader.value("when"), !whenNode.isNull {
             for alternative in whenNode.sequence ?? [whenNode] {
                 guard let when = MappingReader(alternative, what: "a channel profile's when", allowedKeys: ChannelProfile.fields, sink: sink) else {
                     continue
                 }
-                var conditions: [(field: String, matcher: Matcher)] = []
-                for field in ChannelProfile.fields {
-                    if let valueNode = when.value(field), let matcher = compileMatcher(valueNode, field: field) {
-                        conditions.append((field: field, matcher: matcher))
+                var conditions: [ChannelProfile.Condition] = []
+                for field in ChannelProfile.Field.allCases {
+                    if let valueNode = when.value(field.rawValue), let matcher = compileMatcher(valueNode, field: field.rawValue) {
+                        conditions.append(ChannelProfile.Condition(field: field, matcher: matcher))
                     }
                 }
                 alternatives.append(conditions)
@@ -286,9 +286,9 @@ struct ScenarioCompiler {
         if hasError && hasFault {
             sink.error("a rule answers with an error or a fault, not both", at: node.mark)
         }
-        var outcome = ResponsePlan.Outcome.answer
-        if let errorNode = reader.value("error"), let error = compileError(errorNode) { outcome = .error(error) }
-        if let faultNode = reader.value("fault"), !hasError, let fault = compileFault(faultNode) { outcome = .fault(fault) }
+        var action = ResponsePlan.Action.answer
+        if let errorNode = reader.value("error"), let error = compileError(errorNode) { action = .error(error) }
+        if let faultNode = reader.value("fault"), !hasError, let fault = compileFault(faultNode) { action = .fault(fault) }
         let takesEffect = reader.bool("takes_effect") ?? false
         if takesEffect && !hasFault, let mark = reader.value("takes_effect")?.mark {
             sink.error("takes_effect goes with a fault (the call takes effect, then the fault loses its answer)", at: mark)
@@ -320,7 +320,7 @@ struct ScenarioCompiler {
         }
         guard sink.count == errorsBefore else { return nil }
         return Rule(
-            name: name, priority: priority, pattern: pattern, plan: ResponsePlan(outcome: outcome, delay: delay, takesEffect: takesEffect),
+            name: name, priority: priority, pattern: pattern, plan: ResponsePlan(action: action, delay: delay, takesEffect: takesEffect),
             frequency: frequency, quota: quota, source: sink.location(node.mark),
             fingerprint: "\(sink.path)|\(node.canonicalText)")
     }

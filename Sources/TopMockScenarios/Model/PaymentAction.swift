@@ -152,18 +152,3 @@ public struct PaymentAction: Sendable, Equatable {
             && timeline.map { ($0.trigger, $0.result) }.elementsEqual(other.timeline.map { ($0.trigger, $0.result) }) { $0 == $1 }
     }
 }
-
-/// A file position: `path:line:col`.
-public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var path: String
-    public var line: Int
-    public var column: Int
-
-    public init(path: String, line: Int, column: Int) {
-        self.path = path
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(path):\(line):\(column)" }
-}

@@ -4,8 +4,8 @@ import ArgumentParser
 /// the help line `--help` prints and the line docs/configuration.md shows. The option
 /// declarations (``ServeOptions``, ``UpstreamOptions``, ``Record``), the resolver and the docs'
 /// table all read these values, so none of them states an option, a variable or a default of its
-/// own (`CLITests` checks the docs' table against ``Setting/table``).
-struct Setting<Value: Sendable>: Sendable {
+/// own (`CLITests` checks the docs' table against ``SettingDefinition/table``).
+struct SettingDefinition<Value: Sendable>: Sendable {
     enum Kind: Sendable {
         /// `--name VALUE`.
         case option
@@ -89,7 +89,7 @@ struct Setting<Value: Sendable>: Sendable {
     }
 }
 
-extension Setting where Value: ExpressibleByArgument {
+extension SettingDefinition where Value: ExpressibleByArgument {
     /// The option's value, else the variable's, else the default (nil when there is none); a
     /// variable that does not parse, or a number outside ``bounds``, is a usage error.
     func resolve(_ option: Value?) throws -> Value? {
@@ -113,7 +113,7 @@ extension Setting where Value: ExpressibleByArgument {
     }
 }
 
-extension Setting where Value == Bool {
+extension SettingDefinition where Value == Bool {
     /// A flag: given, or its variable set to 1, true, yes or on.
     func resolve(_ flag: Bool) -> Bool {
         if flag { return true }
@@ -122,7 +122,7 @@ extension Setting where Value == Bool {
     }
 }
 
-extension Setting where Value == [String] {
+extension SettingDefinition where Value == [String] {
     /// The repeated option's values, else the variable's split at the separator, else the default.
     func resolve(_ values: [String]) -> [String] {
         if !values.isEmpty { return values }
@@ -139,7 +139,7 @@ protocol DocumentedSetting: Sendable {
     var markdownRow: String { get }
 }
 
-extension Setting: DocumentedSetting {
+extension SettingDefinition: DocumentedSetting {
     var markdownRow: String {
         var shownOption = "`\(option)\(valueName.map { " " + $0.uppercased() } ?? "")`"
         var shownVariable = variable.map { "`\($0)`" } ?? "—"

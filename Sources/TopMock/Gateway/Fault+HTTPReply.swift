@@ -6,7 +6,7 @@ import TopMockScenarios
 extension Fault {
     /// - Parameters:
     ///   - answer: the response the gateway would have sent (truncated and malformed bodies break it).
-    func outcome(answer: HTTPResponse) -> HTTPOutcome {
+    func reply(answer: HTTPResponse) -> HTTPReply {
         switch self {
         case .closeConnection:
             return .closeConnection
