@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import TopMockHTTP
 import TopMockLock
+import TopMockTesting
 
 /// Live tests: real libmicrohttpd on an ephemeral port, real sockets.
 @Suite struct HTTPServerTests {
@@ -34,6 +35,11 @@ import TopMockLock
                 return .deferred(deferred)
             case "/never":
                 return .deferred(DeferredResponse())
+            case "/held":
+                // Answered only when the test releases it (``HeldResponses``).
+                let deferred = DeferredResponse()
+                HeldResponses.shared.hold(deferred)
+                return .deferred(deferred)
             case "/at-once":
                 let deferred = DeferredResponse()
                 deferred.complete(.response(HTTPResponse(status: 200, contentType: "text/plain", body: "ready")))
@@ -125,17 +131,18 @@ import TopMockLock
             let done = Atomic<Int>(0)
             let threads = (0..<10).map { _ in
                 Thread {
-                    if (try? client.send("GET", "/later"))?.status == 202 { done.add(1, ordering: .relaxed) }
+                    if (try? client.send("GET", "/held"))?.status == 202 { done.add(1, ordering: .relaxed) }
                 }
             }
             for thread in threads { thread.start() }
-            while server.requestsInFlight < 10 { usleepMillis(1) }
-            let clock = ContinuousClock()
-            let start = clock.now
-            let status = try client.send("GET", "/nothing").status
+            try #require(TestDeadlines.waitUntil { server.requestsInFlight >= 10 })
+            // Ten answers are held until released below; the one thread still serves another call
+            // (a held thread would leave this one unanswered until the client's timeout).
+            let status = try HTTPClient(port: server.port, timeoutSeconds: 10).send("GET", "/nothing").status
             #expect(status == 404)
-            #expect(clock.now - start < .milliseconds(100))
-            while threads.contains(where: { !$0.isFinished }) { usleepMillis(5) }
+            #expect(done.load(ordering: .relaxed) == 0)
+            HeldResponses.shared.releaseAll(with: .response(HTTPResponse(status: 202, contentType: "text/plain", body: "later")))
+            #expect(TestDeadlines.waitUntil { threads.allSatisfy(\.isFinished) })
             #expect(done.load(ordering: .relaxed) == 10)
         }
     }
@@ -159,9 +166,9 @@ import TopMockLock
             }
         }
         thread.start()
-        while server.requestsInFlight == 0 { usleepMillis(1) }
+        try #require(TestDeadlines.waitUntil { server.requestsInFlight > 0 })
         server.stop()
-        while !thread.isFinished { usleepMillis(1) }
+        #expect(TestDeadlines.waitUntil { thread.isFinished })
         #expect(outcome.withLock { $0 } == "closedWithoutResponse")
         #expect(server.port == 0)
         #expect(throws: HTTPClient.Failure.self) { try client.send("GET", "/at-once") }
@@ -215,6 +222,15 @@ import TopMockLock
     }
 }
 
-func usleepMillis(_ millis: Int) {
-    usleep(UInt32(millis * 1000))
+/// Deferred answers a test holds until it releases them: what a call waiting on something else
+/// looks like, with no timer.
+final class HeldResponses: Sendable {
+    static let shared = HeldResponses()
+    private let held = Locked<[DeferredResponse]>([])
+
+    func hold(_ response: DeferredResponse) { held.withLock { $0.append(response) } }
+
+    func releaseAll(with reply: HTTPReply) {
+        for response in held.withLock({ responses in defer { responses = [] }; return responses }) { response.complete(reply) }
+    }
 }

@@ -12,14 +12,16 @@ import TopMockTesting
     static let targets: [TestTarget] = [.inProcess, .live]
 
     static func makeApplication(
-        clock: any WallClock = SystemWallClock(), configure: (inout Configuration) -> Void = { _ in }
+        clock: any WallClock = SystemWallClock(), scheduler: any DelayScheduler = DispatchDelayScheduler(),
+        configure: (inout Configuration) -> Void = { _ in }
     ) throws -> TopMockApplication {
         var configuration = Configuration()
         configuration.http.port = 0
         configuration.scenarioPaths = [packageRoot + "/scenarios"]
         configure(&configuration)
         return try TopMockApplication(
-            configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock)
+            configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock,
+            scheduler: scheduler)
     }
 
     /// The body with its request_id checked (12–13 base-36 characters) and replaced by `RID`.

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import Testing
+import TopMock
+import TopMockHTTP
+import TopMockProtocol
+import TopMockScenarios
+import TopMockTesting
+
+/// Hot reload, through the real file system.
+@Suite struct HotReloadTests {
+    static let cash = """
+        shops:
+          - shop_id: 124
+            payment_orders:
+              - actions:
+                  - {request_id: hot-1, buyer_id: 1, channel: cash, status: PAYING, timeline: [{after_queries: 1, status: SUCCESS}]}
+                  - {request_id: hot-2, buyer_id: 1, channel: cash, status: STATUS_A}
+        """
+
+    /// Runs `body` with a scenario folder holding `hot.yaml` (written with ``cash``), removed after.
+    static func withScenarioFile(_ body: (_ folder: URL, _ file: URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("hot.yaml")
+        try cash.write(to: file, atomically: true, encoding: .utf8)
+        try body(folder, file)
+    }
+
+    @Test func reloadsChangedFilesKeepsUnchangedStateAndSurvivesBrokenFiles() throws {
+        try HotReloadTests.withScenarioFile { directory, file in
+            let app = try GatewayTests.makeApplication {
+                $0.scenarioPaths = [directory.path]
+                $0.watchInterval = .milliseconds(20)
+            }
+            try TestTarget.live.run(app) { (client: TestClient) throws in
+                func status(_ id: String) throws -> String? {
+                    ShippedScenarioTests.field(
+                        try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: id, buyerID: 1)), "action_status")
+                }
+                func waitFor(_ id: String, _ expected: String) throws -> Bool {
+                    try TestDeadlines.waitUntil { try status(id) == expected }
+                }
+                #expect(try status("hot-1") == "PAYING")
+                // Change hot-2 only: hot-1 keeps its place in its timeline.
+                try Self.cash.replacing("STATUS_A", with: "STATUS_B").write(to: file, atomically: true, encoding: .utf8)
+                #expect(try waitFor("hot-2", "STATUS_B"))
+                #expect(try status("hot-1") == "SUCCESS")
+
+                // A broken file: the last good set keeps serving, health says why.
+                try "shops: [\n".write(to: file, atomically: true, encoding: .utf8)
+                var health = ""
+                _ = try TestDeadlines.waitUntil {
+                    health = try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText
+                    return health.contains("last_reload_errors")
+                }
+                #expect(
+                    health.contains(
+                        #""last_reload_errors":["\#(file.path):2:1: error: YAML syntax: did not find expected node content while parsing a flow node"]"#
+                    ))
+                #expect(try status("hot-2") == "STATUS_B")
+
+                // Fixed again: the error goes away.
+                try Self.cash.replacing("STATUS_A", with: "STATUS_C").write(to: file, atomically: true, encoding: .utf8)
+                #expect(try waitFor("hot-2", "STATUS_C"))
+                #expect(!(try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText.contains("last_reload_errors")))
+            }
+        }
+    }
+
+    /// File write → new answer, measured (reported in docs/benchmarks.md by benchmarks/run too).
+    @Test func reloadIsQuick() throws {
+        try HotReloadTests.withScenarioFile { directory, file in
+            let app = try GatewayTests.makeApplication { $0.scenarioPaths = [directory.path] }
+            try TestTarget.live.run(app) { (client: TestClient) throws in
+                try Self.cash.replacing("STATUS_A", with: "STATUS_Z").write(to: file, atomically: true, encoding: .utf8)
+                // The default 50 ms interval picks it up; the deadline only stops a regression hanging.
+                let seen = try TestDeadlines.waitUntil {
+                    ShippedScenarioTests.field(
+                        try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "hot-2", buyerID: 1)), "action_status")
+                        == "STATUS_Z"
+                }
+                #expect(seen)
+            }
+        }
+    }
+}
