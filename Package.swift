@@ -1,5 +1,5 @@
-import Foundation
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// The developer tools are not part of the product and build only when asked for, each from a

@@ -13,7 +13,8 @@ public struct Configuration: Sendable {
     /// Whether the built-in app (``Configuration/defaultAppKey`` / ``Configuration/defaultAppSecret``) is known.
     public var defaultAppEnabled = true
     /// Timestamp window and zone, APIs that need a session.
-    public var gateway = GatewayPolicy(redaction: ServedMethods.redaction, timestamp: TimestampPolicy(localOffsetSeconds: SystemWallClock.localOffsetSeconds()))
+    public var gateway = GatewayPolicy(
+        redaction: ServedMethods.redaction, timestamp: TimestampPolicy(localOffsetSeconds: SystemWallClock.localOffsetSeconds()))
     public var contentTypes = ContentTypes()
     /// Send `X-Topmock-Diagnostic` with a one-line reason on every error answer.
     public var diagnosticHeader = true

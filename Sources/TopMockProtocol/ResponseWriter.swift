@@ -203,9 +203,11 @@ public struct ResponseWriter: ~Copyable {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// An element from a tree, whose names come from outside (a stub's keys, an upstream's
+    /// answer): each written as an XML name (``writeXMLName(_:)``), so the XML stays well formed.
     mutating func writeXMLElement(_ name: String, _ value: ResponseValue) {
         bytes.append(UInt8(ascii: "<"))
-        write(name)
+        writeXMLName(name)
         bytes.append(UInt8(ascii: ">"))
         switch value {
         case .string(let text): writeEscaped(text, .xml)
@@ -217,8 +219,32 @@ public struct ResponseWriter: ~Copyable {
             for item in items { writeXMLElement(itemName, item) }
         }
         write("</")
-        write(name)
+        writeXMLName(name)
         bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// `name` as an XML element name: ASCII letters, digits, `_`, `-`, `.` and any non-ASCII
+    /// byte (UTF-8 of a letter, usually) go out as they are; every other byte (`<`, `&`, a space,
+    /// a quote) as `_`, as does a first byte that may not start a name (a digit, `-`, `.`); an
+    /// empty name is `_`. A plain name, which every TOP field is, is copied whole.
+    private mutating func writeXMLName(_ name: String) {
+        name.withUTF8Buffer { utf8 in
+            guard let first = utf8.first else { return bytes.append(UInt8(ascii: "_")) }
+            if Self.mayStartXMLName(first) && utf8.allSatisfy(Self.mayContinueXMLName) { return bytes.append(utf8) }
+            for (offset, byte) in utf8.enumerated() {
+                let kept = offset == 0 ? Self.mayStartXMLName(byte) : Self.mayContinueXMLName(byte)
+                bytes.append(kept ? byte : UInt8(ascii: "_"))
+            }
+        }
+    }
+
+    private static func mayStartXMLName(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || byte == UInt8(ascii: "_") || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+    }
+
+    private static func mayContinueXMLName(_ byte: UInt8) -> Bool {
+        mayStartXMLName(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: ".")
     }
 
     // MARK: Bytes

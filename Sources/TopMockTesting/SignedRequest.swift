@@ -74,7 +74,8 @@ public struct SignedRequest: Sendable {
         shopID: Int64, payRequest: String, appKey: String = "12345678", secret: String = "helloworld",
         nowMillis: Int64 = SystemWallClock().nowMillis()
     ) -> SignedRequest {
-        call(.posOrderPay, business: [("shop_id", String(shopID)), ("pay_request", payRequest)], appKey: appKey, secret: secret, nowMillis: nowMillis)
+        call(
+            .posOrderPay, business: [("shop_id", String(shopID)), ("pay_request", payRequest)], appKey: appKey, secret: secret, nowMillis: nowMillis)
     }
 
     /// A signed `alibaba.pos.paystatus.query` call.

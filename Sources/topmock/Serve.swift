@@ -228,7 +228,8 @@ struct ServeOptions: ParsableArguments {
         configuration.adminEnabled = try SettingsTable.admin.resolve(admin) == .on
         configuration.adminToken = try SettingsTable.adminToken.resolve(adminToken)?.nonEmpty
         configuration.journal = RequestJournal.Limits(
-            maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries), maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))
+            maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries),
+            maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))
         configuration.engine.maxCreatedActions = try SettingsTable.maxCreatedActions.resolve(maxCreatedActions)
         let watch: Int = try SettingsTable.watchInterval.resolve(watchInterval)
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)

@@ -5,6 +5,7 @@ import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
+
 @testable import topmock
 
 /// topmock's own faults: what it does when its disk, its files or its stop go wrong.

@@ -231,6 +231,9 @@ final class HeldResponses: Sendable {
     func hold(_ response: DeferredResponse) { held.withLock { $0.append(response) } }
 
     func releaseAll(with reply: HTTPReply) {
-        for response in held.withLock({ responses in defer { responses = [] }; return responses }) { response.complete(reply) }
+        for response in held.withLock({ responses in
+            defer { responses = [] }
+            return responses
+        }) { response.complete(reply) }
     }
 }

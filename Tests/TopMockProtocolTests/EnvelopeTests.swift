@@ -63,6 +63,25 @@ import TopMockProtocol
                 "<msg_info>a&quot;b\\c\nd&lt;e&gt;&amp;</msg_info><request_id>r</request_id></alibaba_pos_pay_action_query_response>"))
     }
 
+    /// A tree's names come from outside (a stub's keys, an upstream's answer): XML gets each as an
+    /// element name, with `_` for what a name cannot hold, so the document stays well formed;
+    /// JSON keeps the name, escaped.
+    @Test func writesATreesNamesAsXMLNames() {
+        let fields: ResponseObject = [
+            "a<b": .string("x&y"), "1st": .integer(1), "two words": .object(["\"q\"": .bool(true)]), "": .string("e"),
+            "支付_ok-1.2": .string("kept"),
+        ]
+        let xml = String(
+            decoding: EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .xml, simplify: false), as: UTF8.self)
+        #expect(
+            xml.hasSuffix(
+                "<a_b>x&amp;y</a_b><_st>1</_st><two_words><_q_>true</_q_></two_words><_>e</_><支付_ok-1.2>kept</支付_ok-1.2>"
+                    + "<request_id>r</request_id></alibaba_pos_pay_action_query_response>"), "\(xml)")
+        let json = String(
+            decoding: EnvelopeEncoder.success(fields, api: .posPayActionQuery, requestID: "r", format: .json, simplify: true), as: UTF8.self)
+        #expect(json.hasPrefix(#"{"a<b":"x&y","1st":1,"two words":{"\"q\"":true},"":"e","#), "\(json)")
+    }
+
     /// Answers are written into a buffer that starts at 512 bytes and doubles: one far longer,
     /// with escapes across the points where it grows, comes out whole and in order.
     @Test func rendersAnswersLongerThanTheFirstBuffer() {

@@ -118,7 +118,9 @@ import TopMockProtocol
 
     func cause(_ received: String, extra: [(String, String)] = [], method: SignMethod = .md5) -> String? {
         let parameters = TOPParameters(Self.payActionQuery(method) + extra + [("sign", received)])
-        if case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: method, redaction: .testing) { return mismatch.likelyCause }
+        if case .invalid(let mismatch) = Signer.verify(parameters, secret: "helloworld", method: method, redaction: .testing) {
+            return mismatch.likelyCause
+        }
         return nil
     }
 

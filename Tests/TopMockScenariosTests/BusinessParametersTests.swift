@@ -1,5 +1,4 @@
 import Testing
-
 import TopMockProtocol
 
 @testable import TopMockScenarios

@@ -189,4 +189,3 @@ import TopMockTesting
         #expect(other.outcome == .buyerMismatch && !other.isSuccess)
     }
 }
-

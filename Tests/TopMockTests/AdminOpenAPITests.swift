@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TopMockYAML
 import TopMockTesting
+import TopMockYAML
 
 @testable import TopMock
 

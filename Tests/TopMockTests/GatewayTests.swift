@@ -243,4 +243,3 @@ import TopMockTesting
         }
     }
 }
-

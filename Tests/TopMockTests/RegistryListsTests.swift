@@ -31,7 +31,8 @@ import TopMockTesting
 
     @Test func theAdminAPIsOutcomeFilterListsEveryOutcome() throws {
         let openAPI = try Self.text("docs/admin-openapi.yaml")
-        let filter = try Self.words(in: openAPI, after: "outcome: {name: outcome, in: query, schema: {type: string}, description: \"", before: "; or an error code")
+        let filter = try Self.words(
+            in: openAPI, after: "outcome: {name: outcome, in: query, schema: {type: string}, description: \"", before: "; or an error code")
         #expect(filter == Self.outcomeWords)
         let metrics = try Self.words(in: openAPI, after: "topmock_requests_total{method, outcome, result, namespace} (outcome:", before: "; result:")
         #expect(metrics == Self.outcomeWords)
@@ -43,8 +44,9 @@ import TopMockTesting
         let words = try Self.words(in: String(row), after: "`outcome` (", before: "), `result`")
         // The row explains the words with a few of its own; every outcome is there, and each
         // backticked word is an outcome.
-        let ticked = Set(String(row).components(separatedBy: "`outcome` (")[1].components(separatedBy: "), `result`")[0]
-            .components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
+        let ticked = Set(
+            String(row).components(separatedBy: "`outcome` (")[1].components(separatedBy: "), `result`")[0]
+                .components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
         #expect(words.isSuperset(of: Self.outcomeWords))
         #expect(ticked == Self.outcomeWords)
     }

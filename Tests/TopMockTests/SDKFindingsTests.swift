@@ -84,7 +84,10 @@ import TopMockTesting
             source: SourceLocation(path: "a.yaml", line: 1, column: 1))
         let alipay = ChannelProfile(
             name: "alipay",
-            alternatives: [[ChannelProfile.Condition(field: .payChannel, matcher: .equals("alipay_facepay_v2"))], [ChannelProfile.Condition(field: .paymentChannel, matcher: .equals("1006"))]],
+            alternatives: [
+                [ChannelProfile.Condition(field: .payChannel, matcher: .equals("alipay_facepay_v2"))],
+                [ChannelProfile.Condition(field: .paymentChannel, matcher: .equals("1006"))],
+            ],
             shape: ActionShape(channel: "alipay", initial: .init(status: .paying)), source: SourceLocation(path: "b.yaml", line: 1, column: 1))
         let both = try OrderPayRequest(
             parameters: TOPParameters([

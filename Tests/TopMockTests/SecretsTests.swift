@@ -5,8 +5,9 @@ import TopMock
 import TopMockHTTP
 import TopMockLock
 import TopMockProtocol
-@testable import TopMockScenarios
 import TopMockTesting
+
+@testable import TopMockScenarios
 
 /// An app's secret and its callers' session keys never leave topmock: not in the logs (at trace
 /// level, text and metadata), the journal, the diagnostics header, the admin API or the metrics —
@@ -158,7 +159,8 @@ import TopMockTesting
         #expect(ServedMethods.redaction.parameters.map { "\($0)" } == ["session"])
         let robustness = try String(contentsOfFile: packageRoot + "/docs/robustness.md", encoding: .utf8)
         for field in fields { #expect(robustness.contains("`\(field)`"), "docs/robustness.md does not name \(field)") }
-        let masked = ServedMethods.redaction.masked(.init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
+        let masked = ServedMethods.redaction.masked(
+            .init(name: "pay_request", value: #"{"alipay_account":"a@b","x":[{"channel_account":"1"}]}"#), secret: "")
         #expect(masked.value == #"{"alipay_account":"***","x":[{"channel_account":"***"}]}"#)
     }
 }

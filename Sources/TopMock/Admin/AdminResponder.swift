@@ -11,7 +11,6 @@ struct AdminResponder: HTTPResponder {
     let enabled: Bool
     let token: String?
 
-    /// Every route: method, path template (`{name}` is a path segment), handler.
     /// Every route: method, path template (`{name}` is a path segment), and the task of its
     /// resource that answers it.
     static let routes: [(method: String, template: String, handler: @Sendable (AdminContext, AdminCall) throws(AdminError) -> HTTPResponse)] = [

@@ -21,7 +21,8 @@ public enum PercentDecoding {
     /// Writes the decoded bytes of `bytes` to the start of `destination`, as
     /// ``decode(_:plusIsSpace:)`` decodes them but without checking or repairing UTF-8, and
     /// returns how many it wrote: never more than `bytes.count`, so `destination` needs that many.
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutableBufferPointer<UInt8>, plusIsSpace: Bool = true) -> Int {
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutableBufferPointer<UInt8>, plusIsSpace: Bool = true) -> Int
+    {
         precondition(destination.count >= bytes.count, "no room for the decoded bytes")
         var read = 0, written = 0
         let count = bytes.count

@@ -57,7 +57,9 @@ extension ScenarioEngine {
             let namespaceState = state.namespaceState(namespace)
             let keys = Set(state.set.checkouts.keys).union(namespaceState.checkouts.keys)
             return keys.sorted { ($0.shopID, $0.checkoutID) < ($1.shopID, $1.checkoutID) }
-                .compactMap { namespaceState.checkout($0, in: state.set).map { Self.snapshot($0, namespaceState, codes: state.set.checkoutStatusCodes) } }
+                .compactMap {
+                    namespaceState.checkout($0, in: state.set).map { Self.snapshot($0, namespaceState, codes: state.set.checkoutStatusCodes) }
+                }
         }
     }
 
