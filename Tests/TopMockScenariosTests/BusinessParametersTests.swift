@@ -1,5 +1,5 @@
 import Testing
-import TopMockProtocol
+@testable import TopMockProtocol
 
 @testable import TopMockScenarios
 

@@ -1,4 +1,4 @@
-import TopMockProtocol
+public import TopMockProtocol
 
 /// Decides what an `order.pay` call's new action becomes, chosen by the call's `pay_channel`,
 /// `payment_channel`, `channel_account` (and `pay_fee`, `buyer_id`, `shop_id`): of the profiles

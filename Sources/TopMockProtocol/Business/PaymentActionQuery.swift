@@ -1,5 +1,3 @@
-public import TopMockProtocol
-
 /// The business parameters of `alibaba.pos.pay.action.query`:
 /// `shop_id` (Number) and `payment_action_request` (a JSON object with `request_id` String and
 /// `buyer_id` Number).

@@ -1,5 +1,3 @@
-public import TopMockProtocol
-
 /// The business parameters of `alibaba.pos.paystatus.query` (docs/protocol.md, "alibaba.pos.order.pay and alibaba.pos.paystatus.query"): `shop_id` and
 /// `pay_status_request{checkout_id String, buyer_id Number}`, both fields required (40/41 naming
 /// `pay_status_request.checkout_id` / `.buyer_id`).

@@ -1,7 +1,7 @@
 import Testing
 import TopMockProtocol
 
-@testable import TopMockScenarios
+
 
 @Suite struct PaymentActionQueryTests {
     func parse(_ pairs: [(String, String)]) -> Result<PaymentActionQuery, TOPError> {

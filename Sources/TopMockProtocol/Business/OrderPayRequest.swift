@@ -1,5 +1,3 @@
-public import TopMockProtocol
-
 /// The business parameters of `alibaba.pos.order.pay` (docs/protocol.md, "alibaba.pos.order.pay and alibaba.pos.paystatus.query"): `shop_id` and
 /// `pay_request`, a JSON object whose `request_id` (the idempotency key, 幂等请求号) and
 /// `checkout_id` (the payment order, 支付单号) are required.
@@ -27,8 +25,8 @@ public struct OrderPayRequest: Sendable, Equatable {
     /// exactly when their payloads are equal.
     public var payload: Payload
 
-    /// ``payload`` with the pay code masked, for messages.
-    public var shownPayload: String { payload.shown }
+    /// ``payload`` with its secret fields masked, for messages.
+    public func shownPayload(through redaction: Redaction) -> String { payload.shown(through: redaction) }
 
     public init(parameters: TOPParameters) throws(TOPError) {
         shopID = try parameters.wholeNumber("shop_id")
@@ -83,8 +81,8 @@ public struct OrderPayRequest: Sendable, Equatable {
             return JSONValue.object(fields).jsonText
         }
 
-        /// ``canonical`` with the pay code and account masked, for messages.
-        public var shown: String { ServedMethods.redaction.maskedFields(canonical) }
+        /// ``canonical`` with its secret fields (the pay code, the account) masked, for messages.
+        public func shown(through redaction: Redaction) -> String { redaction.maskedFields(canonical) }
 
         public static func == (lhs: Payload, rhs: Payload) -> Bool {
             lhs.shopID == rhs.shopID && (lhs.payRequest == rhs.payRequest || lhs.canonical == rhs.canonical)
