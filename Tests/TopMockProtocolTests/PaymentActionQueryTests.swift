@@ -1,8 +1,6 @@
 import Testing
 import TopMockProtocol
 
-
-
 @Suite struct PaymentActionQueryTests {
     func parse(_ pairs: [(String, String)]) -> Result<PaymentActionQuery, TOPError> {
         Result { () throws(TOPError) -> PaymentActionQuery in try PaymentActionQuery(parameters: TOPParameters(pairs)) }

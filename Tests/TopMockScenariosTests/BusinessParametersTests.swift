@@ -1,6 +1,6 @@
 import Testing
-@testable import TopMockProtocol
 
+@testable import TopMockProtocol
 @testable import TopMockScenarios
 
 /// Field paths, the new methods' business parameters, and pay-code masking.

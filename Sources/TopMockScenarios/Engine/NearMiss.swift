@@ -53,9 +53,19 @@ struct NearMissScope {
     let set: ScenarioSet
     let namespace: NamespaceState
 
+    /// The explanation of a call whose key (`keyName` = `id` in `shopID`) named no `thing`, or
+    /// one of another buyer (`ownedBy`: that buyer, shown as given): the owner, else the nearest
+    /// key by id among `lists` when it is close enough to be a typo.
+    func explanation(
+        of thing: String, keyName: String, id: String, shopID: Int64, buyerID: Int64, ownedBy owner: String?, among lists: [[(Int64, String)]]
+    ) -> String {
+        if let owner { return "\(thing) '\(id)' in shop \(shopID) belongs to buyer \(owner), not \(buyerID)" }
+        return "no \(thing) with \(keyName) '\(id)' in shop \(shopID)" + nearest(id, shopID: shopID, among: lists)
+    }
+
     /// "; nearest: 'ID' in shop N" for the id closest by edit distance (another shop costs 3), when
-    /// it is close enough to be a typo; else "". At most ``comparedLimit`` keys of each list given.
-    func nearest(_ id: String, shopID: Int64, among lists: [(Int64, String)]...) -> String {
+    /// it is close enough to be a typo; else "". At most ``comparedLimit`` keys of each list.
+    private func nearest(_ id: String, shopID: Int64, among lists: [[(Int64, String)]]) -> String {
         var best: (distance: Int, shopID: Int64, id: String)?
         for list in lists {
             for (shop, candidate) in list.prefix(Self.comparedLimit) {
@@ -67,5 +77,4 @@ struct NearMissScope {
         guard let best, best.distance <= max(3, id.count / 2) else { return "" }
         return "; nearest: '\(best.id)' in shop \(best.shopID)"
     }
-
 }

@@ -35,16 +35,15 @@ enum PayActionQueryMethod: TOPMethod {
 
     /// The nearest action by id, or whose the action is.
     static func nearMiss(_ query: PaymentActionQuery, in scope: NearMissScope) -> String? {
-        if let action = scope.namespace.action(ActionKey(shopID: query.shopID, requestID: query.requestID), in: scope.set) {
-            return "payment action '\(query.requestID)' in shop \(query.shopID) belongs to buyer "
-                + "\(action.buyerID.map { String($0) } ?? "any"), not \(query.buyerID)"
-        }
+        let action = scope.namespace.action(ActionKey(shopID: query.shopID, requestID: query.requestID), in: scope.set)
         let limit = NearMissScope.comparedLimit
-        return "no payment action with request_id '\(query.requestID)' in shop \(query.shopID)"
-            + scope.nearest(
-                query.requestID, shopID: query.shopID,
-                among: scope.set.actions.keys.prefix(limit).map { ($0.shopID, $0.requestID) },
-                scope.namespace.created.keys.prefix(limit).map { ($0.shopID, $0.requestID) })
+        return scope.explanation(
+            of: "payment action", keyName: "request_id", id: query.requestID, shopID: query.shopID, buyerID: query.buyerID,
+            ownedBy: action.map { $0.buyerID.map { String($0) } ?? "any" },
+            among: [
+                scope.set.actions.keys.prefix(limit).map { ($0.shopID, $0.requestID) },
+                scope.namespace.created.keys.prefix(limit).map { ($0.shopID, $0.requestID) },
+            ])
     }
 
     /// A successful answer shows the action's state at this query (a timeline step when it

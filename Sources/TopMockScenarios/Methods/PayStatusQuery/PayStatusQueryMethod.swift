@@ -35,16 +35,15 @@ enum PayStatusQueryMethod: TOPMethod {
 
     /// The nearest checkout by id, or whose the checkout is.
     static func nearMiss(_ query: PayStatusQuery, in scope: NearMissScope) -> String? {
-        let key = CheckoutKey(shopID: query.shopID, checkoutID: query.checkoutID)
-        if let checkout = scope.namespace.checkout(key, in: scope.set), let owner = checkout.owner {
-            return "checkout '\(query.checkoutID)' in shop \(query.shopID) belongs to buyer \(owner), not \(query.buyerID)"
-        }
+        let checkout = scope.namespace.checkout(CheckoutKey(shopID: query.shopID, checkoutID: query.checkoutID), in: scope.set)
         let limit = NearMissScope.comparedLimit
-        return "no checkout with checkout_id '\(query.checkoutID)' in shop \(query.shopID)"
-            + scope.nearest(
-                query.checkoutID, shopID: query.shopID,
-                among: scope.set.checkouts.keys.prefix(limit).map { ($0.shopID, $0.checkoutID) },
-                scope.namespace.checkouts.keys.prefix(limit).map { ($0.shopID, $0.checkoutID) })
+        return scope.explanation(
+            of: "checkout", keyName: "checkout_id", id: query.checkoutID, shopID: query.shopID, buyerID: query.buyerID,
+            ownedBy: checkout?.owner.map { String($0) },
+            among: [
+                scope.set.checkouts.keys.prefix(limit).map { ($0.shopID, $0.checkoutID) },
+                scope.namespace.checkouts.keys.prefix(limit).map { ($0.shopID, $0.checkoutID) },
+            ])
     }
 
     /// A poll answered with a `checkout_status` code: a query of each of the checkout's actions.
