@@ -148,7 +148,7 @@ enum SettingsTable {
     static let redact = SettingDefinition<[String]>(
         "redact", nil, .list(separator: ","), valueName: "path",
         help:
-            "A business field path masked before a forwarded call is recorded, e.g. pay_request.operator_id; repeat for more (session, pay_request.channel_account, pay_request.alipay_account always)."
+            "A business field path masked before a forwarded call is recorded, e.g. pay_request.operator_id; repeat for more (session, and \(ServedMethods.redaction.fields.map { "\($0)" }.joined(separator: " and ")) at any depth, always)."
     )
 
     /// `record`'s own.

@@ -13,8 +13,9 @@ public struct UpstreamSettings: Sendable {
     /// A PEM file of CAs for a private upstream; nil: the system's.
     public var caFile: String?
     public var timeoutMillis = 15_000
-    /// Field paths masked before anything is matched or written, besides what ``Redaction`` masks
-    /// everywhere (`session`, `channel_account`, `alipay_account`, the secret).
+    /// Field paths masked before anything is matched or written, besides what
+    /// `ServedMethods.redaction` masks everywhere (the gateway's `session`, each method's secret
+    /// fields, the secret).
     public var redactedPaths: [String] = []
     /// Most calls a recording keeps; later ones are forwarded, not recorded.
     public var maxRecordedCalls = 100_000
