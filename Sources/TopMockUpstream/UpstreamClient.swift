@@ -2,6 +2,10 @@ internal import CCurl
 internal import CCurlShim
 import TopMockLock
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the upstream gateway answered.
 public struct UpstreamResponse: Sendable, Equatable {
     public var status: Int
@@ -59,10 +63,19 @@ public final class UpstreamClient: Sendable {
         var error = [CChar](repeating: 0, count: 512)
         guard topmock_curl_load(&api, &error, error.count) == 0 else {
             let text = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            return .failure(UpstreamFailure(kind: .unavailable, description: "libcurl cannot be loaded (\(text)); apt-get install libcurl3-gnutls"))
+            return .failure(UpstreamFailure(kind: .unavailable, description: "libcurl cannot be loaded (\(text)); \(installHint)"))
         }
         return .success(Loaded(api: api))
     }()
+
+    /// What to do about a missing libcurl: install it where apt-get exists; else (topmock's
+    /// container image, which holds only what `serve` loads) record elsewhere.
+    static var installHint: String {
+        if access("/usr/bin/apt-get", X_OK) == 0 { return "apt-get install libcurl3-gnutls" }
+        return "this system has no libcurl and no package manager to add it (topmock's image holds only what serve loads): "
+            + "run topmock record where libcurl3-gnutls is installed (a Debian or Ubuntu build, docs/recording.md), "
+            + "then serve the recording with this image"
+    }
 
     /// Whether libcurl can be loaded here (loads it).
     public static var isAvailable: Result<Void, UpstreamFailure> { api.map { _ in () } }

@@ -16,6 +16,8 @@ struct Serve: ParsableCommand {
         discussion: """
             Exit codes: 0 stopped by SIGINT/SIGTERM; 1 the scenarios are invalid (diagnostics on \
             stderr); 2 cannot listen (address in use, bad host); 64 bad usage.
+
+            \(SettingsTable.environmentNow)
             """
     )
 

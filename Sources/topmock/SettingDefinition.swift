@@ -137,9 +137,17 @@ extension SettingDefinition where Value == [String] {
 protocol DocumentedSetting: Sendable {
     /// One row of docs/configuration.md's table: option, variable, default, meaning.
     var markdownRow: String { get }
+    /// `VARIABLE=value` when the setting's variable is set here, its value masked when it holds a
+    /// secret (an app's, the admin token, the upstream's); nil when unset.
+    var environmentLine: String? { get }
 }
 
 extension SettingDefinition: DocumentedSetting {
+    var environmentLine: String? {
+        guard let variable, let text = environmentText else { return nil }
+        return "\(variable)=\(SettingsTable.secretVariables.contains(variable) ? "***" : text)"
+    }
+
     var markdownRow: String {
         var shownOption = "`\(option)\(valueName.map { " " + $0.uppercased() } ?? "")`"
         var shownVariable = variable.map { "`\($0)`" } ?? "—"

@@ -169,4 +169,14 @@ enum SettingsTable {
 
     /// `record`'s own settings.
     static let recordTable: [any DocumentedSetting] = [upstream, output]
+
+    /// Variables whose values are secrets: `--help` shows them set, never their values.
+    static let secretVariables: Set<String> = [apps.variable!, adminToken.variable!, upstreamSecret.variable!]
+
+    /// The `TOPMOCK_*` variables set here, one a line (secrets masked): in an image without a
+    /// shell, `topmock serve --help` is how a person reads its configuration.
+    static var environmentNow: String {
+        let lines = (serveTable + recordTable).compactMap(\.environmentLine)
+        return lines.isEmpty ? "No TOPMOCK_* variable is set." : "Set in this environment:\n" + lines.joined(separator: "\n")
+    }
 }

@@ -7,11 +7,15 @@ struct Validate: ParsableCommand {
         abstract: "Check scenario files; print every problem as file:line:col: error: message.",
         discussion: "Exit codes: 0 valid, 1 problems found.")
 
-    @Argument(help: ArgumentHelp("Scenario directories or files (default: ./scenarios).", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "Scenario directories or files (default: what serve reads, \(SettingsTable.scenarios.variable!) or ./scenarios).", valueName: "path"))
     var paths: [String] = []
 
     func run() throws {
-        let result = ScenarioLoader.load(paths: paths.isEmpty ? ["scenarios"] : paths)
+        // With no paths, what `serve` would read here: in the image, the shipped scenarios and /scenarios.
+        let paths = self.paths.isEmpty ? SettingsTable.scenarios.resolve([]) : self.paths
+        let result = ScenarioLoader.load(paths: paths)
         if !result.diagnostics.isEmpty { printError(result.report) }
         guard result.isValid else {
             let count = result.diagnostics.filter { $0.severity == .error }.count

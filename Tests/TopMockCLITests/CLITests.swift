@@ -275,6 +275,23 @@ import TopMockTesting
         for api in ServedMethods.names { #expect(text.contains(api.rawValue), "\(api) missing from --help: \(help.stdout)") }
     }
 
+    /// With no shell (the image), `serve --help` shows the TOPMOCK_* variables set, secrets
+    /// masked, and `validate` with no paths reads what serve would.
+    @Test func helpShowsTheEnvironmentAndValidateReadsWhatServeWould() throws {
+        let environment = ["TOPMOCK_PORT": "8099", "TOPMOCK_ADMIN_TOKEN": "t0ps3cret", "TOPMOCK_APPS": "k:s3cr3t"]
+        let help = try Self.run(["serve", "--help"], environment: environment)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("TOPMOCK_PORT=8099") && help.stdout.contains("TOPMOCK_ADMIN_TOKEN=***"), "\(help.stdout)")
+        #expect(help.stdout.contains("TOPMOCK_APPS=***") && !help.stdout.contains("s3cr3t") && !help.stdout.contains("t0ps3cret"))
+        #expect(try Self.run(["serve", "--help"]).stdout.contains("No TOPMOCK_* variable is set."))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-validate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "name: broken\nshops: [\n".write(to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let validate = try Self.run(["validate"], environment: ["TOPMOCK_SCENARIOS": directory.path])
+        #expect(validate.status == 1 && validate.stderr.contains("b.yaml:3:1: error"), "\(validate.stderr)")
+    }
+
     @Test func limitsFromTheEnvironmentAreHeldToTheSameBounds() throws {
         for (variable, value, message) in [
             ("TOPMOCK_MAX_PARAMETERS", "3", "--max-parameters must be at least 16"),
