@@ -25,6 +25,9 @@ public struct Configuration: Sendable {
     public var adminEnabled = true
     /// When set, every admin call (health included) must carry `Authorization: Bearer <token>`.
     public var adminToken: String?
+    /// Host names admin calls may be addressed to besides loopback and IP literals (a compose
+    /// service's name): any other `Host` gets 403 there (``BrowserGuard``).
+    public var allowedHosts: [String] = []
     /// Bounds of the request journal.
     public var journal = RequestJournal.Limits()
     /// Bounds on what calls create at run time (payment actions per namespace).

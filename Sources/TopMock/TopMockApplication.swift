@@ -69,7 +69,8 @@ public final class TopMockApplication: Sendable {
             application: AdminContext(
                 engine: engine, apps: registry, journal: journal, reloader: reloader, metrics: metrics,
                 recorder: recorder),
-            enabled: configuration.adminEnabled, token: configuration.adminToken)
+            enabled: configuration.adminEnabled, token: configuration.adminToken,
+            browserGuard: BrowserGuard(allowedHosts: configuration.allowedHosts))
         let root = RootResponder(gateway: gateway, admin: admin)
         self.responder = root
         self.server = HTTPServer(configuration: configuration.http, responder: root)

@@ -39,12 +39,14 @@ public struct HTTPClient: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// Sends `method target` with the given headers and body; adds Host, Content-Length and
-    /// Connection: close.
+    /// Sends `method target` with the given headers and body; adds Host (unless `headers` has
+    /// one), Content-Length and Connection: close.
     public func send(
         _ method: String, _ target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
     ) throws(Failure) -> Response {
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\n"
+        if headers["Host"] == nil { head += "Host: \(host):\(port)\r\n" }
+        head += "Connection: close\r\n"
         for field in headers { head += "\(field.name): \(field.value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"

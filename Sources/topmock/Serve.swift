@@ -79,6 +79,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: SettingsTable.adminToken.nameSpecification, help: SettingsTable.adminToken.argumentHelp)
     var adminToken: String?
 
+    @Option(name: SettingsTable.allowedHosts.nameSpecification, help: SettingsTable.allowedHosts.argumentHelp)
+    var allowedHosts: [String] = []
+
     @Option(name: SettingsTable.journalMaxEntries.nameSpecification, help: SettingsTable.journalMaxEntries.argumentHelp)
     var journalMaxEntries: Int?
 
@@ -229,6 +232,9 @@ struct ServeOptions: ParsableArguments {
         configuration.diagnosticHeader = !SettingsTable.noDiagnosticHeader.resolve(noDiagnosticHeader)
         configuration.adminEnabled = try SettingsTable.admin.resolve(admin) == .on
         configuration.adminToken = try SettingsTable.adminToken.resolve(adminToken)?.nonEmpty
+        configuration.allowedHosts = SettingsTable.allowedHosts.resolve(allowedHosts).flatMap { $0.split(separator: ",") }.map {
+            String($0)
+        }
         configuration.journal = RequestJournal.Limits(
             maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries),
             maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))

@@ -79,6 +79,12 @@ enum SettingsTable {
         doc:
             "every admin call, health and `/metrics` included, needs `Authorization: Bearer TOKEN`; `topmock healthcheck` reads the same variable. Set it whenever topmock listens beyond loopback (a container with `TOPMOCK_HOST=0.0.0.0`)"
     )
+    static let allowedHosts = SettingDefinition<[String]>(
+        "allowed-host", "TOPMOCK_ALLOWED_HOSTS", .list(separator: ","), valueName: "name",
+        help: "A host name admin calls may be sent to besides localhost and IP addresses (a compose service); repeat for more.",
+        doc:
+            "a `Host` admin calls may carry besides `localhost` and IP addresses, e.g. a compose service's name; any other gets 403 on admin routes (DNS rebinding), while `/router/rest` takes any ([ci.md](ci.md#docker-compose))"
+    )
     static let journalMaxEntries = SettingDefinition<Int>(
         "journal-max-entries", "TOPMOCK_JOURNAL_MAX_ENTRIES", default: defaults.journal.maxEntries, bounds: 1...Int.max,
         help: "Most requests the journal keeps; the oldest go first.")
@@ -162,7 +168,7 @@ enum SettingsTable {
     /// `serve`'s settings (which `record` takes too), in docs/configuration.md's order.
     static let serveTable: [any DocumentedSetting] = [
         host, port, portFile, scenarios, apps, noDefaultApp, logLevel, logFormat, timestampZone, timestampTolerance,
-        jsonContentType, noDiagnosticHeader, requireSession, admin, adminToken, journalMaxEntries, journalMaxBytes,
+        jsonContentType, noDiagnosticHeader, requireSession, admin, adminToken, allowedHosts, journalMaxEntries, journalMaxBytes,
         watchInterval, maxCreatedActions, threads, connectionLimit, connectionTimeout, maxBodyBytes, maxParameters,
         maxHeaderBytes, proxyOnMiss, recordTo, upstreamAppKey, upstreamSecret, caFile, upstreamTimeout, redact,
     ]

@@ -217,7 +217,8 @@ def test_taobaopy_pays_cash_in_two_legs_and_sees_the_checkout_paid():
     client = taobaopy()
     checkout_id = "co-" + uuid.uuid4().hex[:12]
     admin = urllib.request.Request(URL + "/__admin/namespaces/" + KEY + "/checkouts", method="POST",
-                                   data=json.dumps({"shop_id": 124, "checkout_id": checkout_id, "total_fen": 2000}).encode())
+                                   data=json.dumps({"shop_id": 124, "checkout_id": checkout_id, "total_fen": 2000}).encode(),
+                                   headers={"Content-Type": "application/json"})
     assert urllib.request.urlopen(admin).status == 201
     status = json.dumps({"checkout_id": checkout_id, "buyer_id": 456})
     for leg in range(2):

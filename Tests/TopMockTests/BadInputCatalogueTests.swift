@@ -131,12 +131,16 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     static func raw(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    /// A request with a body. The gateway takes any `Host` (`x` here); admin routes take loopback
+    /// names and IP addresses (``BrowserGuard``), so they get `localhost` unless `host` says otherwise.
     static func post(
-        _ body: [UInt8], contentType: String = "application/x-www-form-urlencoded;charset=UTF-8",
-        path: String = "/router/rest", method: String = "POST", headers: String = ""
+        _ body: [UInt8], contentType: String? = "application/x-www-form-urlencoded;charset=UTF-8",
+        path: String = "/router/rest", method: String = "POST", headers: String = "", host: String? = nil
     ) -> [UInt8] {
-        raw(
-            "\(method) \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: \(contentType)\r\n\(headers)Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let host = host ?? (path.hasPrefix("/router/rest") ? "x" : "localhost")
+        let type = contentType.map { "Content-Type: \($0)\r\n" } ?? ""
+        return raw(
+            "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n\(type)\(headers)Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         )
             + body
     }
@@ -165,8 +169,11 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static func admin(_ method: String, _ path: String, _ body: String, contentType: String = "application/json") -> @Sendable (Int64) -> [UInt8] {
-        { _ in post(Array(body.utf8), contentType: contentType, path: path, method: method) }
+    static func admin(
+        _ method: String, _ path: String, _ body: String, contentType: String? = "application/json", headers: String = "",
+        host: String? = nil
+    ) -> @Sendable (Int64) -> [UInt8] {
+        { _ in post(Array(body.utf8), contentType: contentType, path: path, method: method, headers: headers, host: host) }
     }
 
     /// A signed `order.pay` whose `pay_request` is `value`.
@@ -431,6 +438,23 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput("admin: delete with a traversal name", .admin(404, 1009), admin("DELETE", "/__admin/scenarios/..%2F..%2Fetc%2Fpasswd", "")),
         BadInput("admin: unknown route", .admin(404, 1001), admin("GET", "/__admin/../__admin/health", "")),
         BadInput("admin: reset with a non-JSON body", .admin(400, 1003), admin("POST", "/__admin/reset", "namespace=all")),
+        // What a web page in the developer's browser can send (BrowserGuard).
+        BadInput(
+            "admin: reset posted as text/plain by another origin", .admin(403, 1017),
+            admin("POST", "/__admin/reset", "{}", contentType: "text/plain", headers: "Origin: http://evil.example\r\n")),
+        BadInput(
+            "admin: reset by a page on another loopback port", .admin(403, 1017),
+            admin("POST", "/__admin/reset", "{}", headers: "Origin: http://localhost:3000\r\n", host: "localhost:8080")),
+        BadInput(
+            "admin: reset posted as a form", .admin(415, 1018),
+            admin("POST", "/__admin/reset", "namespace=all", contentType: "application/x-www-form-urlencoded")),
+        BadInput("admin: reset with a body and no Content-Type", .admin(415, 1018), admin("POST", "/__admin/reset", "{}", contentType: nil)),
+        BadInput(
+            "admin: a scenario uploaded as text/plain", .admin(415, 1018),
+            admin("POST", "/__admin/scenarios?name=page", "name: x\n", contentType: "text/plain")),
+        BadInput(
+            "admin: the journal read through a rebinding name", .admin(403, 1016),
+            admin("GET", "/__admin/requests", "", contentType: nil, host: "evil.example:8080")),
     ]
 
     /// Numbers at the edges of their types through each door (before the bounded types, the

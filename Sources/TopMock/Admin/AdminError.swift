@@ -68,6 +68,30 @@ struct AdminError: Error {
         AdminError(status: 404, code: 1014, message: "no app with app_key '\(key)'")
     }
 
+    /// A `Host` that is not loopback, an IP literal or an `--allowed-host` (a DNS-rebinding page's).
+    static func hostNotAllowed(_ host: String) -> AdminError {
+        AdminError(
+            status: 403, code: 1016,
+            message: "Host '\(host)' is not a name this topmock answers to on admin routes (localhost, an IP address); "
+                + "add it with --allowed-host (TOPMOCK_ALLOWED_HOSTS), e.g. a compose service's name")
+    }
+
+    /// A mutating call from a web page of another origin.
+    static func crossOrigin(_ origin: String) -> AdminError {
+        AdminError(
+            status: 403, code: 1017,
+            message: "a change from Origin '\(origin)' is refused: admin calls that change state come from topmock's own origin or from "
+                + "tools that send no Origin (curl, the helpers)")
+    }
+
+    /// A mutating call whose body is not the route's type (a form, `text/plain`, or no type).
+    static func unsupportedMediaType(_ contentType: String?, expected: String) -> AdminError {
+        AdminError(
+            status: 415, code: 1018,
+            message: "\(contentType.map { "Content-Type '\($0)'" } ?? "a body without a Content-Type") is refused here; "
+                + "send Content-Type: \(expected) (curl: -H 'Content-Type: \(expected)')")
+    }
+
     /// `{"error": {"code", "message"}}`, with `diagnostics` (1004) or `matched` and `recent` (1008).
     struct Body: Encodable {
         struct Detail: Encodable {

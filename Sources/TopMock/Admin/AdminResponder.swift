@@ -10,6 +10,8 @@ struct AdminResponder: HTTPResponder {
     let application: AdminContext
     let enabled: Bool
     let token: String?
+    /// What keeps web pages out (``BrowserGuard``): checked before the token and every route.
+    let browserGuard: BrowserGuard
 
     /// Every route: method, path template (`{name}` is a path segment), and the task of its
     /// resource that answers it.
@@ -48,6 +50,9 @@ struct AdminResponder: HTTPResponder {
     func respond(to request: HTTPRequest) -> HTTPReply {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
             .map { PercentDecoding.decodeString(Array($0.utf8), plusIsSpace: false) }
+        if let refusal = browserGuard.refusal(of: request, body: request.path == "/__admin/scenarios" ? .yaml : .json) {
+            return .response(refusal.response)
+        }
         if let token, request.headers["Authorization"] != "Bearer \(token)" {
             return .response(AdminError.unauthorized.response)
         }
