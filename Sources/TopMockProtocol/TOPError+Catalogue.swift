@@ -55,6 +55,14 @@ extension TOPError {
     }
 
     /// 7 with `accesscontrol.limited-by-app-access-count` and the remaining ban.
+    /// topmock's own: a call that would start a namespace past `--max-namespaces`.
+    public static func namespaceLimit(_ limit: Int) -> TOPError {
+        TOPError(
+            code: 15, msg: "Remote service error", subCode: "isp.topmock-namespace-limit",
+            subMsg: "topmock holds \(limit) namespaces, the most --max-namespaces (TOPMOCK_MAX_NAMESPACES) allows; "
+                + "POST /__admin/reset frees them (one, or all)")
+    }
+
     public static func appCallLimited(banSeconds: Int) -> TOPError {
         appCallLimited.with(
             subCode: "accesscontrol.limited-by-app-access-count",

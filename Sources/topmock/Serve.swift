@@ -91,6 +91,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: SettingsTable.maxCreatedActions.nameSpecification, help: SettingsTable.maxCreatedActions.argumentHelp)
     var maxCreatedActions: Int?
 
+    @Option(name: SettingsTable.maxNamespaces.nameSpecification, help: SettingsTable.maxNamespaces.argumentHelp)
+    var maxNamespaces: Int?
+
     @Option(name: SettingsTable.threads.nameSpecification, help: SettingsTable.threads.argumentHelp)
     var threads: Int?
 
@@ -239,6 +242,7 @@ struct ServeOptions: ParsableArguments {
             maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries),
             maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))
         configuration.engine.maxCreatedActions = try SettingsTable.maxCreatedActions.resolve(maxCreatedActions)
+        configuration.engine.maxNamespaces = try SettingsTable.maxNamespaces.resolve(maxNamespaces)
         let watch: Int = try SettingsTable.watchInterval.resolve(watchInterval)
         configuration.watchInterval = watch == 0 ? nil : .milliseconds(watch)
         if SettingsTable.requireSession.resolve(requireSession) {

@@ -101,6 +101,12 @@ enum SettingsTable {
         doc:
             "most payment actions `order.pay` and action templates may create in one namespace; past it they answer the business failure `CREATED_ACTIONS_LIMIT` until `POST /__admin/reset` ([testing.md](testing.md#checkouts-the-app-pays-with-its-own-request_id))"
     )
+    static let maxNamespaces = SettingDefinition<Int>(
+        "max-namespaces", "TOPMOCK_MAX_NAMESPACES", default: defaults.engine.maxNamespaces, bounds: 1...10_000_000,
+        help: "Most namespaces with state at once; a call that would start another gets TOP error 15 isp.topmock-namespace-limit.",
+        doc:
+            "most namespaces with state at once (each `X-Topmock-Namespace` value or app key a call used; about 1.7 KB each before what they create); a call that would start another gets TOP error 15 `isp.topmock-namespace-limit`, and no namespace's state is dropped, until `POST /__admin/reset` frees some ([robustness.md](robustness.md#memory))"
+    )
     static let threads = SettingDefinition<Int>(
         "threads", "TOPMOCK_THREADS", default: http.threadCount, shown: "the number of cores", bounds: 1...256,
         help: "Polling threads.",
@@ -169,7 +175,7 @@ enum SettingsTable {
     static let serveTable: [any DocumentedSetting] = [
         host, port, portFile, scenarios, apps, noDefaultApp, logLevel, logFormat, timestampZone, timestampTolerance,
         jsonContentType, noDiagnosticHeader, requireSession, admin, adminToken, allowedHosts, journalMaxEntries, journalMaxBytes,
-        watchInterval, maxCreatedActions, threads, connectionLimit, connectionTimeout, maxBodyBytes, maxParameters,
+        watchInterval, maxCreatedActions, maxNamespaces, threads, connectionLimit, connectionTimeout, maxBodyBytes, maxParameters,
         maxHeaderBytes, proxyOnMiss, recordTo, upstreamAppKey, upstreamSecret, caFile, upstreamTimeout, redact,
     ]
 

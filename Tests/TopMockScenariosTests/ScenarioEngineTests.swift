@@ -34,6 +34,7 @@ import TopMockTesting
         case .fault(let fault): return "fault \(fault.rawValue)"
         case .stub: return "stub"
         case .unknownMethod: return "unknown"
+        case .refused(let error, _): return "refused \(error.code) \(error.subCode ?? "")"
         }
     }
 

@@ -122,6 +122,9 @@ struct GatewayResponder: HTTPResponder {
                     "scenario.rule": "\(resolution.ruleName ?? "-")",
                 ])
             return fault.reply(answer: answer)
+        case .refused(let error, let why):
+            logger.warning("refused", metadata: ["topmock.request.id": "\(call.entry.answerRequestID)", "reason": "\(why)"])
+            return reject(TOPRejection(error, format: validated.format, diagnostic: why), &call)
         case .unknownMethod:
             let why =
                 engine.serves(validated.api)

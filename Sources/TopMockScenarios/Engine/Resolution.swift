@@ -10,6 +10,8 @@ public struct Resolution: Sendable, Equatable {
         case fault(Fault)
         /// A method that neither ``ServedMethods`` nor any stub serves (code 22).
         case unknownMethod
+        /// Refused by one of the engine's bounds (the cap on namespaces), with why in words.
+        case refused(TOPError, why: String)
     }
 
     public let decision: Decision
@@ -38,6 +40,7 @@ public struct Resolution: Sendable, Equatable {
         case .error: (callOutcome, answerPath) = (.error, nil)
         case .fault: (callOutcome, answerPath) = (.fault, nil)
         case .unknownMethod: (callOutcome, answerPath) = (.unknownMethod, nil)
+        case .refused: (callOutcome, answerPath) = (.rejected, nil)
         }
         self.decision = decision
         self.delay = delay

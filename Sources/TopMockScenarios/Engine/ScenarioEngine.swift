@@ -82,6 +82,11 @@ public final class ScenarioEngine: Sendable {
     ) -> Resolution {
         let now = nowMillis ?? clocks.nowMillis(namespace: namespace)
         return state.withLock { state in
+            // A new namespace past the cap: refused, and nothing of any other namespace is lost.
+            if state.namespaces.count >= limits.maxNamespaces && state.namespaces[namespace] == nil {
+                let why = "namespace '\(namespace)' would be one more than the \(limits.maxNamespaces) --max-namespaces allows"
+                return Resolution(decision: .refused(.namespaceLimit(limits.maxNamespaces), why: why))
+            }
             let set = state.set
             let candidates = state.ruleIndex.candidates(for: request)
             // In place: copying the namespace out and back would copy its dictionaries on every call.

@@ -76,8 +76,13 @@ struct MethodContext {
 public struct EngineLimits: Sendable, Equatable {
     /// Most payment actions `order.pay` and action templates may create in one namespace.
     public var maxCreatedActions: Int
+    /// Most namespaces with state at once: a call that would start one more is refused (code 15,
+    /// `isp.topmock-namespace-limit`) until a reset frees some. Each namespace a call touched costs
+    /// about 1.7 KB before what it creates.
+    public var maxNamespaces: Int
 
-    public init(maxCreatedActions: Int = 100_000) {
+    public init(maxCreatedActions: Int = 100_000, maxNamespaces: Int = 10_000) {
         self.maxCreatedActions = maxCreatedActions
+        self.maxNamespaces = maxNamespaces
     }
 }
