@@ -2,12 +2,13 @@ import Dispatch
 import Foundation
 import Logging
 import Testing
-import TopMock
 import TopMockHTTP
 import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
+
+@testable import TopMock
 
 /// The journal's ring under every mix of count and byte eviction, against a plain model.
 @Suite struct RequestJournalTests {
@@ -41,5 +42,23 @@ import TopMockTesting
         }
         let statistics = journal.statistics
         #expect(statistics.entries == model.filter { $0.0 % 3 == 0 || $0.0 > forgottenB }.count && statistics.bytes <= maxBytes)
+    }
+
+    /// A long-lived topmock resets many namespaces (a suite that uses a fresh one per test): the
+    /// journal keeps a cutoff only for namespaces that still have entries in the ring.
+    @Test func resetsOfManyNamespacesKeepTheCutoffsBounded() {
+        let journal = RequestJournal(limits: RequestJournal.Limits(maxEntries: 100, maxBytes: 1 << 20))
+        for test in 0..<5_000 {
+            let namespace = "test-\(test)"
+            journal.record(
+                JournalEntry(
+                    id: 0, receivedAtMillis: Int64(test), namespace: namespace, remoteAddress: "", httpMethod: "POST", parameters: [],
+                    outcome: .found, answerRequestID: "r\(test)", latencyMicros: 1))
+            journal.forget(namespace: namespace)
+            journal.forget(namespace: "never-called-\(test)")  // a reset of a namespace with no entries adds nothing
+            #expect(journal.entries(matching: JournalFilter(namespace: namespace)).isEmpty)
+        }
+        #expect(journal.cutoffCount <= 100, "\(journal.cutoffCount) cutoffs for a ring of 100 entries")
+        #expect(journal.statistics.entries == 0)
     }
 }

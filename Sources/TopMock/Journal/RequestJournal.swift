@@ -72,6 +72,14 @@ public final class RequestJournal: Sendable {
         func entries() -> [JournalEntry] {
             (0..<count).compactMap { slots[(head + $0) % slots.count]?.entry }.filter(isVisible)
         }
+
+        /// Whether the ring holds a visible entry of `namespace` (read in place, no copies).
+        func hasVisibleEntry(in namespace: String) -> Bool {
+            (0..<count).contains { offset in
+                guard let entry = slots[(head + offset) % slots.count]?.entry else { return false }
+                return entry.namespace == namespace && isVisible(entry)
+            }
+        }
     }
 
     public let limits: Limits
@@ -132,10 +140,21 @@ public final class RequestJournal: Sendable {
         }
     }
 
-    /// Forgets every entry of `namespace` so far, in constant time (what a namespace reset does).
+    /// Forgets every entry of `namespace` so far (what a namespace reset does): its entries stay
+    /// in the ring, hidden, and age out as usual. The table of cutoffs holds only namespaces that
+    /// still have entries in the ring (at most `maxEntries` of them), however many namespaces a
+    /// long-lived topmock resets: a cutoff is set only for a namespace with entries, and one at or
+    /// below the oldest entry's id, which hides nothing any more, is dropped.
     public func forget(namespace: String) {
-        ring.withLock { $0.cutoffs[namespace] = $0.nextID }
+        ring.withLock { ring in
+            if ring.hasVisibleEntry(in: namespace) { ring.cutoffs[namespace] = ring.nextID }
+            let oldest = ring.count > 0 ? ring.slots[ring.head]?.entry.id ?? ring.nextID : ring.nextID
+            ring.cutoffs = ring.cutoffs.filter { $0.value > oldest }
+        }
     }
+
+    /// How many namespaces' cutoffs the journal keeps (for the test of their bound).
+    var cutoffCount: Int { ring.withLock { $0.cutoffs.count } }
 
     /// Entries held (visible ones), their estimated bytes (forgotten ones included until they age
     /// out), and how many were evicted since start.
