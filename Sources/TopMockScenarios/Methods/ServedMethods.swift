@@ -26,9 +26,6 @@ public enum ServedMethods {
         return (CallOutcome.gateway + registry.flatMap(\.outcomes)).filter { seen.insert($0).inserted }
     }()
 
-    /// The outcome words one method's answers carry.
-    public static func outcomes(of api: APIName) -> [CallOutcome]? { method(api)?.outcomes }
-
     /// What every place that shows a call masks: the gateway's secret parameters and every
     /// method's secret fields (``Redaction``).
     public static let redaction = Redaction(fields: registry.flatMap(\.secretFields))
