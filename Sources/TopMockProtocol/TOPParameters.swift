@@ -45,7 +45,7 @@ public struct TOPParameters: Sendable, Equatable {
         /// One entry per distinct name, in first-seen order.
         var entries: [Entry] = []
         /// What only unusual calls have (files, repeated names, bad encodings, many parameters),
-        /// out of line: an empty array allocates nothing, so a usual call's parameters hold two
+        /// out of line: while there is none, nothing is allocated, so a usual call's parameters hold two
         /// buffers.
         var unusual = OutOfLine<Unusual>()
 
