@@ -27,6 +27,14 @@ final class ScenarioReloader: Sendable {
 
     /// Scenario documents uploaded through the admin API, by name: loaded with the files.
     let uploads = Locked<[String: String]>([:])
+    /// Held from loading a set to applying it, by the watcher and by uploads and deletions alike:
+    /// a set loaded before an upload can never be applied after it (the upload would be lost).
+    private let applying = Locked(())
+
+    /// Runs `body` (a load and its apply) while no other load-and-apply runs.
+    func exclusively<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        try applying.withLock { (_: inout Void) throws(Failure) -> Result in try body() }
+    }
 
     init(
         paths: [String], interval: Duration?, metrics: GatewayMetrics, logger: Logger,
@@ -79,6 +87,10 @@ final class ScenarioReloader: Sendable {
     /// Loads and, when valid, applies. Returns whether the new set was applied.
     @discardableResult
     func reload() -> Bool {
+        exclusively { reloadExclusively() }
+    }
+
+    private func reloadExclusively() -> Bool {
         let result = load()
         guard result.isValid else {
             failures.add(1, ordering: .relaxed)

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TopMock
 import TopMockHTTP
+import TopMockLock
 import TopMockProtocol
 import TopMockScenarios
 import TopMockTesting
@@ -82,6 +83,39 @@ import TopMockTesting
                         == "STATUS_Z"
                 }
                 #expect(seen)
+            }
+        }
+    }
+
+    /// Uploads, deletions and the watcher load and apply one at a time: concurrent uploads (test
+    /// classes that run in parallel, each uploading its own scenario) all end up served, none
+    /// overwritten by a set loaded before it.
+    @Test func concurrentUploadsAreAllServed() throws {
+        let app = try GatewayTests.makeApplication { $0.watchInterval = .milliseconds(5) }
+        try TestTarget.live.run(app) { (client: TestClient) throws in
+            let count = 12
+            let statuses = Locked<[Int]>([])
+            let threads = (0..<count).map { index in
+                Thread {
+                    let yaml = """
+                        name: parallel-\(index)
+                        shops:
+                          - shop_id: \(7000 + index)
+                            payment_orders:
+                              - actions:
+                                  - {request_id: parallel-\(index), buyer_id: 1, channel: cash, status: SUCCESS}
+
+                        """
+                    let status = (try? AdminTests.admin(client, "POST", "/__admin/scenarios?name=parallel-\(index)", body: yaml))?.status ?? 0
+                    statuses.withLock { $0.append(status) }
+                }
+            }
+            for thread in threads { thread.start() }
+            #expect(TestDeadlines.waitUntil { threads.allSatisfy(\.isFinished) })
+            #expect(statuses.withLock { $0 }.sorted() == Array(repeating: 201, count: count))
+            for index in 0..<count {
+                let answer = try client.execute(SignedRequest.payActionQuery(shopID: Int64(7000 + index), requestID: "parallel-\(index)", buyerID: 1))
+                #expect(ShippedScenarioTests.field(answer, "action_status") == "SUCCESS", "parallel-\(index): \(answer.bodyText)")
             }
         }
     }
