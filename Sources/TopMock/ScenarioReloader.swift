@@ -32,8 +32,25 @@ final class ScenarioReloader: Sendable {
     private let applying = Locked(())
 
     /// Runs `body` (a load and its apply) while no other load-and-apply runs.
-    func exclusively<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+    private func exclusively<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         try applying.withLock { (_: inout Void) throws(Failure) -> Result in try body() }
+    }
+
+    /// Changes the uploaded documents and applies the files with them, as one step no reload or
+    /// other upload can come between. `change` may refuse (its error is thrown, nothing changes);
+    /// a set that does not validate is returned unapplied, and the uploads stay as they were.
+    func changeUploads<Failure: Error>(
+        _ change: (inout [String: String]) throws(Failure) -> Void
+    ) throws(Failure) -> ScenarioLoadResult {
+        try exclusively { () throws(Failure) -> ScenarioLoadResult in
+            var changed = uploads.withLock { $0 }
+            try change(&changed)
+            let result = load(withUploads: changed)
+            guard result.isValid else { return result }
+            uploads.withLock { $0 = changed }
+            applyLoaded(result)
+            return result
+        }
     }
 
     init(
@@ -69,8 +86,8 @@ final class ScenarioReloader: Sendable {
         if changed { reload() }
     }
 
-    /// Applies a set loaded elsewhere (an upload that validated).
-    func applyLoaded(_ result: ScenarioLoadResult) {
+    /// Applies a set loaded with the uploads (``changeUploads(_:)``).
+    private func applyLoaded(_ result: ScenarioLoadResult) {
         apply(result)
         reloads.add(1, ordering: .relaxed)
         metrics.recordReload(succeeded: true)
@@ -78,7 +95,7 @@ final class ScenarioReloader: Sendable {
     }
 
     /// The files and the uploads, loaded together (uploads as `upload:NAME`).
-    func load(withUploads uploads: [String: String]? = nil) -> ScenarioLoadResult {
+    private func load(withUploads uploads: [String: String]? = nil) -> ScenarioLoadResult {
         let documents = uploads ?? self.uploads.withLock { $0 }
         return ScenarioLoader.load(
             paths: paths, extraSources: documents.sorted { $0.key < $1.key }.map { (path: "upload:\($0.key)", text: $0.value) })

@@ -9,10 +9,6 @@ public struct OutOfLine<Value: Sendable>: Sendable {
 
     public init() {}
 
-    public init(_ value: Value?) {
-        if let value { storage = [value] }
-    }
-
     /// The value, or nil; setting nil frees it.
     public var value: Value? {
         get { storage.first }

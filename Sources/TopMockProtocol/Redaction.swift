@@ -15,13 +15,12 @@ public struct Redaction: Sendable {
     public static let gatewayParameters: [StaticString] = ["session"]
 
     /// Parameters masked whole.
-    public let parameters: [StaticString]
+    public var parameters: [StaticString] { Self.gatewayParameters }
     /// JSON fields masked at any depth (`pay_request.channel_account`, say).
     public let fields: [StaticString]
 
     /// The gateway's parameters and these fields.
     public init(fields: [StaticString]) {
-        self.parameters = Self.gatewayParameters
         self.fields = fields
     }
 

@@ -235,9 +235,7 @@ struct ServeOptions: ParsableArguments {
         configuration.diagnosticHeader = !SettingsTable.noDiagnosticHeader.resolve(noDiagnosticHeader)
         configuration.adminEnabled = try SettingsTable.admin.resolve(admin) == .on
         configuration.adminToken = try SettingsTable.adminToken.resolve(adminToken)?.nonEmpty
-        configuration.allowedHosts = SettingsTable.allowedHosts.resolve(allowedHosts).flatMap { $0.split(separator: ",") }.map {
-            String($0)
-        }
+        configuration.allowedHosts = SettingsTable.allowedHosts.resolve(allowedHosts)
         configuration.journal = RequestJournal.Limits(
             maxEntries: try SettingsTable.journalMaxEntries.resolve(journalMaxEntries),
             maxBytes: try SettingsTable.journalMaxBytes.resolve(journalMaxBytes))

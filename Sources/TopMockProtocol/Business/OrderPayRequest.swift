@@ -25,9 +25,6 @@ public struct OrderPayRequest: Sendable, Equatable {
     /// exactly when their payloads are equal.
     public var payload: Payload
 
-    /// ``payload`` with its secret fields masked, for messages.
-    public func shownPayload(through redaction: Redaction) -> String { payload.shown(through: redaction) }
-
     public init(parameters: TOPParameters) throws(TOPError) {
         shopID = try parameters.wholeNumber("shop_id")
         let request = try BusinessObject<Field>(parameters, "pay_request")

@@ -42,33 +42,23 @@ struct ScenariosResource: Sendable {
         guard let text = String(validating: call.request.body, as: UTF8.self) else {
             throw .badParameter("the scenario document is not UTF-8")
         }
-        return try reloader.exclusively { () throws(AdminError) -> HTTPResponse in
-            var uploads = reloader.uploads.withLock { $0 }
-            let replaced = uploads[name] != nil
-            uploads[name] = text
-            let result = reloader.load(withUploads: uploads)
-            guard result.isValid else { throw .invalidScenarios(result.diagnostics.map(\.description)) }
-            reloader.uploads.withLock { $0[name] = text }
-            reloader.applyLoaded(result)
-            return .json(
-                Uploaded(name: name, replaced: replaced, actions: result.set.actions.count, rules: result.set.rules.count),
-                status: replaced ? 200 : 201)
-        }
+        var replaced = false
+        let result = reloader.changeUploads { uploads in replaced = uploads.updateValue(text, forKey: name) != nil }
+        guard result.isValid else { throw .invalidScenarios(result.diagnostics.map(\.description)) }
+        return .json(
+            Uploaded(name: name, replaced: replaced, actions: result.set.actions.count, rules: result.set.rules.count),
+            status: replaced ? 200 : 201)
     }
 
     struct Deleted: Encodable { var deleted: String }
 
     func delete(_ call: AdminCall) throws(AdminError) -> HTTPResponse {
         let name = call.segment("name")
-        return try reloader.exclusively { () throws(AdminError) -> HTTPResponse in
-            var uploads = reloader.uploads.withLock { $0 }
+        let result = try reloader.changeUploads { (uploads) throws(AdminError) in
             guard uploads.removeValue(forKey: name) != nil else { throw .unknownScenario(name) }
-            let result = reloader.load(withUploads: uploads)
-            guard result.isValid else { throw .invalidScenarios(result.diagnostics.map(\.description)) }
-            reloader.uploads.withLock { $0[name] = nil }
-            reloader.applyLoaded(result)
-            return .json(Deleted(deleted: name))
         }
+        guard result.isValid else { throw .invalidScenarios(result.diagnostics.map(\.description)) }
+        return .json(Deleted(deleted: name))
     }
 
     static func checkName(_ name: String) throws(AdminError) {

@@ -36,7 +36,7 @@ enum OrderPayMethod: TOPMethod {
                 return MethodAnswer.failure(
                     .conflict, code: conflictCode,
                     info: "request_id '\(pay.requestID)' was paid before with another pay_request; a retry must send the same one "
-                        + "(first: \(payload.shown(through: ServedMethods.redaction)); now: \(pay.shownPayload(through: ServedMethods.redaction)))")
+                        + "(first: \(payload.shown(through: ServedMethods.redaction)); now: \(pay.payload.shown(through: ServedMethods.redaction)))")
             }
             // The first answer again: it follows from the action as created (its initial result).
             return answer(created, payFee: created.amountFen, result: created.initial, outcome: .replayed)
