@@ -23,6 +23,10 @@ public struct ResponseObject: Sendable, Equatable, ExpressibleByDictionaryLitera
     }
 
     public init(dictionaryLiteral elements: (String, ResponseValue)...) {
+        self.init(elements)
+    }
+
+    public init(_ elements: [(String, ResponseValue)]) {
         fields = elements.map { (name: $0.0, value: $0.1) }
     }
 

@@ -102,7 +102,50 @@ import TopMockTesting
                 "c.yaml:4:5: error: a channel profile is missing the required key 'channel'",
                 "c.yaml:6:5: error: an action template is missing the required key 'request_id' (a prefix or regex matcher)",
                 "c.yaml:8:70: error: takes_effect goes with a fault (the call takes effect, then the fault loses its answer)",
-                "c.yaml:10:14: error: alibaba.pos.order.pay is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
+                "c.yaml:10:14: error: alibaba.pos.order.pay is served from the scenario model (shops, stores, checkouts) and rules; a stub cannot replace it (see docs/scenarios.md)",
+            ])
+    }
+
+    @Test func reportsStoreProblems() {
+        let text = """
+            stores:
+              - shop_id: 7
+                items:
+                  - {item_id: 1, title: water, price_fen: 200, codes: ["690"]}
+                  - {item_id: 1, title: again, price_fen: 200, codes: ["691"]}
+                  - {item_id: 2, title: milk, price_fen: 10000000001, codes: ["690"]}
+                  - {item_id: 3, title: tea, price_fen: 300, codes: []}
+                promotions:
+                  - {item_id: 9, price_fen: 100}
+                  - {item_id: 1, price_fen: 200}
+                coupons:
+                  - {code: "690", off_fen: 1}
+                accounts:
+                  - {channel_name: card, channel_account: "1", balance_fen: 1, valid_from: "2026-13-01 00:00:00"}
+                  - {channel_name: card, channel_account: "2", balance_fen: 1, valid_from: "2026-01-02 00:00:00", valid_until: "2026-01-01 00:00:00"}
+                feature: []
+            sale: {order_id_fields: ["Bad-Name"], first_order_id: 1000000000000000001}
+            """
+        #expect(
+            ScenarioLoader.load(sources: [(path: "t.yaml", text: text)]).diagnostics.map(\.headline) == [
+                "t.yaml:5:9: error: duplicate item: item_id 1 is declared twice",
+                "t.yaml:6:46: error: 'price_fen' in an item must be between 0 and 10000000000 fen, found 10000000001",
+                "t.yaml:7:57: error: an item needs at least one code (a barcode, a QR code, an asset code)",
+                "t.yaml:9:9: error: the promotion names item_id 9, which this store does not list",
+                "t.yaml:10:9: error: the promotion's price_fen 200 is not below item 1's price_fen 200",
+                "t.yaml:12:9: error: code '690' is used twice in this store (first at line 4); a scan must find one item or coupon",
+                "t.yaml:14:80: error: 'valid_from' must be a time as yyyy-MM-dd HH:mm:ss (GMT+8), found '2026-13-01 00:00:00'",
+                "t.yaml:15:116: error: valid_until is before valid_from",
+                "t.yaml:16:5: error: unknown key 'feature' in a store; did you mean 'features'?",
+                "t.yaml:17:26: error: order_id_fields holds field names of lower-case letters, digits and _, found 'Bad-Name'",
+                "t.yaml:17:55: error: first_order_id must be at most 1000000000000000, found 1000000000000000001",
+            ])
+        // Across files: one store a shop, one sale section.
+        let first = "stores: [{shop_id: 7}]\nsale: {first_order_id: 5}"
+        #expect(
+            ScenarioLoader.load(sources: [(path: "a.yaml", text: first), (path: "b.yaml", text: first)]).diagnostics.map(\.headline) == [
+                "b.yaml:1:10: error: duplicate store for shop 7: first declared at a.yaml:1:10",
+                "b.yaml:2:7: error: sale is already set at a.yaml:2:7; set it in one file",
             ])
     }
 
@@ -115,7 +158,7 @@ import TopMockTesting
             """
         #expect(
             ScenarioLoader.load(sources: [(path: "s.yaml", text: text)]).diagnostics.map(\.headline) == [
-                "s.yaml:2:14: error: alibaba.pos.pay.action.query is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
+                "s.yaml:2:14: error: alibaba.pos.pay.action.query is served from the scenario model (shops, stores, checkouts) and rules; a stub cannot replace it (see docs/scenarios.md)",
                 "s.yaml:3:42: error: 'a' is null; TOP leaves absent fields out, so leave the key out",
                 "s.yaml:4:38: error: a stub's response must be a mapping, found a list",
             ])

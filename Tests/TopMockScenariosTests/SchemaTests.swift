@@ -25,6 +25,8 @@ import TopMockTesting
             ("timelineStep", ScenarioCompiler.stepKeys), ("resultLevel", ScenarioCompiler.resultKeys),
             ("rule", ScenarioCompiler.ruleKeys), ("stub", ScenarioCompiler.stubKeys),
             ("channelProfile", ScenarioCompiler.profileKeys), ("actionTemplate", ScenarioCompiler.templateKeys),
+            ("store", ScenarioCompiler.storeKeys), ("storeItem", ScenarioCompiler.itemKeys), ("promotion", ScenarioCompiler.promotionKeys),
+            ("coupon", ScenarioCompiler.couponKeys), ("storeAccount", ScenarioCompiler.accountKeys), ("storeFeature", ScenarioCompiler.featureKeys),
         ] as [(String?, [String])])
     func schemaHasTheLoadersKeys(definition: String?, keys: [String]) {
         #expect(Self.properties(definition) == Set(keys), "\(definition ?? "root")")

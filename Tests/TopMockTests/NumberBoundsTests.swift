@@ -12,8 +12,8 @@ import TopMockTesting
 @Suite struct NumberBoundsTests {
     static let edges: [Int64] = [.max, .max - 1, 9_007_199_254_740_993, Fen.maximum + 1]
 
-    static func pay(_ id: String, checkout: String, fee: String, namespace: String) -> SignedRequest {
-        let body = #"{"request_id":"\#(id)","checkout_id":"\#(checkout)","pay_fee":\#(fee),"pay_channel":"cash","buyer_id":456}"#
+    static func pay(_ id: String, checkout: String, fee: String, channel: String = "cash", namespace: String) -> SignedRequest {
+        let body = #"{"request_id":"\#(id)","checkout_id":"\#(checkout)","pay_fee":\#(fee),"pay_channel":"\#(channel)","buyer_id":456}"#
         var request = SignedRequest.orderPay(shopID: 124, payRequest: body)
         request.headers.add(name: "X-Topmock-Namespace", value: namespace)
         return request
@@ -43,12 +43,17 @@ import TopMockTesting
                 #expect(Self.field(answer, "sub_code") == "isv.invalid-parameter")
                 #expect(Self.field(answer, "sub_msg") == "pay_request.pay_fee must be between 1 and 10000000000 fen, not \(edge)")
             }
-            // The largest amount is a valid one, and over what the checkout has left.
-            let largest = try client.execute(Self.pay("p-max", checkout: "checkout-split-0001", fee: "\(Fen.maximum)", namespace: ns))
+            // The largest amount is a valid one, and over what the checkout has left (by Alipay:
+            // cash over what is left is taken and gives change, below).
+            let largest = try client.execute(
+                Self.pay("p-max", checkout: "checkout-split-0001", fee: "\(Fen.maximum)", channel: "alipay_facepay_v2", namespace: ns))
             #expect(Self.field(largest, "msg_code") == "PAY_FEE_EXCEEDS_TOTAL", "\(largest.bodyText)")
             #expect(
                 Self.field(largest, "msg_info")
                     == "pay_fee 10000000000 over what checkout 'checkout-split-0001' has left: total 2000, 1000 paid or under way")
+            // Cash at the largest amount: what was left is counted, the rest is change, nothing summed past the bound.
+            let cash = try client.execute(Self.pay("p-max-cash", checkout: "checkout-split-0001", fee: "\(Fen.maximum)", namespace: ns))
+            #expect(Self.field(cash, "current_pay_fee") == "1000", "\(cash.bodyText)")
             // Past Int64 altogether: not a whole number the decoder can read, so a plain 41.
             let huge = try client.execute(Self.pay("p-huge", checkout: "checkout-split-0001", fee: "92233720368547758070", namespace: ns))
             #expect(Self.field(huge, "msg") == "Invalid arguments:pay_request.pay_fee", "\(huge.bodyText)")

@@ -35,7 +35,7 @@ import TopMockUpstream
             query("err-timeout-1"), query("drop-1"), query("cash-0001"),
             SignedRequest(
                 parameters: [
-                    ("method", "alibaba.pos.service.features.get"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
+                    ("method", "alibaba.pos.fund.cashier.shift.summary"), ("app_key", localKey), ("v", "2.0"), ("format", format.rawValue),
                     ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
                 ], secret: localSecret),
             item("7", format), item("7", format), item("8", format), item("7", format),
@@ -117,7 +117,7 @@ import TopMockUpstream
             format == .json ? (#""checkout_status":10"#, #""checkout_status":11"#) : ("checkout_status=10", "checkout_status=11")
         #expect(recorded[5].contains(waitingCode) && recorded[7].contains(paidCode) && recorded[9].contains(paidCode), "\(recorded)")
         #expect(recorded[10].contains(timeout) && recorded[11] == "ClosedWithoutResponse", "\(recorded)")
-        #expect(recorded[13].contains("available_feature"), "\(recorded[13])")
+        #expect(recorded[13].contains("channel_summar"), "\(recorded[13])")
         let states = recorded[14...17].map {
             $0.contains("draft") ? "draft" : $0.contains("listed") ? "listed" : $0.contains("sold_out") ? "sold_out" : $0
         }
@@ -178,7 +178,7 @@ import TopMockUpstream
         }
         let features = SignedRequest(
             parameters: [
-                ("method", "alibaba.pos.service.features.get"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
+                ("method", "alibaba.pos.fund.cashier.shift.summary"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
                 ("sign_method", "md5"), ("timestamp", String(SystemWallClock().nowMillis())), ("shop_id", "124"),
             ], secret: "helloworld")
         try TestTarget.inProcess.run(proxy) { client in
@@ -186,12 +186,13 @@ import TopMockUpstream
                 AdminTests.status(try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "local-0001", buyerID: 123))) == "SUCCESS")
             let forwarded = try client.execute(SignedRequest.payActionQuery(shopID: 124, requestID: "alipay-poll-0001", buyerID: 123))
             #expect(AdminTests.status(forwarded) == "PAYING", "\(forwarded.bodyText)")
-            #expect(try client.execute(features).bodyText.contains("available_feature"))
+            #expect(try client.execute(features).bodyText.contains("channel_summar"))
             let outcomes = proxy.journal.entries(matching: JournalFilter(), limit: nil).map(\.outcome)
             #expect(outcomes == [.found, .proxied, .proxied])
             let recording = try client.execute(HTTPRequest(method: "GET", path: "/__admin/recording")).bodyText
             #expect(
-                recording.contains("alipay-poll-0001") && recording.contains("alibaba.pos.service.features.get") && !recording.contains("local-0001"))
+                recording.contains("alipay-poll-0001") && recording.contains("alibaba.pos.fund.cashier.shift.summary")
+                    && !recording.contains("local-0001"))
         }
         #expect(upstream.journal.count(matching: JournalFilter()) == 2)
     }

@@ -154,7 +154,7 @@ import TopMockTesting
     /// docs/robustness.md lists.
     @Test func theListsAreTheRegistrysAndTheOnesDocumented() throws {
         let fields = ServedMethods.redaction.fields.map { "\($0)" }
-        #expect(fields == ServedMethods.registry.flatMap(\.secretFields).map { "\($0)" })
+        #expect(Set(fields) == Set(ServedMethods.registry.flatMap(\.secretFields).map { "\($0)" }) && Set(fields).count == fields.count)
         #expect(fields == ["channel_account", "alipay_account"])
         #expect(ServedMethods.redaction.parameters.map { "\($0)" } == ["session"])
         let robustness = try String(contentsOfFile: packageRoot + "/docs/robustness.md", encoding: .utf8)

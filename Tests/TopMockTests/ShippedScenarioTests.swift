@@ -178,14 +178,14 @@ import TopMockTesting
                     == #"{"alibaba_pos_paystatus_query_response":{"result":{"model":{"checkout_status":1,"checkout_id":"PO-124-0003"},"success":true},"request_id":"RID"}}"#
             )
             let features = SignedRequest.payActionQuery(shopID: 124, requestID: "x", buyerID: 1)
-                .setting("method", "alibaba.pos.service.features.get").removing("payment_action_request")
+                .setting("method", "alibaba.pos.fund.cashier.shift.summary").removing("payment_action_request")
             let wrapped = try client.execute(features)
             #expect(
                 wrapped.bodyText.contains(
-                    #""available_features":{"available_feature":[{"code":"YUNSHANFU_UNION_FACEPAY","name":"云闪付","prompt":"请出示云闪付付款码"},{"code":"ALIPAY_FACEPAY","name":"支付宝当面付"}]}"#
+                    #""channel_summaries":{"channel_summary":[{"channel_code":"cash","name":"现金","amount":12000},{"channel_code":"alipay","name":"支付宝当面付","amount":30050}]}"#
                 ))
             let simplified = try client.execute(features.setting("simplify", "true"))
-            #expect(simplified.bodyText.hasPrefix(#"{"result":{"model":{"available_features":[{"code":"YUNSHANFU_UNION_FACEPAY""#))
+            #expect(simplified.bodyText.hasPrefix(#"{"result":{"model":{"channel_summaries":[{"channel_code":"cash""#))
         }
     }
 }

@@ -13,6 +13,8 @@ public protocol BusinessKey: RawRepresentable<String>, CaseIterable, Equatable, 
 public enum BusinessFieldKind: Sendable {
     case string
     case wholeNumber
+    /// A list of JSON objects, each read for the fields given (`subtotal_request.item_list`).
+    case objectList(BusinessFields)
 }
 
 /// The names and kinds of a ``BusinessKey``'s cases, in `allCases` order: what the decoder reads.
@@ -38,6 +40,12 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
     public let name: String
     /// Each listed field's value, in ``BusinessFields`` order; nil when missing or null.
     private let values: [BusinessScalar?]
+
+    /// One object of a list field, named by its path (`subtotal_request.item_list[0]`).
+    init(name: String, values: [BusinessScalar?]) {
+        self.name = name
+        self.values = values
+    }
 
     /// The parameter `name` as a JSON object: 40 when it is missing or empty, 41 when it is not
     /// an object.
@@ -69,7 +77,7 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
             guard !value.isEmpty else { throw .invalidArguments(path(key)) }
             return value
         case .integer(let value)?: return String(value)
-        case .other?: throw .invalidArguments(path(key))
+        case .other?, .objects?: throw .invalidArguments(path(key))
         }
     }
 
@@ -84,6 +92,27 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
         case .string(let text)?:
             guard let value = TOPParameters.wholeNumber(text) else { throw .invalidArguments(path(key)) }
             return value
+        default: throw .invalidArguments(path(key))
+        }
+    }
+
+    /// A list field of objects, each read as `Item`'s fields and named by its index
+    /// (`subtotal_request.item_list[1].sku_id`); nil when absent or null (40 when `required`,
+    /// and for an empty list), 41 for anything but a list of objects and for more than
+    /// `maximumCount` objects (`isv.invalid-parameter` stating the bound).
+    public func objects<Item: BusinessKey>(
+        _ key: Key, of item: Item.Type, required: Bool = false, maximumCount: Int
+    ) throws(TOPError) -> [BusinessObject<Item>]? {
+        switch value(key) {
+        case nil:
+            if required { throw .missingRequiredArguments(path(key)) }
+            return nil
+        case .objects(let rows)?:
+            if rows.isEmpty, required { throw .missingRequiredArguments(path(key)) }
+            guard rows.count <= maximumCount else {
+                throw .outOfRange(path(key), must: "at most \(maximumCount) entries, not \(rows.count)")
+            }
+            return rows.enumerated().map { BusinessObject<Item>(name: "\(path(key))[\($0.offset)]", values: $0.element) }
         default: throw .invalidArguments(path(key))
         }
     }
@@ -105,7 +134,9 @@ extension BusinessObject {
 enum BusinessScalar: Sendable {
     case integer(Int64)
     case string(String)
-    /// A boolean, a fraction, a list or an object.
+    /// A list of objects, each read for the fields its ``BusinessFieldKind/objectList(_:)`` gave.
+    case objects([[BusinessScalar?]])
+    /// A boolean, a fraction, a list or an object where the field is not a list of objects.
     case other
 
     /// The `fields` of a JSON object's text; nil when it is not one. Only an object's text starts
@@ -142,14 +173,27 @@ enum BusinessScalar: Sendable {
             case .wholeNumber:
                 guard let value = try container.decodeIfPresent(Int64.self, forKey: key) else { return nil }
                 self = .integer(value)
+            case .objectList(let fields):
+                guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+                var list = try container.nestedUnkeyedContainer(forKey: key)
+                var rows: [[BusinessScalar?]] = []
+                // Read one past the bound at most: the caller refuses a longer list by its count.
+                while !list.isAtEnd, rows.count <= BusinessScalar.maximumListCount {
+                    rows.append(try list.decode(Fields.self, configuration: fields).values)
+                }
+                self = .objects(rows)
             }
         } catch {
             switch kind {
             case .string: self = (try? container.decode(Int64.self, forKey: key)).map(Self.integer) ?? .other
             case .wholeNumber: self = (try? container.decode(String.self, forKey: key)).map(Self.string) ?? .other
+            case .objectList: self = .other
             }
         }
     }
+
+    /// The most objects a list field is read for; a method bounds its own lists lower.
+    static let maximumListCount = 1000
 
     /// A field's name as a coding key.
     private struct Name: CodingKey {

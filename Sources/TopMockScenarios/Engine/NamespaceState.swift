@@ -13,6 +13,8 @@ struct NamespaceState {
     var created: [ActionKey: PaymentAction] = [:]
     /// Checkouts as calls and the admin API changed them: created ones, and additions to seeded ones.
     var checkouts: [CheckoutKey: CheckoutRecord] = [:]
+    /// The stores as this namespace changed them, and the sales its subtotals priced.
+    var store = StoreState()
     /// Calls each stub with several responses answered, by the stub's declaration.
     var stubCalls: [SourceLocation: Int] = [:]
     /// Each stateful method's ``TOPMethod/State``, by the method's type.

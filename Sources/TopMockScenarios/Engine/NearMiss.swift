@@ -66,7 +66,7 @@ struct NearMissScope {
     /// "; nearest: 'ID' in shop N" for the id closest by edit distance (another shop costs 3), when
     /// it is close enough to be a typo; else "". The methods pass at most ``comparedLimit`` keys of
     /// each list.
-    private func nearest(_ id: String, shopID: Int64, among lists: [[(Int64, String)]]) -> String {
+    func nearest(_ id: String, shopID: Int64, among lists: [[(Int64, String)]]) -> String {
         var best: (distance: Int, shopID: Int64, id: String)?
         for list in lists {
             for (shop, candidate) in list {

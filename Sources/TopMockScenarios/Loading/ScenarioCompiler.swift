@@ -13,12 +13,16 @@ struct ScenarioFileContents {
     var profiles: [ChannelProfile] = []
     var templates: [ActionTemplate] = []
     var statusCodes: (codes: CheckoutStatusCodes, mark: YAMLMark)?
+    var stores: [(store: Store, mark: YAMLMark)] = []
+    var sale: (settings: SaleSettings, mark: YAMLMark)?
 }
 
 /// Turns one file's YAML into declarations, reporting every problem it finds (not just the first).
 /// The format is documented in docs/scenarios.md and described by schema/scenario.schema.json.
 struct ScenarioCompiler {
-    static let fileKeys = ["name", "description", "apps", "shops", "rules", "stubs", "channel_profiles", "action_templates", "checkout_status"]
+    static let fileKeys = [
+        "name", "description", "apps", "shops", "rules", "stubs", "channel_profiles", "action_templates", "checkout_status", "stores", "sale",
+    ]
     static let appKeys = ["app_key", "secret", "sessions"]
     static let shopKeys = ["shop_id", "name", "payment_orders"]
     static let orderKeys = ["id", "total_fen", "actions"]
@@ -29,7 +33,7 @@ struct ScenarioCompiler {
     static let ruleKeys = ["name", "priority", "when", "error", "fault", "takes_effect", "delay", "first", "nth", "probability", "seed", "quota"]
     static let whenKeys = ["method", "app_key", "shop_id", "request_id", "buyer_id", "params", "fields"]
     static let shapeKeys = ["channel", "timeline"] + resultFieldKeys
-    static let profileKeys = ["name", "when"] + shapeKeys
+    static let profileKeys = ["name", "when", "gives_change"] + shapeKeys
     static let templateKeys = ["name", "request_id", "shop_id", "amount_fen"] + shapeKeys
     static let statusCodeKeys = ["waiting", "paid", "failed"]
     static let matcherKeys = ["equals", "prefix", "regex", "range", "one_of"]
@@ -74,6 +78,12 @@ struct ScenarioCompiler {
                 sink.error("checkout_status needs three different numbers for waiting, paid and failed", at: codesNode.mark)
             }
             contents.statusCodes = (codes, codesNode.mark)
+        }
+        for node in file.list("stores") ?? [] {
+            if let store = compileStore(node) { contents.stores.append((store: store, mark: node.mark)) }
+        }
+        if let saleNode = file.value("sale"), !saleNode.isNull, let settings = compileSaleSettings(saleNode) {
+            contents.sale = (settings, saleNode.mark)
         }
         return contents
     }
@@ -209,8 +219,9 @@ struct ScenarioCompiler {
         } else {
             alternatives = [[]]  // no when: every payment (a catch-all, last in load order)
         }
+        let givesChange = reader.bool("gives_change") ?? false
         guard let shape = compileShape(reader) else { return nil }
-        return ChannelProfile(name: name, alternatives: alternatives, shape: shape, source: sink.location(node.mark))
+        return ChannelProfile(name: name, alternatives: alternatives, shape: shape, source: sink.location(node.mark), givesChange: givesChange)
     }
 
     private func compileTemplate(_ node: YAMLNode, index: Int, fileName: String) -> ActionTemplate? {
@@ -547,7 +558,7 @@ struct ScenarioCompiler {
         guard let method else { return nil }
         if ServedMethods.serves(APIName(rawValue: method)) {
             sink.error(
-                "\(method) is answered from shops, checkouts and rules; a stub cannot replace it (see docs/scenarios.md)",
+                "\(method) is served from the scenario model (shops, stores, checkouts) and rules; a stub cannot replace it (see docs/scenarios.md)",
                 at: reader.value("method")?.mark ?? node.mark)
             return nil
         }

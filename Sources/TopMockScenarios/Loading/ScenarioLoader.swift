@@ -47,6 +47,7 @@ public enum ScenarioLoader {
         var appOrigins: [String: SourceLocation] = [:]
         var rules: [Rule] = []
         var statusCodesOrigin: SourceLocation?
+        var saleOrigin: SourceLocation?
         for source in sources {
             let sink = DiagnosticSink(path: source.path, source: source.text)
             defer { diagnostics += sink.diagnostics }
@@ -92,6 +93,21 @@ public enum ScenarioLoader {
                 } else {
                     set.checkoutStatusCodes = codes
                     statusCodesOrigin = sink.location(mark)
+                }
+            }
+            for (store, mark) in contents.stores {
+                if let existing = set.stores[store.shopID] {
+                    sink.error("duplicate store for shop \(store.shopID): first declared at \(existing.source)", at: mark)
+                    continue
+                }
+                set.stores[store.shopID] = store
+            }
+            if let (settings, mark) = contents.sale {
+                if let origin = saleOrigin {
+                    sink.error("sale is already set at \(origin); set it in one file", at: mark)
+                } else {
+                    set.sale = settings
+                    saleOrigin = sink.location(mark)
                 }
             }
             rules += contents.rules

@@ -11,6 +11,11 @@ public enum ServedMethods {
         AnyTOPMethod(PayActionQueryMethod.self),
         AnyTOPMethod(OrderPayMethod.self),
         AnyTOPMethod(PayStatusQueryMethod.self),
+        AnyTOPMethod(ItemGetMethod.self),
+        AnyTOPMethod(ItemsSubtotalMethod.self),
+        AnyTOPMethod(BillGetMethod.self),
+        AnyTOPMethod(PayAccountAckMethod.self),
+        AnyTOPMethod(ServiceFeaturesGetMethod.self),
     ]
 
     static func method(_ api: APIName) -> AnyTOPMethod? { registry.first { $0.api == api } }
@@ -28,7 +33,11 @@ public enum ServedMethods {
 
     /// What every place that shows a call masks: the gateway's secret parameters and every
     /// method's secret fields (``Redaction``).
-    public static let redaction = Redaction(fields: registry.flatMap(\.secretFields))
+    public static let redaction: Redaction = {
+        // Several methods may declare the same field (`channel_account`): each is listed once.
+        var seen = Set<String>()
+        return Redaction(fields: registry.flatMap(\.secretFields).filter { seen.insert($0.description).inserted })
+    }()
 
     /// The `request_id` a refused call named, if it can be read at all: from its method's request
     /// parameter, or, for a method not served here (or none), from any served method's. Only on

@@ -15,9 +15,13 @@ public final class ChannelProfile: Sendable {
     private let specificities: [Specificity]
     public let shape: ActionShape
     public let source: SourceLocation
+    /// Cash: a payment over what the checkout has left is taken, the action counting what was
+    /// left and handing the rest back as change (`gives_change: true`; `bill.get`'s `change_fee`).
+    public let givesChange: Bool
 
-    public init(name: String, alternatives: [[Condition]], shape: ActionShape, source: SourceLocation) {
+    public init(name: String, alternatives: [[Condition]], shape: ActionShape, source: SourceLocation, givesChange: Bool = false) {
         self.name = name
+        self.givesChange = givesChange
         self.alternatives = alternatives
         self.specificities = alternatives.map { conditions in
             Specificity(conditions: conditions.count, firstField: conditions.map(\.field.rank).min() ?? Field.allCases.count)

@@ -81,10 +81,12 @@ public struct ActionShape: Sendable, Equatable {
         self.timeline = timeline
     }
 
-    public func action(key: ActionKey, buyerID: Int64?, paymentOrderID: String?, amountFen: Fen?, source: SourceLocation) -> PaymentAction {
+    public func action(
+        key: ActionKey, buyerID: Int64?, paymentOrderID: String?, amountFen: Fen?, changeFen: Fen? = nil, source: SourceLocation
+    ) -> PaymentAction {
         PaymentAction(
-            key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, initial: initial,
-            timeline: timeline, source: source)
+            key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, changeFen: changeFen,
+            initial: initial, timeline: timeline, source: source)
     }
 }
 

@@ -91,14 +91,16 @@ public struct PaymentAction: Sendable, Equatable {
         let paymentOrderID: String?
         let channel: String
         let amountFen: Fen?
+        let changeFen: Fen?
         let initial: ActionResult
         let timeline: [TimelineStep]
         let source: SourceLocation
 
         init(
-            key: ActionKey, buyerID: Int64?, paymentOrderID: String?, channel: String, amountFen: Fen?, initial: ActionResult,
+            key: ActionKey, buyerID: Int64?, paymentOrderID: String?, channel: String, amountFen: Fen?, changeFen: Fen?, initial: ActionResult,
             timeline: [TimelineStep], source: SourceLocation
         ) {
+            self.changeFen = changeFen
             self.key = key
             self.buyerID = buyerID
             self.paymentOrderID = paymentOrderID
@@ -119,25 +121,29 @@ public struct PaymentAction: Sendable, Equatable {
     /// Emitted as `channel_name`, exactly as configured (cash, alipay, wechat, …).
     public var channel: String { definition.channel }
     public var amountFen: Fen? { definition.amountFen }
+    /// Cash handed back: what the cashier received over ``amountFen`` (a change-giving profile's
+    /// payment over what its checkout had left).
+    public var changeFen: Fen? { definition.changeFen }
     public var initial: ActionResult { definition.initial }
     public var timeline: [TimelineStep] { definition.timeline }
     /// Where the action was declared, for diagnostics.
     public var source: SourceLocation { definition.source }
 
     public init(
-        key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Fen? = nil,
+        key: ActionKey, buyerID: Int64?, paymentOrderID: String? = nil, channel: String, amountFen: Fen? = nil, changeFen: Fen? = nil,
         initial: ActionResult, timeline: [TimelineStep] = [],
         source: SourceLocation = SourceLocation(path: "", line: 0, column: 0)
     ) {
         definition = Definition(
-            key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, initial: initial,
-            timeline: timeline, source: source)
+            key: key, buyerID: buyerID, paymentOrderID: paymentOrderID, channel: channel, amountFen: amountFen, changeFen: changeFen,
+            initial: initial, timeline: timeline, source: source)
     }
 
     public static func == (lhs: PaymentAction, rhs: PaymentAction) -> Bool {
         lhs.definition === rhs.definition
             || (lhs.key == rhs.key && lhs.buyerID == rhs.buyerID && lhs.paymentOrderID == rhs.paymentOrderID && lhs.channel == rhs.channel
-                && lhs.amountFen == rhs.amountFen && lhs.initial == rhs.initial && lhs.timeline == rhs.timeline && lhs.source == rhs.source)
+                && lhs.amountFen == rhs.amountFen && lhs.changeFen == rhs.changeFen && lhs.initial == rhs.initial && lhs.timeline == rhs.timeline
+                && lhs.source == rhs.source)
     }
 
     /// The result of step `index` (0 = the initial result).

@@ -20,6 +20,9 @@ public struct ScenarioSet: Sendable {
     /// Actions materialised on first query of an id nobody created, first match wins.
     public var templates: [ActionTemplate] = []
     public var checkoutStatusCodes = CheckoutStatusCodes()
+    /// By shop: what the sale's methods (`item.get`, `items.subtotal`, …) answer from.
+    public var stores: [Int64: Store] = [:]
+    public var sale = SaleSettings()
 
     public init(
         apps: [String: AppCredentials] = [:], actions: [ActionKey: PaymentAction] = [:], rules: [Rule] = [],

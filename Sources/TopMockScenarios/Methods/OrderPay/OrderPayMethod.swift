@@ -47,8 +47,17 @@ enum OrderPayMethod: TOPMethod {
         }
         let checkoutKey = CheckoutKey(shopID: pay.shopID, checkoutID: pay.checkoutID)
         let checkout = namespace.checkout(checkoutKey, in: context.set)
-        if let checkout, let refusal = refusal(pay, checkout: checkout, namespace: namespace) { return refusal }
-        guard let profile = ChannelProfile.choose(among: context.set.channelProfiles, for: pay) else {
+        let profile = ChannelProfile.choose(among: context.set.channelProfiles, for: pay)
+        var amount = pay.payFee
+        var change: Fen?
+        if let checkout {
+            switch refusal(pay, checkout: checkout, namespace: namespace, givesChange: profile?.givesChange ?? false) {
+            case .refused(let answer): return answer
+            case .takesWithChange(let counted, let handedBack): (amount, change) = (counted, handedBack)
+            case .takes: break
+            }
+        }
+        guard let profile else {
             return MethodAnswer.failure(
                 .businessFailure, code: noProfileCode,
                 info: "no channel profile matches pay_channel \(shown(pay.payChannel)), payment_channel \(shown(pay.paymentChannel)); "
@@ -56,37 +65,53 @@ enum OrderPayMethod: TOPMethod {
         }
         let action = profile.shape.action(
             key: key, buyerID: pay.buyerID ?? checkout?.owner, paymentOrderID: pay.checkoutID,
-            amountFen: pay.payFee, source: profile.source)
+            amountFen: amount, changeFen: change, source: profile.source)
         guard namespace.create(action, checkout: checkoutKey, limits: context.limits) else {
             return .createdActionsLimitReached(context.limits)
         }
         state.payloads[key] = pay.payload
-        return answer(action, payFee: pay.payFee, result: action.initial, outcome: .created)
+        return answer(action, payFee: amount, result: action.initial, outcome: .created)
     }
 
-    /// Why the checkout cannot take this payment: another buyer's, already paid, or over its total.
-    private static func refusal(_ pay: OrderPayRequest, checkout: CheckoutView, namespace: NamespaceState) -> MethodAnswer? {
+    /// Whether the checkout takes the payment.
+    private enum Admission {
+        case takes
+        /// Cash over what is left: the action counts what was left, the rest is change.
+        case takesWithChange(counted: Fen, change: Fen)
+        case refused(MethodAnswer)
+    }
+
+    /// Why the checkout cannot take this payment: another buyer's, already paid, or over its total
+    /// (unless the profile gives change).
+    private static func refusal(_ pay: OrderPayRequest, checkout: CheckoutView, namespace: NamespaceState, givesChange: Bool) -> Admission {
         if let owner = checkout.owner, let buyer = pay.buyerID, owner != buyer {
-            return MethodAnswer.failure(
-                .buyerMismatch, code: MethodAnswer.buyerMismatchCode,
-                info: "checkout '\(pay.checkoutID)' belongs to another buyer than \(buyer)")
+            return .refused(
+                MethodAnswer.failure(
+                    .buyerMismatch, code: MethodAnswer.buyerMismatchCode,
+                    info: "checkout '\(pay.checkoutID)' belongs to another buyer than \(buyer)"))
         }
-        guard let total = checkout.totalFen else { return nil }
+        guard let total = checkout.totalFen else { return .takes }
         let results = checkout.actions.map { (action: $0, result: namespace.current($0)) }
         if CheckoutView.status(totalFen: total, results: results) == .paid {
-            return MethodAnswer.failure(.businessFailure, code: alreadyPaidCode, info: "checkout '\(pay.checkoutID)' is paid already")
+            return .refused(MethodAnswer.failure(.businessFailure, code: alreadyPaidCode, info: "checkout '\(pay.checkoutID)' is paid already"))
         }
         // Compared as `fee > total - committed`: no sum is made, and `committed` may exceed the
         // total (a seed's amounts, or a total the admin API lowered).
         let committed = CheckoutView.committedFen(results)
         let fee = pay.payFee?.value ?? 0
-        if committed > total.value || fee > total.value - committed {
-            return MethodAnswer.failure(
-                .businessFailure, code: exceedsTotalCode,
-                info: "pay_fee \(fee) over what checkout '\(pay.checkoutID)' has left: total \(total), "
-                    + "\(committed) paid or under way")
+        if committed < total.value, fee > total.value - committed, givesChange,
+            let counted = Fen(total.value - committed), let change = Fen(fee - counted.value)
+        {
+            return .takesWithChange(counted: counted, change: change)
         }
-        return nil
+        if committed > total.value || fee > total.value - committed {
+            return .refused(
+                MethodAnswer.failure(
+                    .businessFailure, code: exceedsTotalCode,
+                    info: "pay_fee \(fee) over what checkout '\(pay.checkoutID)' has left: total \(total), "
+                        + "\(committed) paid or under way"))
+        }
+        return .takes
     }
 
     /// `result{model{payment_order_id, current_pay_fee, channel_name, action_status, result_code,
