@@ -70,6 +70,38 @@ import TopMockTesting
         }
     }
 
+    /// A store's prices change on reload; a broken store keeps the last good one serving, with a
+    /// path:line:col diagnostic.
+    @Test func aStoreReloadsAndABrokenOneKeepsTheLastGoodServing() throws {
+        try HotReloadTests.withScenarioFile { directory, file in
+            let store = "stores:\n  - shop_id: 5\n    items:\n      - {item_id: 1, title: tea, price_fen: PRICE, codes: [T1]}\n"
+            try store.replacing("PRICE", with: "300").write(to: file, atomically: true, encoding: .utf8)
+            let app = try GatewayTests.makeApplication {
+                $0.scenarioPaths = [directory.path]
+                $0.watchInterval = .milliseconds(20)
+            }
+            try TestTarget.live.run(app) { (client: TestClient) throws in
+                func price() throws -> String? {
+                    let scan = SignedRequest.call(
+                        APIName(rawValue: "alibaba.pos.item.get"), business: [("shop_id", "5"), ("code_reader_req", #"{"code_value":"T1"}"#)])
+                    return ShippedScenarioTests.field(try client.execute(scan), "price")
+                }
+                #expect(try price() == "300")
+                try store.replacing("PRICE", with: "320").write(to: file, atomically: true, encoding: .utf8)
+                #expect(try TestDeadlines.waitUntil { try price() == "320" })
+                try store.replacing("PRICE", with: "-1").write(to: file, atomically: true, encoding: .utf8)
+                var health = ""
+                _ = try TestDeadlines.waitUntil {
+                    health = try client.execute(HTTPRequest(method: "GET", path: "/__admin/health")).bodyText
+                    return health.contains("last_reload_errors")
+                }
+                #expect(
+                    health.contains("\(file.path):4:45: error: 'price_fen' in an item must be between 0 and 10000000000 fen, found -1"), "\(health)")
+                #expect(try price() == "320")
+            }
+        }
+    }
+
     /// File write → new answer, measured (reported in docs/benchmarks.md by benchmarks/run too).
     @Test func reloadIsQuick() throws {
         try HotReloadTests.withScenarioFile { directory, file in

@@ -224,4 +224,57 @@ import TopMockTesting
             #expect(Self.field(try client.execute(Self.bill("42", namespace: "bad")), "msg_code") == "ORDER_NOT_FOUND")
         }
     }
+
+    @Test(arguments: targets)
+    func aTestSetsUpItsOwnItemPromotionAndAccountThroughTheAdminAPI(target: TestTarget) throws {
+        let app = try GatewayTests.makeApplication()
+        try target.run(app) { (client: TestClient) throws in
+            let ns = "admin-store-\(target)"
+            // A shop with no store yet: the first item starts one, in this namespace only.
+            let item = try AdminTests.admin(
+                client, "PUT", "/__admin/namespaces/\(ns)/stores/777/items",
+                json: #"{"item_id":9,"title":"豆浆","price_fen":300,"codes":["DJ-1"],"unit":"杯"}"#)
+            #expect(item.status == 200 && (item.json["items"] as? [[String: Any]])?.first?["price_fen"] as? Int == 300, "\(item.text)")
+            let promotion = try AdminTests.admin(
+                client, "PUT", "/__admin/namespaces/\(ns)/stores/777/promotions", json: #"{"item_id":9,"title":"早餐价","price_fen":250}"#)
+            #expect(promotion.status == 200, "\(promotion.text)")
+            let account = try AdminTests.admin(
+                client, "PUT", "/__admin/namespaces/\(ns)/stores/777/accounts",
+                json: #"{"channel_name":"card","channel_account":"6222000011112222","balance_fen":99}"#)
+            #expect(account.status == 200 && !account.text.contains("6222000011112222"), "the account number is masked: \(account.text)")
+            let scan = try client.execute(
+                Self.call("alibaba.pos.item.get", [("shop_id", "777"), ("code_reader_req", #"{"code_value":"DJ-1"}"#)], namespace: ns))
+            #expect((Self.model(scan)["buy_item"] as? [String: Any])?["promotion_price"] as? Int == 250, "\(scan.bodyText)")
+            let priced = try client.execute(
+                Self.call(
+                    "alibaba.pos.items.subtotal",
+                    [("shop_id", "777"), ("buyer_id", "1"), ("subtotal_request", #"{"item_list":[{"item_id":9,"buy_quantity":2}]}"#)],
+                    namespace: ns))
+            #expect(Self.model(priced)["actual_fee"] as? Int == 500)
+            let ack = try client.execute(
+                Self.call(
+                    "alibaba.pos.pay.account.ack",
+                    [
+                        ("store_id", "777"),
+                        ("pay_account_detail_request", #"{"payer_id":1,"channel_name":"card","channel_account":"6222000011112222"}"#),
+                    ],
+                    namespace: ns))
+            #expect(Self.model(ack)["balance"] as? Int == 99)
+            // The store and its order, as the namespace sees them.
+            let read = try AdminTests.admin(client, "GET", "/__admin/namespaces/\(ns)/stores/777")
+            let orders = read.json["orders"] as? [[String: Any]]
+            #expect(orders?.first?["actual_fee"] as? Int == 500 && orders?.first?["status"] as? String == "waiting", "\(read.text)")
+            // Other namespaces do not see it; bad bodies are clear errors.
+            #expect(try AdminTests.admin(client, "GET", "/__admin/namespaces/other/stores/777").status == 404)
+            let badPrice = try AdminTests.admin(
+                client, "PUT", "/__admin/namespaces/\(ns)/stores/777/promotions", json: #"{"item_id":9,"price_fen":300}"#)
+            #expect(badPrice.status == 400 && badPrice.text.contains("not below"), "\(badPrice.text)")
+            let badItem = try AdminTests.admin(
+                client, "PUT", "/__admin/namespaces/\(ns)/stores/777/items", json: #"{"item_id":9,"title":"x","price_fen":-1,"codes":["a"]}"#)
+            #expect(badItem.status == 400 && badItem.text.contains("price_fen"), "\(badItem.text)")
+            // A reset drops the namespace's store changes and sales.
+            _ = try AdminTests.admin(client, "POST", "/__admin/reset", json: #"{"namespace":"\#(ns)"}"#)
+            #expect(try AdminTests.admin(client, "GET", "/__admin/namespaces/\(ns)/stores/777").status == 404)
+        }
+    }
 }

@@ -5,7 +5,7 @@ import TopMockScenarios
 
 /// What the admin routes work on, one resource each (``AdminResponder/routes`` names the task):
 /// the server's health and metrics, the apps, the scenario files, the namespaces (reset, clock), the
-/// payment actions and checkouts of a namespace, the journal, and a recording.
+/// payment actions, checkouts and stores of a namespace, the journal, and a recording.
 struct AdminContext: Sendable {
     let health: HealthResource
     let apps: AppsResource
@@ -13,6 +13,7 @@ struct AdminContext: Sendable {
     let namespaces: NamespacesResource
     let actions: ActionsResource
     let checkouts: CheckoutsResource
+    let stores: StoresResource
     let journal: JournalResource
     let recording: RecordingResource
 
@@ -26,6 +27,7 @@ struct AdminContext: Sendable {
         namespaces = NamespacesResource(engine: engine, journal: journal)
         actions = ActionsResource(engine: engine)
         checkouts = CheckoutsResource(engine: engine)
+        stores = StoresResource(engine: engine)
         self.journal = JournalResource(journal: journal)
         recording = RecordingResource(recorder: recorder)
     }

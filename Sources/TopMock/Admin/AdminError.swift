@@ -53,6 +53,10 @@ struct AdminError: Error {
         AdminError(status: 404, code: 1011, message: "no checkout with checkout_id '\(checkoutID)' in shop \(shopID)")
     }
 
+    static func unknownStore(shopID: Int64) -> AdminError {
+        AdminError(status: 404, code: 1019, message: "no store for shop \(shopID): declare one under stores, or PUT an item to start one")
+    }
+
     static func checkoutConflict(_ message: String) -> AdminError {
         AdminError(status: 409, code: 1012, message: message)
     }
