@@ -231,3 +231,104 @@ def test_taobaopy_pays_cash_in_two_legs_and_sees_the_checkout_paid():
     over = json.dumps({"request_id": str(uuid.uuid4()), "checkout_id": checkout_id, "pay_fee": 1, "pay_channel": "cash", "buyer_id": 456})
     result = client.alibaba__pos_order_pay(shop_id=124, pay_request=over)["alibaba_pos_order_pay_response"]["result"]
     assert (result["success"], result["msg_code"]) == (False, "CHECKOUT_ALREADY_PAID")
+
+
+# ---------------------------------------------------------------- the rest of the sale (scenarios/pos-store.yaml)
+
+
+def official_method(api, **fields):
+    """A call through py-taobao-open as the official SDK's generated request class for `api` makes it."""
+
+    class Request(RestApi):
+        def __init__(self, domain=HOST, port=PORT):
+            RestApi.__init__(self, domain, port)
+
+        def getapiname(self):
+            return api
+
+    return official_call(Request, **fields)
+
+
+def scan_request(code):
+    return json.dumps({"code_value": code, "code_type": "BARCODE", "machine_id": "pos-1", "source": "pos", "shop_id": "124",
+                       "business_type": "1", "merchant_code": "DEMO"})
+
+
+def test_taobaopy_scans_an_item_and_a_coupon():
+    client = taobaopy()
+    water = client.alibaba__pos_item_get(shop_id=124, code_reader_req=scan_request("6921168509256"))
+    item = water["alibaba_pos_item_get_response"]["result"]["model"]["buy_item"]
+    assert (item["item_id"], item["price"], item["promotion_price"], item["inv_unit"]) == (5001, 200, 150, "瓶")
+    coupon = client.alibaba__pos_item_get(shop_id=124, code_reader_req=scan_request("YH-50-5"))
+    assert coupon["alibaba_pos_item_get_response"]["result"]["model"]["asset"]["type"] == "COUPON"
+    unknown = client.alibaba__pos_item_get(shop_id=124, code_reader_req=scan_request("000"))
+    assert unknown["alibaba_pos_item_get_response"]["result"]["msg_code"] == "CODE_NOT_FOUND"
+
+
+def test_official_sdk_item_get_without_code_value_is_code_40():
+    with pytest.raises(TopException) as raised:
+        official_method("alibaba.pos.item.get", shop_id=124, code_reader_req=json.dumps({"machine_id": "pos-1"}))
+    assert (raised.value.errorcode, raised.value.message) == (40, "Missing required arguments:code_reader_req.code_value")
+
+
+def subtotal_request(machine, lines, assets=()):
+    return json.dumps({"machine_id": machine, "shop_id": "124", "business_type": "1", "merchant_code": "DEMO",
+                       "item_list": list(lines), "asset_list": list(assets)})
+
+
+def test_official_sdk_subtotals_a_basket_with_a_promotion_a_weight_and_a_coupon():
+    import uuid
+    lines = [{"item_id": 5001, "buy_quantity": 2}, {"item_id": 5003, "inv_quantity": "0.532"}, {"item_id": 5002, "buy_quantity": 1}]
+    answer = official_method("alibaba.pos.items.subtotal", shop_id=124, buyer_id=456,
+                             subtotal_request=subtotal_request(uuid.uuid4().hex, lines, [{"code": "YH-50-5", "type": "COUPON"}]))
+    model = answer["alibaba_pos_items_subtotal_response"]["result"]["model"]
+    # 400 + 681 + 6990 = 8071; promotions 100; coupon 500 (the basket is over 5000 after promotions).
+    assert (model["total_fee"], model["promotion_fee"], model["coupon_fee"], model["actual_fee"]) == (8071, 100, 500, 7471)
+    assert model["checkout_id"] == str(model["biz_order_id"])
+
+
+def test_taobaopy_pays_a_subtotal_in_cash_with_change_and_prints_the_receipt():
+    import uuid
+    client = taobaopy()
+    priced = client.alibaba__pos_items_subtotal(shop_id=124, buyer_id=456,
+                                                subtotal_request=subtotal_request(uuid.uuid4().hex, [{"item_id": 5004, "buy_quantity": 2}]))
+    order = priced["alibaba_pos_items_subtotal_response"]["result"]["model"]["biz_order_id"]
+    pay = json.dumps({"request_id": str(uuid.uuid4()), "checkout_id": str(order), "pay_fee": 1000, "pay_channel": "cash", "buyer_id": 456})
+    paid = client.alibaba__pos_order_pay(shop_id=124, pay_request=pay)["alibaba_pos_order_pay_response"]["result"]["model"]
+    assert (paid["action_status"], paid["current_pay_fee"]) == ("SUCCESS", 700)
+    receipt = client.alibaba__pos_bill_get(shop_id=124, bill_print_request=json.dumps({"biz_order_id": order}))
+    model = receipt["alibaba_pos_bill_get_response"]["result"]["model"]
+    assert (model["receive_fee"], model["change_fee"], model["biz_order_id"]) == (1000, 300, order)
+    lines = model["item_blocks"]["bill_item_block_dto"][0]["item_dtos"]["bill_item_dto"]
+    assert [(line["item_id"], line["quantity"], line["total_fee"]) for line in lines] == [("5004", 2, 700)]
+
+
+def test_official_sdk_bill_get_of_an_unknown_order_is_a_business_failure():
+    answer = official_method("alibaba.pos.bill.get", shop_id=124, bill_print_request=json.dumps({"biz_order_id": 1}))
+    result = answer["alibaba_pos_bill_get_response"]["result"]
+    assert (result["success"], result["msg_code"]) == (False, "ORDER_NOT_FOUND")
+
+
+def test_official_sdk_checks_a_card_and_taobaopy_a_frozen_one():
+    request = {"payer_id": 456, "channel_name": "card", "channel_account": "6222020200112233445"}
+    answer = official_method("alibaba.pos.pay.account.ack", store_id=124, pay_account_detail_request=json.dumps(request))
+    model = answer["alibaba_pos_pay_account_ack_response"]["result"]["model"]
+    assert (model["balance"], model["is_valid"], model["account_status"]) == (52000, True, "正常")
+    frozen = dict(request, channel_account="6222020200199887766")
+    answer = taobaopy().alibaba__pos_pay_account_ack(store_id=124, pay_account_detail_request=json.dumps(frozen))
+    assert answer["alibaba_pos_pay_account_ack_response"]["result"]["model"]["is_valid"] is False
+
+
+def test_taobaopy_account_ack_without_channel_account_is_code_40():
+    with pytest.raises(TaoBaoAPIError) as raised:
+        taobaopy().alibaba__pos_pay_account_ack(store_id=124, pay_account_detail_request=json.dumps({"payer_id": 1, "channel_name": "card"}))
+    assert "40" in str(raised.value) and "pay_account_detail_request.channel_account" in str(raised.value)
+
+
+def test_official_sdk_and_taobaopy_read_the_features():
+    request = json.dumps({"merchant_code": "DEMO", "shop_id": "124"})
+    answer = official_method("alibaba.pos.service.features.get", get_config_request=request)
+    features = answer["alibaba_pos_service_features_get_response"]["result"]["model"]["available_features"]["available_feature"]
+    assert [feature["code"] for feature in features] == ["ALIPAY_FACEPAY", "YUNSHANFU_UNION_FACEPAY", "CASH"]
+    again = taobaopy().alibaba__pos_service_features_get(get_config_request=request)
+    assert again["alibaba_pos_service_features_get_response"]["result"]["model"]["available_features"]["available_feature"] == features

@@ -36,6 +36,10 @@ ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/__admin/namespaces/{ns}/checkouts"): ("status", "checkout_status", "paid_fen"),
     ("GET", "/__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}"): ("status", "checkout_status", "paid_fen"),
     ("PUT", "/__admin/namespaces/{ns}/clock"): ("now",),
+    ("GET", "/__admin/namespaces/{ns}/stores/{shop_id}"): ("items", "orders"),
+    ("PUT", "/__admin/namespaces/{ns}/stores/{shop_id}/items"): ("items",),
+    ("PUT", "/__admin/namespaces/{ns}/stores/{shop_id}/promotions"): ("promotions",),
+    ("PUT", "/__admin/namespaces/{ns}/stores/{shop_id}/accounts"): ("accounts",),
     ("GET", "/__admin/requests"): ("requests",),
     ("POST", "/__admin/requests/verify"): ("matched",),
 }
@@ -244,6 +248,34 @@ class TopMockApp:
     def checkout(self, shop_id: int, checkout_id: str) -> dict:
         return self._admin.call("GET", "/__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}",
                                 {"ns": self.namespace, "shop_id": shop_id, "checkout_id": checkout_id})[1]
+
+    def store(self, shop_id: int) -> dict:
+        """The shop's store as this namespace sees it (items, promotions, coupons, accounts with
+        their numbers masked, features) and the orders its subtotals priced, with their status."""
+        return self._admin.call("GET", "/__admin/namespaces/{ns}/stores/{shop_id}", {"ns": self.namespace, "shop_id": shop_id})[1]
+
+    def _store_put(self, shop_id: int, what: str, body: Mapping[str, Any]) -> dict:
+        return self._admin.call("PUT", "/__admin/namespaces/{ns}/stores/{shop_id}/" + what,
+                                {"ns": self.namespace, "shop_id": shop_id}, body=dict(body))[1]
+
+    def put_item(self, shop_id: int, item_id: int, title: str, price_fen: int, codes: Sequence[str], **more: Any) -> dict:
+        """An item item.get finds by any of its ``codes`` and items.subtotal prices (replacing the
+        one with its item_id and sku_id); ``more``: sku_id, short_name, unit, sold_by_weight (the
+        price is then per kilogram), unit_weight, sku_code. A shop with no store gets one."""
+        return self._store_put(shop_id, "items", {"item_id": item_id, "title": title, "price_fen": price_fen, "codes": list(codes), **more})
+
+    def put_promotion(self, shop_id: int, item_id: int, price_fen: int, title: Optional[str] = None,
+                      sku_id: Optional[int] = None) -> dict:
+        """A lower unit price for an item of the store (items.subtotal's promotion_fee)."""
+        body = {"item_id": item_id, "price_fen": price_fen, **({"title": title} if title else {}),
+                **({"sku_id": sku_id} if sku_id is not None else {})}
+        return self._store_put(shop_id, "promotions", body)
+
+    def put_account(self, shop_id: int, channel_name: str, channel_account: str, balance_fen: int, **more: Any) -> dict:
+        """A card or account pay.account.ack answers for; ``more``: status, usable, valid_from,
+        valid_until (yyyy-MM-dd HH:mm:ss, GMT+8), biz_codes."""
+        return self._store_put(shop_id, "accounts", {"channel_name": channel_name, "channel_account": channel_account,
+                                                     "balance_fen": balance_fen, **more})
 
     def _clock(self, body: Mapping[str, Any]) -> dict:
         return self._admin.call("PUT", "/__admin/namespaces/{ns}/clock", {"ns": self.namespace}, body=body)[1]

@@ -9,9 +9,10 @@ import java.util.Map;
  * JSON as topmock's admin API writes it, read into maps, lists, strings, longs, doubles, booleans
  * and null; and written from the same. The JDK has no JSON reader and this library depends on the
  * JDK alone, so it carries this small one (RFC 8259; a malformed text is an
- * {@link IllegalArgumentException} naming the offset).
+ * {@link IllegalArgumentException} naming the offset). Public for tests that read a TOP answer
+ * without an SDK ({@code Json.object(body)}).
  */
-final class Json {
+public final class Json {
     private final String text;
     private int at;
 
@@ -19,7 +20,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json json = new Json(text);
         json.blanks();
         Object value = json.value();
@@ -29,7 +30,7 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) throw new IllegalArgumentException("not a JSON object: " + text);
         return (Map<String, Object>) value;

@@ -44,6 +44,10 @@ public final class TopMock implements AutoCloseable {
             "POST /__admin/namespaces/{ns}/checkouts",
             "GET /__admin/namespaces/{ns}/checkouts/{shop_id}/{checkout_id}",
             "PUT /__admin/namespaces/{ns}/clock",
+            "GET /__admin/namespaces/{ns}/stores/{shop_id}",
+            "PUT /__admin/namespaces/{ns}/stores/{shop_id}/items",
+            "PUT /__admin/namespaces/{ns}/stores/{shop_id}/promotions",
+            "PUT /__admin/namespaces/{ns}/stores/{shop_id}/accounts",
             "GET /__admin/requests",
             "POST /__admin/requests/verify");
 

@@ -90,6 +90,39 @@ public final class TopMockApp implements AutoCloseable {
                 Map.of("ns", namespace, "shop_id", shopId, "checkout_id", checkoutId), null, null).body();
     }
 
+    /** The shop's store as this namespace sees it, and the orders its subtotals priced ({@code orders}). */
+    public Map<String, Object> store(long shopId) {
+        return topmock.call("GET", "/__admin/namespaces/{ns}/stores/{shop_id}", Map.of("ns", namespace, "shop_id", shopId), null, null).body();
+    }
+
+    private Map<String, Object> putInStore(long shopId, String what, Map<String, ?> body) {
+        return topmock.call("PUT", "/__admin/namespaces/{ns}/stores/{shop_id}/" + what, Map.of("ns", namespace, "shop_id", shopId), body, null)
+                .body();
+    }
+
+    /**
+     * An item {@code item.get} finds by any of its codes and {@code items.subtotal} prices (replacing
+     * the one with its item and SKU ids). A shop with no store gets one.
+     */
+    public Map<String, Object> putItem(long shopId, long itemId, String title, long priceFen, List<String> codes) {
+        return putItem(shopId, Map.of("item_id", itemId, "title", title, "price_fen", priceFen, "codes", codes));
+    }
+
+    /** An item with any of the scenario file's keys ({@code sold_by_weight}, {@code unit}, {@code sku_id}, …). */
+    public Map<String, Object> putItem(long shopId, Map<String, ?> item) {
+        return putInStore(shopId, "items", item);
+    }
+
+    /** A lower unit price for an item of the store ({@code items.subtotal}'s {@code promotion_fee}). */
+    public Map<String, Object> putPromotion(long shopId, long itemId, long priceFen) {
+        return putInStore(shopId, "promotions", Map.of("item_id", itemId, "price_fen", priceFen));
+    }
+
+    /** A card or account {@code pay.account.ack} answers for: {@code channel_name}, {@code channel_account}, {@code balance_fen}, … */
+    public Map<String, Object> putAccount(long shopId, Map<String, ?> account) {
+        return putInStore(shopId, "accounts", account);
+    }
+
     /** Stops this namespace's clock: {@code "now"} or {@code yyyy-MM-dd HH:mm:ss} (GMT+8). */
     public Map<String, Object> freezeClock(String at) {
         return clock(Map.of("freeze", at));
