@@ -14,7 +14,10 @@ import TopMockScenarios
 /// - every checkout's `paid_fen` is the sum of its `SUCCESS` actions' `amount_fen` (summed here,
 ///   checked for overflow);
 /// - an `order.pay` of a `request_id` this namespace already created creates nothing;
-/// - no pay code or buyer account an `order.pay` sent reaches the journal unmasked.
+/// - no pay code or buyer account an `order.pay` or `pay.account.ack` sent reaches the journal
+///   unmasked;
+/// - every order a subtotal priced adds up: `actual_fee` is `total_fee` less its promotions and
+///   coupons, none negative, and a receipt shows the cash received as what was paid plus change.
 ///
 /// Each input starts from the shipped scenarios' seed: state, clocks, journal and uploads reset.
 struct StatefulFuzz {
@@ -54,7 +57,10 @@ struct StatefulFuzz {
             fuzz.step()
             steps += 1
             guard answersAPlainQuery() else { fatalError("the application stopped answering after step \(steps)") }
-            for namespace in namespaces { checkPaidSums(namespace) }
+            for namespace in namespaces {
+                checkPaidSums(namespace)
+                checkOrders(namespace)
+            }
         }
     }
 
@@ -62,7 +68,7 @@ struct StatefulFuzz {
 
     private mutating func step() {
         let namespace = Self.namespaces[Int(input.byte() % 2)]
-        switch input.byte() % 14 {
+        switch input.byte() % 18 {
         case 0, 1, 2: orderPay(namespace)
         case 3: query(namespace)
         case 4: payStatus(namespace)
@@ -77,12 +83,18 @@ struct StatefulFuzz {
             if all { created = [:] } else { created[namespace] = nil }
         case 11: upload()
         case 12: _ = admin("POST", "/__admin/scenarios/reload")
+        case 14: subtotal(namespace)
+        case 15: saleCall(namespace)
+        case 16: receipt(namespace)
+        case 17: changeStore(namespace)
         default: _ = admin("GET", input.pick(["/__admin/namespaces/\(namespace)/actions", "/__admin/namespaces/\(namespace)/checkouts"]))
         }
     }
 
     static let requestIDs = ["r-1", "r-2", "r-3", "cash-0001", "alipay-0001", "split-0001-cash", "tpl-alipay-9", ""]
-    static let checkoutIDs = ["co-1", "co-2", "checkout-split-0001", "order-1", ""]
+    /// The last two are the first orders a namespace's subtotals make (pos-store.yaml's store).
+    static let checkoutIDs = ["co-1", "co-2", "checkout-split-0001", "order-1", "", "1000001", "1000002"]
+    static let itemIDs = ["5001", "5002", "5003", "5004", "9", "0", "-1", "9223372036854775807"]
 
     /// A JSON value from the edges: a whole number, a number as a string, another number, a string.
     private mutating func jsonValue() -> String {
@@ -185,6 +197,94 @@ struct StatefulFuzz {
         _ = admin("POST", "/__admin/scenarios?name=\(input.pick(Self.uploadNames))", yaml: yaml)
     }
 
+    /// `items.subtotal` of edge lines: counts, weights, item ids, coupons, machines.
+    private mutating func subtotal(_ namespace: String) {
+        var lines: [String] = []
+        for _ in 0..<Int(input.byte() % 4) {
+            var line = #"{"item_id":\#(input.byte() % 3 == 0 ? jsonValue() : input.pick(Self.itemIDs))"#
+            switch input.byte() % 4 {
+            case 0: line += #","buy_quantity":\#(jsonValue())"#
+            case 1: line += #","inv_quantity":\#(Self.jsonString(input.pick(["0.532", "1", "0", "-1", "1000", "1000.001", "0.0001", "1e3", ""])))"#
+            case 2: line += #","buy_quantity":\#(input.pick(["1", "2", "9999", "10000"]))"#
+            default: break
+            }
+            lines.append(line + "}")
+        }
+        let assets = input.byte() % 3 == 0 ? #","asset_list":[{"code":\#(Self.jsonString(input.pick(["YH-50-5", "nope", ""])))}]"# : ""
+        let basket =
+            #"{"machine_id":\#(Self.jsonString(input.pick(["pos-1", "pos-2", ""]))),"item_list":[\#(lines.joined(separator: ","))]\#(assets)}"#
+        let request = SignedRequest.call(
+            APIName(rawValue: "alibaba.pos.items.subtotal"),
+            business: [("shop_id", "124"), ("buyer_id", input.byte() % 4 == 0 ? input.pick(Self.integers) : "456"), ("subtotal_request", basket)],
+            nowMillis: now(namespace))
+        call(request, namespace)
+    }
+
+    /// A scan, an account check (with a marked account, which must stay out of the journal), or
+    /// the features.
+    private mutating func saleCall(_ namespace: String) {
+        let account = "6222" + String(input.uint64() % 1_000_000_000_000_000, radix: 10) + "77"
+        let request: SignedRequest
+        switch input.byte() % 3 {
+        case 0:
+            let code = input.pick(["6921168509256", "2000503", "YH-50-5", "", "nope"] + Self.strings)
+            request = SignedRequest.call(
+                APIName(rawValue: "alibaba.pos.item.get"),
+                business: [("shop_id", input.pick(["124", "125"])), ("code_reader_req", #"{"code_value":\#(Self.jsonString(code))}"#)],
+                nowMillis: now(namespace))
+        case 1:
+            request = SignedRequest.call(
+                APIName(rawValue: "alibaba.pos.pay.account.ack"),
+                business: [
+                    ("store_id", "124"),
+                    ("pay_account_detail_request", #"{"payer_id":\#(jsonValue()),"channel_name":"card","channel_account":"\#(account)"}"#),
+                ], nowMillis: now(namespace))
+        default:
+            request = SignedRequest.call(
+                APIName(rawValue: "alibaba.pos.service.features.get"),
+                business: [("get_config_request", #"{"merchant_code":"M","shop_id":\#(jsonValue())}"#)], nowMillis: now(namespace))
+        }
+        call(request, namespace)
+        let journal = Self.text(admin("GET", "/__admin/requests?namespace=\(namespace)&limit=2"))
+        if journal.contains(account) { fatalError("an account number reached the journal: \(journal.prefix(600))") }
+    }
+
+    /// `bill.get` of an order, and its amounts against each other when it prints.
+    private mutating func receipt(_ namespace: String) {
+        let order = input.byte() % 4 == 0 ? jsonValue() : input.pick(["1000001", "1000002", "1000003"])
+        let request = SignedRequest.call(
+            APIName(rawValue: "alibaba.pos.bill.get"), business: [("shop_id", "124"), ("bill_print_request", #"{"biz_order_id":\#(order)}"#)],
+            nowMillis: now(namespace))
+        let text = Self.text(call(request, namespace))
+        guard text.contains(#""success":true"#), let model = JSONValue.object(parsing: text)?.values.first,
+            case .object(let response) = model, case .object(let result)? = response["result"], case .object(let fields)? = result["model"],
+            case .integer(let received)? = fields["receive_fee"], case .integer(let change)? = fields["change_fee"],
+            case .integer(let actual)? = fields["actual_fee"]
+        else { return }
+        if change < 0 || change > received || received - change > actual {
+            fatalError("a receipt's cash does not add up: receive_fee \(received), change_fee \(change), actual_fee \(actual)")
+        }
+    }
+
+    /// The admin API's store changes, from the edges.
+    private mutating func changeStore(_ namespace: String) {
+        let path = "/__admin/namespaces/\(namespace)/stores/\(input.pick(["124", "125"]))"
+        switch input.byte() % 4 {
+        case 0:
+            let body =
+                #"{"item_id":\#(input.pick(Self.itemIDs)),"title":"x","price_fen":\#(jsonValue()),"codes":[\#(Self.jsonString(input.pick(Self.strings)))]}"#
+            _ = admin("PUT", path + "/items", json: body)
+        case 1: _ = admin("PUT", path + "/promotions", json: #"{"item_id":\#(input.pick(Self.itemIDs)),"price_fen":\#(jsonValue())}"#)
+        case 2:
+            _ = admin(
+                "PUT", path + "/accounts",
+                json:
+                    #"{"channel_name":"card","channel_account":"6222","balance_fen":\#(jsonValue()),"valid_from":\#(Self.jsonString(input.pick(Self.strings)))}"#
+            )
+        default: _ = admin("GET", path)
+        }
+    }
+
     // MARK: calls and checks
 
     private func now(_ namespace: String) -> Int64 { Self.application.engine.clocks.nowMillis(namespace: namespace) }
@@ -251,6 +351,18 @@ struct StatefulFuzz {
             if let total = checkout.checkout.totalFen, checkout.status == .paid, sum < total.value, !checkout.actions.isEmpty {
                 fatalError("\(checkout.checkout.key) is paid with \(sum) of \(total)")
             }
+        }
+    }
+
+    /// Each order the namespace's subtotals priced adds up (read through the admin API).
+    static func checkOrders(_ namespace: String) {
+        guard let (_, sales) = application.engine.store(124, namespace: namespace) else { return }
+        for snapshot in sales {
+            let pricing = snapshot.sale.pricing
+            let lines = pricing.lines.reduce(Int64(0)) { $0 + $1.totalFen }
+            guard pricing.promotionFen >= 0, pricing.couponFen >= 0, lines == pricing.totalFen,
+                pricing.totalFen - pricing.promotionFen - pricing.couponFen == pricing.actualFen.value
+            else { fatalError("order \(snapshot.sale.orderID) does not add up: \(pricing)") }
         }
     }
 
