@@ -197,6 +197,56 @@ import TopMockUpstream
         #expect(upstream.journal.count(matching: JournalFilter()) == 2)
     }
 
+    /// The store a recording shows: a scan the local scenarios cannot answer goes upstream (the
+    /// shipped store), and the recording holds the item, its promotion and the features; replayed
+    /// from the recording alone, the scan and the subtotal answer as upstream priced them.
+    @Test func scansAndFeaturesAreRecordedAsAStore() throws {
+        let upstream = try GatewayTests.makeApplication { $0.watchInterval = nil }
+        try upstream.start()
+        defer { upstream.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let proxy = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.scenarioPaths = [folder.path]
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            settings.mode = .proxyOnMiss
+            $0.upstream = settings
+        }
+        func scan(_ code: String) -> SignedRequest {
+            SignedRequest.call(
+                APIName(rawValue: "alibaba.pos.item.get"), business: [("shop_id", "124"), ("code_reader_req", #"{"code_value":"\#(code)"}"#)])
+        }
+        let features = SignedRequest.call(
+            APIName(rawValue: "alibaba.pos.service.features.get"), business: [("get_config_request", #"{"merchant_code":"M","shop_id":"124"}"#)])
+        let recording = try TestTarget.inProcess.run(proxy) { (client: TestClient) throws -> String in
+            #expect(ShippedScenarioTests.field(try client.execute(scan("6921168509256")), "promotion_price") == "150")
+            #expect(ShippedScenarioTests.field(try client.execute(scan("2000503")), "is_weight") == "true")
+            #expect(try client.execute(features).bodyText.contains("ALIPAY_FACEPAY"))
+            return try client.execute(HTTPRequest(method: "GET", path: "/__admin/recording")).bodyText
+        }
+        #expect(recording.contains("stores:\n  - shop_id: 124\n    items:\n"), "\(recording)")
+        try recording.write(to: folder.appendingPathComponent("recorded.yaml"), atomically: true, encoding: .utf8)
+        let loaded = ScenarioLoader.load(paths: [folder.path])
+        #expect(loaded.isValid, "\(loaded.diagnostics.map(\.description))\n\(recording)")
+        let replay = try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.scenarioPaths = [folder.path]
+        }
+        try TestTarget.inProcess.run(replay) { (client: TestClient) throws in
+            #expect(ShippedScenarioTests.field(try client.execute(scan("6921168509256")), "promotion_price") == "150")
+            let subtotal = SignedRequest.call(
+                APIName(rawValue: "alibaba.pos.items.subtotal"),
+                business: [
+                    ("shop_id", "124"), ("buyer_id", "1"),
+                    ("subtotal_request", #"{"item_list":[{"item_id":5001,"buy_quantity":2},{"item_id":5003,"inv_quantity":"0.532"}]}"#),
+                ])
+            #expect(ShippedScenarioTests.field(try client.execute(subtotal), "actual_fee") == "981")
+            #expect(try client.execute(features).bodyText.contains(#"{"code":"CASH","name":"现金","prompt":""}"#))
+        }
+    }
+
     @Test func anUnreachableUpstreamIsA502WithTheReason() throws {
         let recorder = try GatewayTests.makeApplication {
             $0.watchInterval = nil

@@ -277,4 +277,29 @@ import TopMockTesting
             #expect(try AdminTests.admin(client, "GET", "/__admin/namespaces/\(ns)/stores/777").status == 404)
         }
     }
+
+    @Test func rulesMatchTheSalesMethodsAndTheirFields() throws {
+        let app = try GatewayTests.makeApplication()
+        try TestTarget.inProcess.run(app) { (client: TestClient) throws in
+            let rules = """
+                rules:
+                  - name: receipts time out once
+                    when: {method: alibaba.pos.bill.get}
+                    error: isp.top-remote-connection-timeout
+                    first: 1
+                  - name: machine 13 is broken
+                    when: {method: alibaba.pos.items.subtotal, fields: {subtotal_request.machine_id: pos-13}}
+                    error: isp.service-error
+                """
+            #expect(try AdminTests.admin(client, "POST", "/__admin/scenarios?name=sale-rules", body: rules).status == 201)
+            defer { _ = try? AdminTests.admin(client, "DELETE", "/__admin/scenarios/sale-rules") }
+            let broken = try client.execute(Self.subtotal(#"{"item_id":5001}"#, machine: "pos-13", namespace: "rules"))
+            #expect(Self.field(broken, "sub_code") == "isp.service-error", "\(broken.bodyText)")
+            let priced = Self.model(try client.execute(Self.subtotal(#"{"item_id":5001}"#, machine: "pos-1", namespace: "rules")))
+            let order = try #require(priced["biz_order_id"] as? Int)
+            _ = try client.execute(CheckoutTests.pay("rules-cash", checkout: String(order), fee: 150, channel: "cash", namespace: "rules"))
+            #expect(Self.field(try client.execute(Self.bill(String(order), namespace: "rules")), "code") == "15")
+            #expect(Self.field(try client.execute(Self.bill(String(order), namespace: "rules")), "receive_fee") == "150")
+        }
+    }
 }

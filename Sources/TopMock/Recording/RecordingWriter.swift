@@ -54,6 +54,9 @@ struct RecordingWriter {
         var stubIndex: [String: Int] = [:]
         var rules: [(api: String, fields: [String: String], kind: String, value: String, errors: Int, recovered: Bool)] = []
         var ruleIndex: [String: Int] = [:]
+        // By shop: the items scans found (in first-seen order, their codes merged), their
+        // promotions, and the features last listed.
+        var stores: [Int64: Store] = [:]
 
         /// The action's record, made on its first sighting (which names its buyer, checkout, amount).
         func action(_ named: RecordedAction) -> Int {
@@ -107,6 +110,16 @@ struct RecordingWriter {
                         polled.append((index, actions[index].queries))
                     }
                     if !polled.isEmpty { checkoutObservations.append(CheckoutObservation(code: code, actions: polled)) }
+                case .storeItem(let shop, var item, let promotion):
+                    var store = stores[shop] ?? Store(shopID: shop)
+                    if let index = store.items.firstIndex(where: { $0.itemID == item.itemID && $0.skuID == item.skuID }) {
+                        item.codes = store.items[index].codes + item.codes.filter { !store.items[index].codes.contains($0) }
+                    }
+                    store.put(item)
+                    if let promotion { store.put(Promotion(itemID: item.itemID, skuID: item.skuID, title: "recorded", priceFen: promotion)) }
+                    stores[shop] = store
+                case .storeFeatures(let shop, let features):
+                    stores[shop, default: Store(shopID: shop)].features = features
                 case .derived:
                     continue
                 }
@@ -157,6 +170,10 @@ struct RecordingWriter {
                 }
             }
         }
+        if !stores.isEmpty {
+            out += "stores:\n"
+            for shop in stores.keys.sorted() { out += Self.store(stores[shop]!) }
+        }
         if !rules.isEmpty {
             out += "rules:\n"
             for (number, rule) in rules.enumerated() {
@@ -193,6 +210,50 @@ struct RecordingWriter {
     private static func fieldMatchers(_ fields: [String: String]) -> String {
         guard !fields.isEmpty else { return "" }
         return "      fields:\n" + fields.keys.sorted().map { "        \(key($0)): {equals: \(quoted(fields[$0]!))}\n" }.joined()
+    }
+
+    /// A store as the scans and feature lists showed it (a code scanned for two items stays with
+    /// the first: a scan must find one thing).
+    private static func store(_ store: Store) -> String {
+        var out = "  - shop_id: \(store.shopID)\n"
+        var taken: Set<String> = []
+        let items = store.items.compactMap { item -> StoreItem? in
+            var item = item
+            item.codes = item.codes.filter { taken.insert($0).inserted }
+            return item.codes.isEmpty ? nil : item
+        }
+        if !items.isEmpty {
+            out += "    items:\n"
+            for item in items {
+                var fields = ["item_id: \(item.itemID)"]
+                if let sku = item.skuID { fields.append("sku_id: \(sku)") }
+                fields.append("title: \(quoted(item.title))")
+                if let short = item.shortName { fields.append("short_name: \(quoted(short))") }
+                fields.append("price_fen: \(item.priceFen)")
+                fields.append("codes: [" + item.codes.map(quoted).joined(separator: ", ") + "]")
+                if let unit = item.unit { fields.append("unit: \(quoted(unit))") }
+                if item.soldByWeight { fields.append("sold_by_weight: true") }
+                if let weight = item.unitWeight { fields.append("unit_weight: \(quoted(weight))") }
+                if let sku = item.skuCode { fields.append("sku_code: \(quoted(sku))") }
+                out += "      - {" + fields.joined(separator: ", ") + "}\n"
+            }
+        }
+        let promotions = store.promotions.filter { promotion in items.contains { $0.itemID == promotion.itemID && $0.skuID == promotion.skuID } }
+        if !promotions.isEmpty {
+            out += "    promotions:\n"
+            for promotion in promotions {
+                out +=
+                    "      - {item_id: \(promotion.itemID)" + (promotion.skuID.map { ", sku_id: \($0)" } ?? "")
+                    + ", title: recorded, price_fen: \(promotion.priceFen)}\n"
+            }
+        }
+        if !store.features.isEmpty {
+            out += "    features:\n"
+            for feature in store.features {
+                out += "      - {code: \(quoted(feature.code)), name: \(quoted(feature.name)), prompt: \(quoted(feature.prompt))}\n"
+            }
+        }
+        return out
     }
 
     private static func action(_ record: ActionRecord) -> String {

@@ -15,6 +15,12 @@ public struct RecordedAnswer: Sendable {
     /// A field read as a whole number.
     public func number(_ path: String) -> Int64? { fields[path].flatMap { Int64($0) } }
 
+    /// `result.model` of an answer that succeeded.
+    public var successfulModel: [String: JSONValue]? {
+        guard result["success"] == .bool(true), case .object(let model)? = result["model"] else { return nil }
+        return model
+    }
+
     /// What a payment action's state is made of (`action_status`, `result_code`,
     /// `result_message`, `channel_name` of `result.model`), when the answer succeeded and shows an
     /// action; nil otherwise (a business failure topmock answers itself).
@@ -36,7 +42,12 @@ public enum RecordedObservation: Sendable {
     case actionCreated(RecordedAction, state: [String: JSONValue])
     /// A poll of a checkout, answered with this status code: a query of each of its actions.
     case checkoutPolled(shopID: Int64, checkoutID: String, statusCode: Int64)
-    /// Nothing to record: an answer topmock derives by itself (a business failure, say).
+    /// A scan found an item (with its promotion's unit price, when lower): a store's item.
+    case storeItem(shopID: Int64, StoreItem, promotionPriceFen: Fen?)
+    /// The shop's features, in order.
+    case storeFeatures(shopID: Int64, [StoreFeature])
+    /// Nothing to record: an answer topmock derives by itself (a business failure, say, or a
+    /// subtotal, which the replay prices from the store).
     case derived
 }
 

@@ -39,7 +39,21 @@ enum ItemGetMethod: TOPMethod {
         return "no item or coupon with code '\(scan.codeValue)' in shop \(scan.shopID)" + nearest
     }
 
-    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation { .derived }
+    /// An item the upstream found by the scanned code: the store's item, under that code (a
+    /// coupon's answer says too little to price with: derived).
+    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation {
+        guard case .object(let buy)? = answer.successfulModel?["buy_item"], let shop = answer.number("shop_id"),
+            let code = answer.fields["code_reader_req.code_value"], code != Redaction.maskedValue,
+            let itemID = buy["item_id"]?.scalarText.flatMap({ Int64($0) }), let title = buy["title"]?.scalarText,
+            let price = buy["price"]?.scalarText.flatMap({ Int64($0) }).flatMap(Fen.init)
+        else { return .derived }
+        let item = StoreItem(
+            itemID: itemID, skuID: buy["sku_id"]?.scalarText.flatMap { Int64($0) }, title: title, shortName: buy["short_name"]?.scalarText,
+            priceFen: price, codes: [code], unit: buy["inv_unit"]?.scalarText, soldByWeight: buy["is_weight"] == .bool(true),
+            unitWeight: buy["item_weight"]?.scalarText, skuCode: buy["sku_code"]?.scalarText)
+        let promotion = buy["promotion_price"]?.scalarText.flatMap { Int64($0) }.flatMap(Fen.init).flatMap { $0 < price ? $0 : nil }
+        return .storeItem(shopID: shop, item, promotionPriceFen: promotion)
+    }
 
     /// `model.buy_item`: the item as the scan found it. `total_fee` is one unit (or one kilogram)
     /// after its promotion.

@@ -23,7 +23,21 @@ enum ServiceFeaturesGetMethod: TOPMethod {
         scope.store(request.shopID) == nil ? scope.noStore(request.shopID) : nil
     }
 
-    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation { .derived }
+    /// The features the upstream listed: the store's features.
+    static func recorded(_ answer: RecordedAnswer) -> RecordedObservation {
+        guard let list = answer.successfulModel?["available_features"], let shop = answer.number("get_config_request.shop_id") else {
+            return .derived
+        }
+        // Wrapped twice (`{"available_feature":[…]}`), or a plain array with simplify=true.
+        var items: [JSONValue] = []
+        if case .object(let wrapped) = list, case .array(let inner)? = wrapped["available_feature"] { items = inner }
+        if case .array(let plain) = list { items = plain }
+        let features = items.compactMap { item -> StoreFeature? in
+            guard case .object(let fields) = item, let code = fields["code"]?.scalarText, let name = fields["name"]?.scalarText else { return nil }
+            return StoreFeature(code: code, name: name, prompt: fields["prompt"]?.scalarText ?? "")
+        }
+        return .storeFeatures(shopID: shop, features)
+    }
 
     struct Model: ResponseFields {
         let features: [StoreFeature]
