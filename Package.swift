@@ -107,8 +107,12 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["EmbedUI"]
         ),
+        // The dashboard's files (ui/) into TopMock at build time: the plugin and the tool it runs.
+        .executableTarget(name: "EmbedFiles", swiftSettings: strictSettings),
+        .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         // Test harness shared by the test targets (signed requests, a raw HTTP client) and the
         // fuzz targets.
         .target(

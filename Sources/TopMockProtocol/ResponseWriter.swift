@@ -123,6 +123,53 @@ public struct ResponseWriter: ~Copyable {
         }
     }
 
+    /// A list of objects, each written by `body` from one of `items`: TOP's list — wrapped twice
+    /// in JSON (`"name":{"itemName":[{…}]}`, a plain array with `simplify`), one `itemName`
+    /// element per item in XML — with no tree built.
+    public mutating func objects<Items: Sequence>(
+        _ name: StaticString, itemName: StaticString, _ items: Items, _ body: (inout ResponseWriter, Items.Element) -> Void
+    ) {
+        switch target {
+        case .json(let simplify):
+            beginJSONField(name)
+            if !simplify {
+                bytes.append(UInt8(ascii: "{"))
+                bytes.append(UInt8(ascii: "\""))
+                write(itemName)
+                write("\":")
+            }
+            bytes.append(UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                bytes.append(UInt8(ascii: "{"))
+                objectHasField = false
+                body(&self, item)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+            if !simplify { bytes.append(UInt8(ascii: "}")) }
+            objectHasField = true
+        case .xml:
+            beginXMLElement(name)
+            for item in items {
+                beginXMLElement(itemName)
+                body(&self, item)
+                endXMLElement(itemName)
+            }
+            endXMLElement(name)
+        case .tree:
+            var list: [ResponseValue] = []
+            for item in items {
+                objects.append(ResponseObject())
+                body(&self, item)
+                list.append(.object(objects.removeLast()))
+            }
+            objects[objects.count - 1].append(name.description, .list(itemName: itemName.description, list))
+        }
+    }
+
     // MARK: Any field
 
     /// A field of a tree (stubs, rules, errors, upstream answers): names and values escaped.

@@ -14,6 +14,7 @@ struct AdminContext: Sendable {
     let actions: ActionsResource
     let checkouts: CheckoutsResource
     let stores: StoresResource
+    let ui: UIResource
     let journal: JournalResource
     let recording: RecordingResource
 
@@ -28,6 +29,7 @@ struct AdminContext: Sendable {
         actions = ActionsResource(engine: engine)
         checkouts = CheckoutsResource(engine: engine)
         stores = StoresResource(engine: engine)
+        ui = UIResource()
         self.journal = JournalResource(journal: journal)
         recording = RecordingResource(recorder: recorder)
     }

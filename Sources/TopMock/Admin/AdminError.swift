@@ -53,6 +53,10 @@ struct AdminError: Error {
         AdminError(status: 404, code: 1011, message: "no checkout with checkout_id '\(checkoutID)' in shop \(shopID)")
     }
 
+    static func unknownRequest(_ id: String) -> AdminError {
+        AdminError(status: 404, code: 1020, message: "no journal entry with id '\(id)' (the journal keeps the latest calls only)")
+    }
+
     static func unknownStore(shopID: Int64) -> AdminError {
         AdminError(status: 404, code: 1019, message: "no store for shop \(shopID): declare one under stores, or PUT an item to start one")
     }

@@ -46,9 +46,12 @@ struct AdminResponder: HTTPResponder {
         ("GET", "/__admin/requests", { admin, call throws(AdminError) in try admin.journal.list(call) }),
         ("DELETE", "/__admin/requests", { admin, call throws(AdminError) in try admin.journal.clear(call) }),
         ("GET", "/__admin/requests/count", { admin, call throws(AdminError) in try admin.journal.count(call) }),
+        ("GET", "/__admin/requests/{id}", { admin, call throws(AdminError) in try admin.journal.read(call) }),
         ("POST", "/__admin/requests/verify", { admin, call throws(AdminError) in try admin.journal.verify(call) }),
         ("GET", "/__admin/recording", { admin, _ throws(AdminError) in try admin.recording.read() }),
         ("DELETE", "/__admin/recording", { admin, _ throws(AdminError) in try admin.recording.clear() }),
+        ("GET", "/__admin/ui", { admin, call throws(AdminError) in try admin.ui.page(call) }),
+        ("GET", "/__admin/ui/{file}", { admin, call throws(AdminError) in try admin.ui.file(call) }),
     ]
 
     func respond(to request: HTTPRequest) -> HTTPReply {
@@ -57,8 +60,12 @@ struct AdminResponder: HTTPResponder {
         if let refusal = browserGuard.refusal(of: request, body: request.path == "/__admin/scenarios" ? .yaml : .json) {
             return .response(refusal.response)
         }
-        if let token, request.headers["Authorization"] != "Bearer \(token)" {
-            return .response(AdminError.unauthorized.response)
+        if let token, !Self.isAuthorized(request.headers["Authorization"], token: token) {
+            var refusal = AdminError.unauthorized.response
+            // A browser asks for the token (any user name, the token as password) and then sends it
+            // with every call of the page: how the dashboard passes it.
+            refusal.headers.add(name: "WWW-Authenticate", value: #"Basic realm="topmock admin", charset="UTF-8""#)
+            return .response(refusal)
         }
         guard enabled || request.path == "/__admin/health" else { return .response(AdminError.adminDisabled.response) }
         var allowed: [String] = []
@@ -76,6 +83,18 @@ struct AdminResponder: HTTPResponder {
         }
         if !allowed.isEmpty { return .response(AdminError.methodNotAllowed(request.method, allowed: allowed).response) }
         return .response(AdminError.notFound(request.path).response)
+    }
+
+    /// `Authorization: Bearer TOKEN` (tools, the helpers), or HTTP Basic with the token as the
+    /// password and any user name (a browser, for the dashboard).
+    static func isAuthorized(_ authorization: String?, token: String) -> Bool {
+        guard let authorization else { return false }
+        if authorization == "Bearer \(token)" { return true }
+        guard authorization.count > 6, authorization.prefix(6).lowercased() == "basic ",
+            let decoded = Data(base64Encoded: String(authorization.dropFirst(6))),
+            let credentials = String(bytes: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":")
+        else { return false }
+        return credentials[credentials.index(after: colon)...] == token
     }
 
     /// The template's `{name}` values, or nil when the path does not fit it.

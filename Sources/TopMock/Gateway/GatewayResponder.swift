@@ -38,6 +38,14 @@ struct GatewayResponder: HTTPResponder {
             outcome: call.entry.outcome,
             result: call.result, namespace: call.entry.namespace, duration: latency + (call.delay ?? .zero))
         let delay = call.delay
+        switch outcome {
+        case .response(let response):
+            call.entry.answer = SentAnswer(status: response.status, contentType: response.headers["Content-Type"], body: response.body)
+        case .truncated(let response, let sent):
+            call.entry.answer = SentAnswer(
+                status: response.status, contentType: response.headers["Content-Type"], body: Array(response.body.prefix(sent)))
+        case .closeConnection, .resetConnection, .deferred: break
+        }
         journal.record(call.takeEntry())
         guard let delay, delay > .zero else { return outcome }
         let deferred = DeferredResponse()

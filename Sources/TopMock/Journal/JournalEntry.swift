@@ -64,6 +64,9 @@ public struct JournalEntry: Sendable {
     /// Time to compute the answer, microseconds (an injected delay is `delayMillis`).
     public var latencyMicros: Int
     public var delayMillis: Int?
+    /// What was sent back, as sent (the body shares the response's storage: no copy); nil when a
+    /// fault closed or reset the connection instead.
+    public var answer: SentAnswer?
 
     /// The fields only a refused, faulted or near-miss call has, out of line, so an answered
     /// call's entry holds none of them.
@@ -141,12 +144,26 @@ public struct JournalEntry: Sendable {
         func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
         var total = 256 + namespace.utf8.count + remoteAddress.utf8.count + answerRequestID.utf8.count
         total += received.byteCount + received.count * 32
-        total += size(appKey) + size(requestID) + size(rule) + size(scenario)
+        total += size(appKey) + size(requestID) + size(rule) + size(scenario) + (answer?.body.count ?? 0)
         if let details = details.value {
             total += size(details.errorSubCode) + size(details.fault) + size(details.diagnostic) + size(details.nearMiss)
             if let mismatch = details.signatureMismatch { total += mismatch.canonical.utf8.count + 160 }
         }
         return total
+    }
+}
+
+/// An answer as `/router/rest` sent it: its status, content type and body bytes (the part sent,
+/// for a truncated one).
+public struct SentAnswer: Sendable {
+    public var status: Int
+    public var contentType: String?
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String?, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
     }
 }
 
@@ -163,14 +180,21 @@ public struct JournalFilter: Sendable, Equatable {
     public var created: Bool?
     public var sinceMillis: Int64?
     public var untilMillis: Int64?
+    /// Only entries with a larger id (what a page polling for new calls asks).
+    public var afterID: Int?
+    /// Only entries with a smaller id (an older page).
+    public var beforeID: Int?
     /// Business fields by dotted path (`pay_request.pay_fee` → `1500`), each of which the call
     /// must have with that value (JSON parameters looked into; see ``FieldPaths``).
     public var fields: [String: String]
 
     public init(
         namespace: String? = nil, method: String? = nil, appKey: String? = nil, shopID: String? = nil, requestID: String? = nil,
-        outcome: String? = nil, created: Bool? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil, fields: [String: String] = [:]
+        outcome: String? = nil, created: Bool? = nil, sinceMillis: Int64? = nil, untilMillis: Int64? = nil, afterID: Int? = nil,
+        beforeID: Int? = nil, fields: [String: String] = [:]
     ) {
+        self.afterID = afterID
+        self.beforeID = beforeID
         self.fields = fields
         self.created = created
         self.namespace = namespace
@@ -193,6 +217,8 @@ public struct JournalFilter: Sendable, Equatable {
         if let created, entry.createdPayment != created { return false }
         if let sinceMillis, entry.receivedAtMillis < sinceMillis { return false }
         if let untilMillis, entry.receivedAtMillis > untilMillis { return false }
+        if let afterID, entry.id <= afterID { return false }
+        if let beforeID, entry.id >= beforeID { return false }
         if !fields.isEmpty {
             // Read from the kept (masked) parameters, only for entries every other criterion let through.
             let paths = FieldPaths(entry.parameters)
@@ -206,7 +232,7 @@ public struct JournalFilter: Sendable, Equatable {
         let parts: [(String, String?)] = [
             ("namespace", namespace), ("method", method), ("app_key", appKey), ("shop_id", shopID), ("request_id", requestID),
             ("outcome", outcome), ("created", created.map(String.init)), ("since", sinceMillis.map(String.init)),
-            ("until", untilMillis.map(String.init)),
+            ("until", untilMillis.map(String.init)), ("after_id", afterID.map(String.init)), ("before_id", beforeID.map(String.init)),
         ]
         let set =
             parts.compactMap { name, value in value.map { "\(name)=\($0)" } }

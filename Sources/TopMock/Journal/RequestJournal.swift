@@ -120,6 +120,11 @@ public final class RequestJournal: Sendable {
         return Array(all.suffix(max(0, limit)))
     }
 
+    /// The visible entry with this id, if the journal still holds it.
+    public func entry(id: Int) -> JournalEntry? {
+        ring.withLock { ring in ring.entries().last { $0.id == id } }
+    }
+
     public func count(matching filter: JournalFilter = JournalFilter()) -> Int {
         ring.withLock { $0.entries() }.count(where: filter.matches)
     }

@@ -11,13 +11,12 @@ public struct BillGetRequest: Sendable, Equatable {
         let request = try BusinessObject<Field>(parameters, "bill_print_request")
         bizOrderID = try request.wholeNumber(.bizOrderID, required: true)!
         machineID = try request.string(.machineID)
-        for key in Field.otherStrings { _ = try request.string(key) }
     }
 
+    /// The fields topmock reads; the page's others are not looked at.
     enum Field: String, BusinessKey {
-        case bizOrderID = "biz_order_id", machineID = "machine_id", shopID = "shop_id", merchantCode = "merchant_code", source, extra
+        case bizOrderID = "biz_order_id", machineID = "machine_id"
 
-        static let otherStrings: [Field] = [.shopID, .merchantCode, .source, .extra]
         static let fields = BusinessFields(Self.self)
         var kind: BusinessFieldKind { self == .bizOrderID ? .wholeNumber : .string }
     }

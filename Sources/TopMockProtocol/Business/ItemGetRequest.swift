@@ -1,7 +1,7 @@
 /// The business parameters of `alibaba.pos.item.get` (商品扫码获取商品, apiId 40405; docs/protocol.md,
 /// "The rest of a POS sale"): `shop_id` and `code_reader_req`, whose `code_value` (the scanned
-/// barcode, QR or asset code) topmock requires. The other fields the page lists are checked for
-/// type (41 naming the path) and not required: whether the real gateway requires them is not known.
+/// barcode, QR or asset code) topmock requires. The other fields the page lists are neither
+/// required nor read: whether the real gateway requires them is not known.
 public struct ItemGetRequest: Sendable, Equatable {
     public var shopID: Int64
     public var codeValue: String
@@ -17,15 +17,12 @@ public struct ItemGetRequest: Sendable, Equatable {
         codeType = try request.string(.codeType)
         machineID = try request.string(.machineID)
         buyerID = try request.wholeNumber(.buyerID)
-        for key in Field.otherStrings { _ = try request.string(key) }
     }
 
+    /// The fields topmock reads; the page's others are not looked at.
     enum Field: String, BusinessKey {
         case codeValue = "code_value", codeType = "code_type", machineID = "machine_id", buyerID = "buyer_id"
-        case source, shopID = "shop_id", businessType = "business_type", merchantCode = "merchant_code", codeExtra = "code_extra"
 
-        /// Checked for type only.
-        static let otherStrings: [Field] = [.source, .shopID, .businessType, .merchantCode, .codeExtra]
         static let fields = BusinessFields(Self.self)
 
         var kind: BusinessFieldKind { self == .buyerID ? .wholeNumber : .string }

@@ -44,15 +44,12 @@ public struct ItemsSubtotalRequest: Sendable, Equatable {
         buyerID = try parameters.wholeNumber("buyer_id")
         let request = try BusinessObject<Field>(parameters, "subtotal_request")
         machineID = try request.string(.machineID)
-        for key in Field.otherStrings { _ = try request.string(key) }
-        _ = try request.wholeNumber(.buyerID)
         lines = []
         for line in try request.objects(.itemList, of: LineField.self, required: true, maximumCount: Self.maximumLines)! {
             lines.append(try Self.line(line))
         }
         assetCodes = []
         for asset in try request.objects(.assetList, of: AssetField.self, maximumCount: Self.maximumAssets) ?? [] {
-            for key in AssetField.otherStrings { _ = try asset.string(key) }
             if let code = try asset.string(.code) { assetCodes.append(code) }
         }
     }
@@ -60,7 +57,6 @@ public struct ItemsSubtotalRequest: Sendable, Equatable {
     private static func line(_ line: BusinessObject<LineField>) throws(TOPError) -> Line {
         let itemID = try line.wholeNumber(.itemID, required: true)!
         let skuID = try line.wholeNumber(.skuID)
-        _ = try line.string(.extra)
         if let weight = try line.string(.invQuantity) {
             guard let grams = grams(weight), grams > 0, grams <= maximumWeightGrams else {
                 throw .outOfRange(
@@ -94,39 +90,32 @@ public struct ItemsSubtotalRequest: Sendable, Equatable {
         return grams
     }
 
+    /// The fields topmock reads (the page's others, `shop_id`, `business_type`, `merchant_code`,
+    /// `buyer_id`, `extra`, are not looked at: each field read costs a look-up in the decoder).
     enum Field: String, BusinessKey {
-        case itemList = "item_list", assetList = "asset_list", machineID = "machine_id", buyerID = "buyer_id"
-        case shopID = "shop_id", businessType = "business_type", merchantCode = "merchant_code", extra
+        case itemList = "item_list", assetList = "asset_list", machineID = "machine_id"
 
-        static let otherStrings: [Field] = [.shopID, .businessType, .merchantCode, .extra]
         static let fields = BusinessFields(Self.self)
 
         var kind: BusinessFieldKind {
             switch self {
             case .itemList: .objectList(LineField.fields)
             case .assetList: .objectList(AssetField.fields)
-            case .buyerID: .wholeNumber
-            default: .string
+            case .machineID: .string
             }
         }
     }
 
     enum LineField: String, BusinessKey {
-        case itemID = "item_id", skuID = "sku_id", buyQuantity = "buy_quantity", invQuantity = "inv_quantity", extra
+        case itemID = "item_id", skuID = "sku_id", buyQuantity = "buy_quantity", invQuantity = "inv_quantity"
 
         static let fields = BusinessFields(Self.self)
-        var kind: BusinessFieldKind {
-            switch self {
-            case .itemID, .skuID, .buyQuantity: .wholeNumber
-            case .invQuantity, .extra: .string
-            }
-        }
+        var kind: BusinessFieldKind { self == .invQuantity ? .string : .wholeNumber }
     }
 
     enum AssetField: String, BusinessKey {
-        case code, type, title, status, extra, source
+        case code
 
-        static let otherStrings: [AssetField] = [.type, .title, .status, .extra, .source]
         static let fields = BusinessFields(Self.self)
         var kind: BusinessFieldKind { .string }
     }

@@ -15,11 +15,11 @@ public struct PayAccountAckRequest: Sendable, Equatable {
         payeeID = try request.wholeNumber(.payeeID)
         channelAccount = try request.string(.channelAccount, required: true)!
         channelName = try request.string(.channelName, required: true)!
-        _ = try request.string(.attributes)
     }
 
+    /// The fields topmock reads; `attributes` is not looked at.
     enum Field: String, BusinessKey {
-        case payerID = "payer_id", payeeID = "payee_id", channelAccount = "channel_account", channelName = "channel_name", attributes
+        case payerID = "payer_id", payeeID = "payee_id", channelAccount = "channel_account", channelName = "channel_name"
 
         static let fields = BusinessFields(Self.self)
         var kind: BusinessFieldKind { self == .payerID || self == .payeeID ? .wholeNumber : .string }

@@ -9,11 +9,10 @@ public struct ServiceFeaturesGetRequest: Sendable, Equatable {
         let request = try BusinessObject<Field>(parameters, "get_config_request")
         merchantCode = try request.string(.merchantCode, required: true)!
         shopID = try request.wholeNumber(.shopID, required: true)!
-        _ = try request.string(.extra)
     }
 
     enum Field: String, BusinessKey {
-        case merchantCode = "merchant_code", shopID = "shop_id", extra
+        case merchantCode = "merchant_code", shopID = "shop_id"
 
         static let fields = BusinessFields(Self.self)
         var kind: BusinessFieldKind { self == .shopID ? .wholeNumber : .string }

@@ -131,11 +131,17 @@ struct JournalResource: Sendable {
     }
 
     /// The query's filter: `namespace`, `method`, `app_key`, `shop_id`, `request_id`, `outcome`,
-    /// `created` (`true`/`false`), `since`/`until` (epoch ms) and `field.PATH=VALUE`.
+    /// `created` (`true`/`false`), `since`/`until` (epoch ms), `after_id`/`before_id` (entry ids)
+    /// and `field.PATH=VALUE`.
     static func filter(_ query: [String: String]) throws(AdminError) -> JournalFilter {
         func millis(_ name: String) throws(AdminError) -> Int64? {
             guard let text = query[name] else { return nil }
             guard let value = Int64(text) else { throw .badParameter("\(name) must be epoch milliseconds, not '\(text)'") }
+            return value
+        }
+        func id(_ name: String) throws(AdminError) -> Int? {
+            guard let text = query[name] else { return nil }
+            guard let value = Int(text), value >= 0 else { throw .badParameter("\(name) must be a journal entry's id, not '\(text)'") }
             return value
         }
         var created: Bool?
@@ -148,8 +154,49 @@ struct JournalResource: Sendable {
         return JournalFilter(
             namespace: query["namespace"], method: query["method"], appKey: query["app_key"], shopID: query["shop_id"],
             requestID: query["request_id"], outcome: query["outcome"], created: created, sinceMillis: try millis("since"),
-            untilMillis: try millis("until"),
-            fields: fields)
+            untilMillis: try millis("until"), afterID: try id("after_id"), beforeID: try id("before_id"), fields: fields)
+    }
+
+    /// One call with what it was answered, as sent. The answer is shown exactly unless it may
+    /// hold a field the redaction list masks (an upstream's answer, say): then masked as the
+    /// list decides, and `masked` says so.
+    struct Detail: Encodable {
+        var entry: Entry
+        var answer: Answer?
+
+        struct Answer: Encodable {
+            var status: Int
+            var contentType: String?
+            var body: String
+            var masked: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case status, body, masked
+                case contentType = "content_type"
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(answer, forKey: .answer)
+        }
+
+        enum Key: String, CodingKey { case answer }
+    }
+
+    func read(_ call: AdminCall) throws(AdminError) -> HTTPResponse {
+        guard let id = Int(call.segment("id")), let entry = journal.entry(id: id) else {
+            throw .unknownRequest(call.segment("id"))
+        }
+        let answer = entry.answer.map { sent in
+            let text = String(decoding: sent.body, as: UTF8.self)
+            let redaction = ServedMethods.redaction
+            let mentions = sent.body.withUnsafeBufferPointer { redaction.mentionsAnyField($0) }
+            let body = mentions ? redaction.maskedAnswer(text) : text
+            return Detail.Answer(status: sent.status, contentType: sent.contentType, body: body, masked: mentions)
+        }
+        return .json(Detail(entry: Entry(entry), answer: answer))
     }
 
     struct Expectation: Decodable {

@@ -77,39 +77,35 @@ enum BillGetMethod: TOPMethod {
             writer.field("biz_order_id", sale.orderID)
             writer.field("create_time", TimestampPolicy.format(epochMillis: sale.createdAt))
             writer.field("pay_time", TimestampPolicy.format(epochMillis: sale.paidAt ?? now))
-            let items = sale.pricing.lines.enumerated().map { Self.line($0.element, index: $0.offset, orderID: sale.orderID) }
-            writer.field(
-                "item_blocks",
-                .list(
-                    itemName: "bill_item_block_dto",
-                    [.object(ResponseObject([("title", .string("")), ("item_dtos", .list(itemName: "bill_item_dto", items))]))]))
-            writer.field(
-                "payment_channels",
-                .list(
-                    itemName: "payment_channel_dto",
-                    payments.map { payment in
-                        .object(
-                            ResponseObject([
-                                ("channel_code", .string(payment.channel)), ("pay_fee", .integer(payment.amountFen?.value ?? 0)),
-                                ("request_id", .string(payment.key.requestID)),
-                            ]))
-                    }))
+            let lines = sale.pricing.lines.enumerated()
+            writer.objects("item_blocks", itemName: "bill_item_block_dto", CollectionOfOne(())) { block, _ in
+                block.field("title", "")
+                block.objects("item_dtos", itemName: "bill_item_dto", lines) { line, numbered in
+                    Self.write(numbered.element, index: numbered.offset, orderID: sale.orderID, to: &line)
+                }
+            }
+            writer.objects("payment_channels", itemName: "payment_channel_dto", payments) { channel, payment in
+                channel.field("channel_code", payment.channel)
+                channel.field("pay_fee", payment.amountFen?.value ?? 0)
+                channel.field("request_id", payment.key.requestID)
+            }
         }
 
-        private static func line(_ line: BasketLine, index: Int, orderID: Int64) -> ResponseValue {
-            var fields: [(String, ResponseValue)] = [
-                ("sub_order_id", .string("\(orderID)-\(index + 1)")), ("item_id", .string(String(line.item.itemID))),
-                ("title", .string(line.item.shortName ?? line.item.title)), ("full_title", .string(line.item.title)),
-                ("quantity", .integer(line.quantity)), ("price", .integer(line.item.priceFen.value)),
-                ("promotion_price", .integer((line.promotionPriceFen ?? line.item.priceFen).value)),
-                ("total_fee", .integer(line.payFen)), ("total_discount_fee", .integer(line.discountFen)),
-                ("is_weight", .bool(line.weightGrams != nil)),
-            ]
-            if let grams = line.weightGrams { fields.append(("weight", .string(kilograms(grams)))) }
-            if let unit = line.item.unit { fields.append(("inv_unit", .string(unit))) }
-            if let code = line.item.codes.first { fields.append(("bar_code", .string(code))) }
-            if let sku = line.item.skuCode { fields.append(("sku_code", .string(sku))) }
-            return .object(ResponseObject(fields))
+        private static func write(_ line: BasketLine, index: Int, orderID: Int64, to writer: inout ResponseWriter) {
+            writer.field("sub_order_id", "\(orderID)-\(index + 1)")
+            writer.field("item_id", String(line.item.itemID))
+            writer.field("title", line.item.shortName ?? line.item.title)
+            writer.field("full_title", line.item.title)
+            writer.field("quantity", line.quantity)
+            writer.field("price", line.item.priceFen.value)
+            writer.field("promotion_price", (line.promotionPriceFen ?? line.item.priceFen).value)
+            writer.field("total_fee", line.payFen)
+            writer.field("total_discount_fee", line.discountFen)
+            writer.field("is_weight", line.weightGrams != nil)
+            writer.field("weight", line.weightGrams.map(kilograms))
+            writer.field("inv_unit", line.item.unit)
+            writer.field("bar_code", line.item.codes.first)
+            writer.field("sku_code", line.item.skuCode)
         }
 
         /// Grams as kilograms with three decimals (`0.532`).

@@ -45,6 +45,12 @@ enum PayAccountAckMethod: TOPMethod {
         let account: StoreAccount
         let isValid: Bool
 
+        /// The account as a receipt shows a card: its last four characters, the rest `*` (the
+        /// app knows the number it sent; the answer, kept by the journal, holds no more of it).
+        static func shown(_ account: String) -> String {
+            String(repeating: "*", count: max(0, account.count - 4)) + account.suffix(4)
+        }
+
         func write(to writer: inout ResponseWriter) {
             writer.field("biz_codes", account.bizCodes)
             writer.field("result_code", isValid ? "SUCCESS" : "ACCOUNT_INVALID")
@@ -54,7 +60,7 @@ enum PayAccountAckMethod: TOPMethod {
             writer.field("start_time", account.validFrom.map { TimestampPolicy.format(epochMillis: $0) })
             writer.field("end_time", account.validUntil.map { TimestampPolicy.format(epochMillis: $0) })
             writer.field("is_valid", isValid)
-            writer.field("account", account.channelAccount)
+            writer.field("account", Self.shown(account.channelAccount))
             writer.field("success", true)
             writer.field("msg_code", "")
             writer.field("msg_info", "")

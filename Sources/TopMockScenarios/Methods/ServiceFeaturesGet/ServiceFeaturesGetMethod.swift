@@ -43,10 +43,11 @@ enum ServiceFeaturesGetMethod: TOPMethod {
         let features: [StoreFeature]
 
         func write(to writer: inout ResponseWriter) {
-            let items = features.map { feature in
-                ResponseValue.object(["code": .string(feature.code), "name": .string(feature.name), "prompt": .string(feature.prompt)])
+            writer.objects("available_features", itemName: "available_feature", features) { item, feature in
+                item.field("code", feature.code)
+                item.field("name", feature.name)
+                item.field("prompt", feature.prompt)
             }
-            writer.field("available_features", .list(itemName: "available_feature", items))
             writer.field("msg_code", "")
             writer.field("msg_info", "")
             writer.field("success", true)
