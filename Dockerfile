@@ -17,6 +17,9 @@ RUN apt-get update \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
+# The dashboard's files and the plugin that puts them into the binary at build time.
+COPY Plugins ./Plugins
+COPY ui ./ui
 # SwiftPM checks every target's folder when it reads the manifest, test targets included.
 COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product topmock \

@@ -107,8 +107,10 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strictSettings,
-            plugins: ["EmbedUI"]
+            // A fuzzing build compiles every executable, host tools included, against libFuzzer's
+            // `main`, so the plugin's tool cannot run there: that build has no dashboard.
+            swiftSettings: strictSettings + (fuzzing ? [.define("NO_DASHBOARD")] : []),
+            plugins: fuzzing ? [] : ["EmbedUI"]
         ),
         // The dashboard's files (ui/) into TopMock at build time: the plugin and the tool it runs.
         .executableTarget(name: "EmbedFiles", swiftSettings: strictSettings),

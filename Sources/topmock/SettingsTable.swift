@@ -75,9 +75,9 @@ enum SettingsTable {
     )
     static let adminToken = SettingDefinition<String>(
         "admin-token", "TOPMOCK_ADMIN_TOKEN", valueName: "token",
-        help: "Require 'Authorization: Bearer TOKEN' on every admin call and /metrics, health included.",
+        help: "Require 'Authorization: Bearer TOKEN' (or Basic, token as password) on every admin call, /metrics and the dashboard, health included.",
         doc:
-            "every admin call, health and `/metrics` included, needs `Authorization: Bearer TOKEN`; `topmock healthcheck` reads the same variable. Set it whenever topmock listens beyond loopback (a container with `TOPMOCK_HOST=0.0.0.0`)"
+            "every admin call, health, `/metrics` and the dashboard included, needs `Authorization: Bearer TOKEN` (or HTTP Basic with the token as password: how a browser sends it, [dashboard.md](dashboard.md#safety)); `topmock healthcheck` reads the same variable. Set it whenever topmock listens beyond loopback (a container with `TOPMOCK_HOST=0.0.0.0`)"
     )
     static let allowedHosts = SettingDefinition<[String]>(
         "allowed-host", "TOPMOCK_ALLOWED_HOSTS", .list(separator: ","), valueName: "name",

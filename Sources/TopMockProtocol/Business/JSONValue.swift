@@ -56,6 +56,26 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return try? decoder.decode([String: JSONValue].self, from: data)
     }
 
+    /// Whether `text` is a JSON object, checked by the decoder (which reads the whole text before
+    /// anything is decoded) without building the object.
+    public static func isObject(_ text: String) -> Bool {
+        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return false }
+        let data = text.withUTF8Buffer { Data(buffer: $0) }
+        return (try? decoder.decode(ObjectShape.self, from: data)) != nil
+    }
+
+    /// Any JSON object, nothing of it read.
+    private struct ObjectShape: Decodable {
+        init(from decoder: any Decoder) throws { _ = try decoder.container(keyedBy: NoKey.self) }
+    }
+
+    private struct NoKey: CodingKey {
+        var stringValue: String { "" }
+        var intValue: Int? { nil }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { nil }
+    }
+
     /// One decoder for every call, as `PaymentActionQuery` keeps: no options, no state between decodes.
     private static let decoder = JSONDecoder()
 

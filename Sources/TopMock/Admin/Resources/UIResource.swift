@@ -46,3 +46,10 @@ struct UIResource: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: file.bytes)
     }
 }
+
+#if NO_DASHBOARD
+/// A fuzzing build's stand-in (Package.swift): no files, so `/__admin/ui` is 404 there.
+enum EmbeddedUI {
+    static let files: [(name: String, text: String)] = []
+}
+#endif
