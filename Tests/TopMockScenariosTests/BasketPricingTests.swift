@@ -30,7 +30,8 @@ import Testing
     @Test func weightsAreKilogramsWithAtMostThreeDecimals() {
         #expect(ItemsSubtotalRequest.grams("0.532") == 532 && ItemsSubtotalRequest.grams("2") == 2000)
         #expect(ItemsSubtotalRequest.grams("1.5") == 1500 && ItemsSubtotalRequest.grams("0.05") == 50)
-        for bad in ["", ".5", "1.", "1.0001", "-1", "+1", "1e3", "1,5", "1.5.0", "99999999"] {
+        #expect(ItemsSubtotalRequest.grams("9999999.999") == 9_999_999_999 && ItemsSubtotalRequest.grams("0.000") == 0)
+        for bad in ["", ".5", "1.", "1.0001", "-1", "+1", "1e3", "1,5", "1.5.0", "99999999", "1..5", " 1", "1 ", "١"] {
             #expect(ItemsSubtotalRequest.grams(bad) == nil, "\(bad)")
         }
     }

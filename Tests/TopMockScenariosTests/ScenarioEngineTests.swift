@@ -119,7 +119,8 @@ import TopMockTesting
 
     /// The rule index (candidates by the request_id's first byte) must pick exactly the rule a
     /// scan of every rule in order picks: random sets of gated and ungated rules at random
-    /// priorities, random request ids, compared with the scan done here.
+    /// priorities, random request ids (some empty, and calls with none, as the sale's methods
+    /// make), compared with the scan done here.
     @Test func ruleIndexPicksWhatAFullScanPicks() throws {
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func random(_ bound: Int) -> Int {
@@ -145,7 +146,8 @@ import TopMockTesting
             let engine = try Self.engine(text)
             for _ in 0..<50 {
                 let requestID = pieces[random(pieces.count - 1)] + pieces[random(pieces.count)] + String(random(3))
-                let request = Self.query(requestID, shop: Int64(random(3)), app: "k\(random(2))")
+                var request = Self.query(random(8) == 0 ? "" : requestID, shop: Int64(random(3)), app: "k\(random(2))")
+                if random(6) == 0 { request.call = nil }  // a call with no request_id at all
                 let scanned = engine.set.rules.first { $0.pattern.matches(request) }?.name
                 #expect(engine.resolve(request).ruleName == scanned, "round \(round), request_id '\(requestID)'")
             }

@@ -40,10 +40,10 @@ struct GatewayResponder: HTTPResponder {
         let delay = call.delay
         switch outcome {
         case .response(let response):
-            call.entry.answer = SentAnswer(status: response.status, contentType: response.headers["Content-Type"], body: response.body)
+            call.entry.answer = SentAnswer(status: response.status, headers: response.headers, body: response.body)
         case .truncated(let response, let sent):
             call.entry.answer = SentAnswer(
-                status: response.status, contentType: response.headers["Content-Type"], body: Array(response.body.prefix(sent)))
+                status: response.status, headers: response.headers, body: Array(response.body.prefix(sent)))
         case .closeConnection, .resetConnection, .deferred: break
         }
         journal.record(call.takeEntry())

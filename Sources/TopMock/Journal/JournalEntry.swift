@@ -1,3 +1,4 @@
+public import TopMockHTTP
 public import TopMockProtocol
 public import TopMockScenarios
 
@@ -153,16 +154,19 @@ public struct JournalEntry: Sendable {
     }
 }
 
-/// An answer as `/router/rest` sent it: its status, content type and body bytes (the part sent,
-/// for a truncated one).
+/// An answer as `/router/rest` sent it: its status, headers and body bytes (the part sent, for a
+/// truncated one). The headers and body are the response's own storage, shared, not copied: the
+/// request path pays a retain for each, and the content type is looked up only when a page asks.
 public struct SentAnswer: Sendable {
     public var status: Int
-    public var contentType: String?
+    public var headers: HTTPHeaders
     public var body: [UInt8]
 
-    public init(status: Int, contentType: String?, body: [UInt8]) {
+    public var contentType: String? { headers["Content-Type"] }
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
         self.status = status
-        self.contentType = contentType
+        self.headers = headers
         self.body = body
     }
 }

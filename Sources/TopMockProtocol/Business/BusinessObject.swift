@@ -36,14 +36,21 @@ public struct BusinessFields: Sendable {
 /// numeric string. The parameter is decoded once by `JSONDecoder`'s keyed container, reading only
 /// the fields `Key` lists.
 public struct BusinessObject<Key: BusinessKey>: Sendable {
-    /// The parameter's name: the path prefix of every field.
-    public let name: String
+    /// The parameter's name, or the path of the list holding this object.
+    private let path: String
+    /// The object's position in that list; nil for a parameter.
+    private let position: Int?
     /// Each listed field's value, in ``BusinessFields`` order; nil when missing or null.
     private let values: [BusinessScalar?]
 
-    /// One object of a list field, named by its path (`subtotal_request.item_list[0]`).
-    init(name: String, values: [BusinessScalar?]) {
-        self.name = name
+    /// The path prefix of every field (`pay_request`, `subtotal_request.item_list[1]`). Made when
+    /// asked, which is for an error: reading a list's objects builds no names.
+    public var name: String { position.map { "\(path)[\($0)]" } ?? path }
+
+    /// One object of the list field at `path`, at `position`.
+    init(path: String, position: Int, values: [BusinessScalar?]) {
+        self.path = path
+        self.position = position
         self.values = values
     }
 
@@ -56,7 +63,8 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
                 guard let fields = BusinessScalar.decodeObject(bytes, Key.fields) else { return .failure(.invalidArguments(name)) }
                 return .success(fields)
             } ?? .failure(.missingRequiredArguments(name))
-        self.name = name
+        self.path = name
+        self.position = nil
         self.values = try reading.get()
     }
 
@@ -112,7 +120,8 @@ public struct BusinessObject<Key: BusinessKey>: Sendable {
             guard rows.count <= maximumCount else {
                 throw .outOfRange(path(key), must: "at most \(maximumCount) entries, not \(rows.count)")
             }
-            return rows.enumerated().map { BusinessObject<Item>(name: "\(path(key))[\($0.offset)]", values: $0.element) }
+            let listPath = path(key)
+            return rows.enumerated().map { BusinessObject<Item>(path: listPath, position: $0.offset, values: $0.element) }
         default: throw .invalidArguments(path(key))
         }
     }
@@ -153,13 +162,18 @@ enum BusinessScalar: Sendable {
         var values: [BusinessScalar?]
 
         init(from decoder: any Decoder, configuration fields: BusinessFields) throws {
-            let container = try decoder.container(keyedBy: Name.self)
-            values = []
-            values.reserveCapacity(fields.names.count)
-            for (name, kind) in zip(fields.names, fields.kinds) {
-                values.append(BusinessScalar(container, Name(name), kind))
-            }
+            values = BusinessScalar.values(of: try decoder.container(keyedBy: Name.self), fields)
         }
+    }
+
+    /// The `fields` of one object's keyed container, in ``BusinessFields`` order.
+    private static func values(of container: KeyedDecodingContainer<Name>, _ fields: BusinessFields) -> [BusinessScalar?] {
+        var values: [BusinessScalar?] = []
+        values.reserveCapacity(fields.names.count)
+        for (name, kind) in zip(fields.names, fields.kinds) {
+            values.append(BusinessScalar(container, Name(name), kind))
+        }
+        return values
     }
 
     /// The field's value, or nil when it is missing or null. The type the field usually has is
@@ -178,8 +192,9 @@ enum BusinessScalar: Sendable {
                 var list = try container.nestedUnkeyedContainer(forKey: key)
                 var rows: [[BusinessScalar?]] = []
                 // Read one past the bound at most: the caller refuses a longer list by its count.
+                // Each row is the list's nested container, not a decoder of its own.
                 while !list.isAtEnd, rows.count <= BusinessScalar.maximumListCount {
-                    rows.append(try list.decode(Fields.self, configuration: fields).values)
+                    rows.append(BusinessScalar.values(of: try list.nestedContainer(keyedBy: Name.self), fields))
                 }
                 self = .objects(rows)
             }

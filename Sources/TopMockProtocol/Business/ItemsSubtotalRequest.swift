@@ -73,20 +73,33 @@ public struct ItemsSubtotalRequest: Sendable, Equatable {
     }
 
     /// Kilograms as text (`2`, `0.532`) in grams; nil for anything else (a sign, four decimals,
-    /// more digits than a tonne needs).
+    /// more digits than a tonne needs). One pass over the bytes: at most 7 whole digits and 3
+    /// decimals, so the sum stays far inside `Int64`.
     static func grams(_ text: String) -> Int64? {
-        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 7,
-            whole.allSatisfy({ $0 >= 48 && $0 <= 57 })
-        else { return nil }
-        var grams = whole.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) } * 1000
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.count <= 3, fraction.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-            var thousandths = fraction.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
-            for _ in fraction.count..<3 { thousandths *= 10 }
-            grams += thousandths
+        var grams: Int64 = 0
+        var wholeDigits = 0
+        var decimals: Int?  // nil until the point
+        var decimalGrams: Int64 = 100  // what the next decimal digit counts: 100 g, 10 g, 1 g
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard decimals == nil, wholeDigits > 0 else { return nil }
+                decimals = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            if let count = decimals {
+                guard count < 3 else { return nil }
+                decimals = count + 1
+                grams += digit * decimalGrams
+                decimalGrams /= 10
+            } else {
+                guard wholeDigits < 7 else { return nil }
+                wholeDigits += 1
+                grams = grams * 10 + digit * 1000
+            }
         }
+        guard wholeDigits > 0, decimals != 0 else { return nil }
         return grams
     }
 

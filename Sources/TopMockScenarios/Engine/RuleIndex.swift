@@ -14,7 +14,6 @@ struct RuleIndex {
     private let everyCall: [Int]
     /// Positions of rules gated on a `request_id` starting with that byte, ascending.
     private let byFirstByte: [UInt8: [Int]]
-    private let all: [Int]
 
     init(_ rules: [Rule]) {
         var everyCall: [Int] = []
@@ -28,14 +27,15 @@ struct RuleIndex {
         }
         self.everyCall = everyCall
         self.byFirstByte = byFirstByte
-        self.all = Array(rules.indices)
     }
 
-    /// The positions to test for a call, ascending: every rule when the call has no
-    /// `request_id` (a method without one, or none read).
+    /// The positions to test for a call, ascending. A call with no `request_id` (a method
+    /// without one: the sale's scans, subtotals and receipts) or an empty one tests only the rules
+    /// no first byte rules out: a rule gated on a `request_id` that equals or starts with a
+    /// non-empty value cannot match it.
     func candidates(for request: MatchableRequest) -> Candidates {
         guard let byte = request.requestID?.utf8.first else {
-            return Candidates(first: all, second: [])
+            return Candidates(first: everyCall, second: [])
         }
         return Candidates(first: everyCall, second: byFirstByte[byte] ?? [])
     }
