@@ -152,6 +152,17 @@ import TopMockUpstream
         }
     }
 
+    /// A server reading the scenarios in `folder` that sends what they do not know to `upstream`.
+    static func proxyOnMiss(to upstream: TopMockApplication, scenarios folder: URL) throws -> TopMockApplication {
+        try GatewayTests.makeApplication {
+            $0.watchInterval = nil
+            $0.scenarioPaths = [folder.path]
+            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
+            settings.mode = .proxyOnMiss
+            $0.upstream = settings
+        }
+    }
+
     /// `serve --proxy-on-miss`: what the scenarios know is answered here; an unknown action or an
     /// unserved method goes upstream (and into the recording).
     @Test func proxyOnMissForwardsOnlyWhatTheScenariosDoNotKnow() throws {
@@ -169,13 +180,7 @@ import TopMockUpstream
               - actions:
                   - {request_id: local-0001, buyer_id: 123, channel: cash, status: SUCCESS}
         """.write(to: folder.appendingPathComponent("local.yaml"), atomically: true, encoding: .utf8)
-        let proxy = try GatewayTests.makeApplication {
-            $0.watchInterval = nil
-            $0.scenarioPaths = [folder.path]
-            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
-            settings.mode = .proxyOnMiss
-            $0.upstream = settings
-        }
+        let proxy = try Self.proxyOnMiss(to: upstream, scenarios: folder)
         let features = SignedRequest(
             parameters: [
                 ("method", "alibaba.pos.fund.cashier.shift.summary"), ("app_key", "12345678"), ("v", "2.0"), ("format", "json"),
@@ -207,13 +212,7 @@ import TopMockUpstream
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("topmock-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let proxy = try GatewayTests.makeApplication {
-            $0.watchInterval = nil
-            $0.scenarioPaths = [folder.path]
-            var settings = UpstreamSettings(url: "http://127.0.0.1:\(upstream.port)/router/rest", appKey: "12345678", secret: "helloworld")
-            settings.mode = .proxyOnMiss
-            $0.upstream = settings
-        }
+        let proxy = try Self.proxyOnMiss(to: upstream, scenarios: folder)
         func scan(_ code: String) -> SignedRequest {
             SignedRequest.call(
                 APIName(rawValue: "alibaba.pos.item.get"), business: [("shop_id", "124"), ("code_reader_req", #"{"code_value":"\#(code)"}"#)])
