@@ -101,8 +101,7 @@ public struct Redaction: Sendable {
     /// The text stays as sent, each masked field's value replaced in place; a text with a key
     /// spelled with escapes (`channel\u005faccount`) is decoded and written anew instead (sorted
     /// keys, compact). The first needs the decoder only to check the text is a JSON object, not
-    /// to build it as a tree and encode it again (two thirds of the journal's cost of a call with
-    /// a pay code).
+    /// to build it as a tree and encode it again.
     public func maskedFields(_ text: String) -> String {
         guard JSONValue.isObject(text) else { return Self.maskedValue }
         if let inPlace = maskedInPlace(text) { return inPlace }

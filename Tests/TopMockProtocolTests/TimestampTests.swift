@@ -30,4 +30,12 @@ import TopMockProtocol
         #expect(TimestampPolicy.format(epochMillis: 0, offsetSeconds: 0) == "1970-01-01 00:00:00")
         #expect(TimestampPolicy.format(epochMillis: 951_782_400_000, offsetSeconds: 0) == "2000-02-29 00:00:00")
     }
+
+    /// Every part zero-padded to its width; years past four digits keep all of them.
+    @Test func formatsEveryPartAtItsWidth() {
+        #expect(TimestampPolicy.format(epochMillis: 981_173_106_000, offsetSeconds: 0) == "2001-02-03 04:05:06")
+        #expect(TimestampPolicy.format(epochMillis: -62_135_596_800_000, offsetSeconds: 0) == "0001-01-01 00:00:00")
+        #expect(TimestampPolicy.format(epochMillis: 253_402_300_799_000, offsetSeconds: 0) == "9999-12-31 23:59:59")
+        #expect(TimestampPolicy.format(epochMillis: 253_402_300_800_000, offsetSeconds: 0) == "10000-01-01 00:00:00")
+    }
 }
