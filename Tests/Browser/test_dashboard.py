@@ -7,6 +7,7 @@ import urllib.request
 import uuid
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -54,7 +55,9 @@ def shot(driver, name):
 
 
 def wait(driver, condition):
-    return WebDriverWait(driver, WAIT).until(condition)
+    """`condition`'s first truthy answer. A part the page re-renders while the condition reads it
+    (a refresh landing between finding an element and reading it) is read again."""
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def client(app, secret=None):
@@ -119,7 +122,8 @@ def test_customer_paid_changes_the_status_and_the_apps_next_poll_succeeds(browse
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f'#namespace option[value="{app["namespace"]}"]')))
     Select(browser.find_element(By.ID, "namespace")).select_by_value(app["namespace"])
     status = f'tr[data-request-id="{request_id}"] td[data-status]'
-    assert wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, status))).text == "PAYING"
+    # Read inside the wait: choosing the namespace renders its pane anew.
+    wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, status).text == "PAYING")
     shot(browser, "namespace-paying")
     browser.find_element(By.CSS_SELECTOR, f'button[data-action="paid"][data-request-id="{request_id}"]').click()
     wait(browser, EC.text_to_be_present_in_element((By.CSS_SELECTOR, status), "SUCCESS"))
@@ -152,9 +156,9 @@ def test_a_broken_reload_shows_its_diagnostics(browser):
         def diagnostics(driver):
             driver.find_element(By.ID, "scenarios-refresh").click()
             found = driver.find_elements(By.ID, "reload-diagnostics")
-            return found[0] if found else False
+            return found[0].text if found else False  # read here: the next refresh replaces it
 
-        text = wait(browser, diagnostics).text
+        text = wait(browser, diagnostics)
         assert f"{broken}:5:44: error: unknown key 'chanel' in a payment action; did you mean 'channel'?" in text
         assert browser.find_elements(By.CSS_SELECTOR, "#scenarios tr")  # the last good set, still listed
         shot(browser, "scenarios-broken-reload")
