@@ -71,9 +71,7 @@ public struct Redaction: Sendable {
     func mentionsField(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most values (names, numbers, timestamps) are ruled out by their first byte.
         guard let first = bytes.first, first == UInt8(ascii: "{") || first <= 0x20 else { return false }
-        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
-            bytes[start] == UInt8(ascii: "{")
-        else { return false }
+        guard let start = JSONText.objectStart(bytes) else { return false }
         // A `\u` escape, or a field's bytes, anywhere after the `{`: found by libc's `memchr`
         // (a word or a vector at a time), each candidate then checked in place.
         let rest = UnsafeBufferPointer(rebasing: bytes[start...])
@@ -159,6 +157,14 @@ public struct Redaction: Sendable {
 /// decoder has read as valid JSON; a shape it does not expect answers nil (the caller then writes
 /// the value anew).
 enum JSONText {
+    /// The index of the `{` that opens a JSON object's text, after leading blanks; nil when the
+    /// first non-blank byte is anything else (no other JSON value is an object, so such text is
+    /// refused unread).
+    static func objectStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let start = skipBlanks(bytes, from: 0)
+        return start < bytes.count && bytes[start] == UInt8(ascii: "{") ? start : nil
+    }
+
     /// The index after the string that starts at `start` (a `"`): a `\` escapes the byte after it.
     static func endOfString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var index = start + 1

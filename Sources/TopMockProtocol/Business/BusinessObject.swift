@@ -151,7 +151,7 @@ enum BusinessScalar: Sendable {
     /// The `fields` of a JSON object's text; nil when it is not one. Only an object's text starts
     /// with `{` (after blanks): anything else is refused unread.
     static func decodeObject(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: BusinessFields) -> [BusinessScalar?]? {
-        guard bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
+        guard JSONText.objectStart(bytes) != nil else { return nil }
         return (try? businessDecoder.decode(Fields.self, from: Data(buffer: bytes), configuration: fields))?.values
     }
 

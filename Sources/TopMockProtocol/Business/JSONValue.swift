@@ -50,18 +50,21 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// The text of an object, or nil when `text` is not one (not JSON, or another kind of value).
     public static func object(parsing text: String) -> [String: JSONValue]? {
-        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return nil }
-        let data = text.withUTF8Buffer { Data(buffer: $0) }
         // Decoded as an object directly: the first byte says it is one, so no other kind is tried.
+        guard let data = objectText(text) else { return nil }
         return try? decoder.decode([String: JSONValue].self, from: data)
     }
 
     /// Whether `text` is a JSON object, checked by the decoder (which reads the whole text before
     /// anything is decoded) without building the object.
     public static func isObject(_ text: String) -> Bool {
-        guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else { return false }
-        let data = text.withUTF8Buffer { Data(buffer: $0) }
+        guard let data = objectText(text) else { return false }
         return (try? decoder.decode(ObjectShape.self, from: data)) != nil
+    }
+
+    /// `text`'s bytes for the decoder when it starts as an object; nil (unread) otherwise.
+    private static func objectText(_ text: String) -> Data? {
+        text.withUTF8Buffer { JSONText.objectStart($0) == nil ? nil : Data(buffer: $0) }
     }
 
     /// Any JSON object, nothing of it read.
